@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+
+/// Checks a decoded input against the model's constraints (required members, lengths,
+/// ranges, enums, patterns) and words each failure as AWS does:
+/// `1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null`.
+struct InputValidator {
+    let model: ServiceModel
+
+    func validate(_ value: AWSValue, shape: Shape) throws(AWSError) {
+        var problems: [String] = []
+        check(value, shape: shape, path: "", problems: &problems)
+        guard !problems.isEmpty else { return }
+        let count = problems.count == 1 ? "1 validation error detected: " : "\(problems.count) validation errors detected: "
+        throw AWSError.validation(count + problems.joined(separator: "; "), wireProtocol: model.wireProtocol)
+    }
+
+    func check(_ value: AWSValue, shape: Shape, path: String, problems: inout [String]) {
+        let at = Self.memberPath(path)
+        func fail(_ shown: String?, _ constraint: String) {
+            let subject = shape.sensitive ? "Value at" : shown.map { "Value '\($0)' at" } ?? "Value at"
+            problems.append("\(subject) '\(at)' failed to satisfy constraint: \(constraint)")
+        }
+        switch value {
+        case .object(let members) where shape.kind == .structure:
+            for name in shape.required.sorted() where members[name] == nil {
+                problems.append("Value null at '\(Self.memberPath(path.isEmpty ? name : path + "." + name))' failed to satisfy constraint: Member must not be null")
+            }
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                guard let reference = shape.members[name] else { continue }
+                check(member, shape: model.shape(reference), path: path.isEmpty ? name : path + "." + name, problems: &problems)
+            }
+        case .object(let entries):
+            checkLength(entries.count, shape: shape) { fail(nil, $0) }
+            for (key, entry) in entries.sorted(by: { $0.key < $1.key }) {
+                if let keyReference = shape.key {
+                    check(.string(key), shape: model.shape(keyReference), path: path + ".key", problems: &problems)
+                }
+                if let valueReference = shape.value {
+                    check(entry, shape: model.shape(valueReference), path: path + "." + key, problems: &problems)
+                }
+            }
+        case .list(let items):
+            checkLength(items.count, shape: shape) { fail(nil, $0) }
+            if let member = shape.member {
+                let memberShape = model.shape(member)
+                for (index, item) in items.enumerated() {
+                    check(item, shape: memberShape, path: "\(path).\(index + 1).member", problems: &problems)
+                }
+            }
+        case .string(let text):
+            checkLength(text.count, shape: shape) { fail(text, $0) }
+            if let values = shape.enumValues, !values.contains(text) {
+                fail(text, "Member must satisfy enum value set: [\(values.joined(separator: ", "))]")
+            } else if let pattern = shape.pattern, !PatternCache.shared.matches(pattern, text) {
+                fail(text, "Member must satisfy regular expression pattern: \(pattern)")
+            }
+        case .integer(let number):
+            if let min = shape.min, Double(number) < min { fail(String(number), "Member must have value greater than or equal to \(Int64(min))") }
+            if let max = shape.max, Double(number) > max { fail(String(number), "Member must have value less than or equal to \(Int64(max))") }
+        case .double(let number):
+            if let min = shape.min, number < min { fail(String(number), "Member must have value greater than or equal to \(min)") }
+            if let max = shape.max, number > max { fail(String(number), "Member must have value less than or equal to \(max)") }
+        case .blob(let bytes):
+            checkLength(bytes.count, shape: shape) { fail(nil, $0) }
+        case .boolean, .timestamp:
+            break
+        }
+    }
+
+    func checkLength(_ length: Int, shape: Shape, fail: (String) -> Void) {
+        if let min = shape.min, Double(length) < min { fail("Member must have length greater than or equal to \(Int(min))") }
+        if let max = shape.max, Double(length) > max { fail("Member must have length less than or equal to \(Int(max))") }
+    }
+
+    /// AWS names members in lower camel case in validation messages: `Tags.1.Key` → `tags.1.key`.
+    static func memberPath(_ path: String) -> String {
+        path.split(separator: ".").map { segment in
+            guard let first = segment.first else { return String(segment) }
+            return first.lowercased() + segment.dropFirst()
+        }.joined(separator: ".")
+    }
+}
+
+/// Compiled model patterns (Java regular expressions, matched whole), shared by all requests.
+final class PatternCache: Sendable {
+    static let shared = PatternCache()
+
+    private struct Compiled: @unchecked Sendable {
+        // NSRegularExpression is immutable once made and documented as safe to share across threads.
+        let expression: NSRegularExpression?
+    }
+
+    private let cache = Mutex<[String: Compiled]>([:])
+
+    func matches(_ pattern: String, _ text: String) -> Bool {
+        let compiled =
+            cache.withLock { $0[pattern] }
+            ?? {
+                let made = Compiled(expression: try? NSRegularExpression(pattern: "^(?:\(pattern))$", options: []))
+                cache.withLock { $0[pattern] = made }
+                return made
+            }()
+        guard let expression = compiled.expression else { return true }
+        let range = NSRange(text.startIndex..<text.endIndex, in: text)
+        return expression.firstMatch(in: text, options: [.anchored], range: range) != nil
+    }
+}

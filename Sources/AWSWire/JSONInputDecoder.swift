@@ -1,0 +1,78 @@
+import Foundation
+
+/// Reads a JSON request body (json 1.1 and rest-json) into an ``AWSValue`` shaped by the input shape.
+struct JSONInputDecoder {
+    let model: ServiceModel
+
+    func decode(_ body: [UInt8], shape: Shape) throws(AWSError) -> AWSValue {
+        if body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) { return .empty }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(body), options: [])
+        } catch {
+            throw AWSError.serialization("The request body is not valid JSON.", wireProtocol: model.wireProtocol)
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw AWSError.serialization("Start of list found where not expected", wireProtocol: model.wireProtocol)
+        }
+        return try structure(object, shape: shape, path: "")
+    }
+
+    func structure(_ object: [String: Any], shape: Shape, path: String) throws(AWSError) -> AWSValue {
+        var members: [String: AWSValue] = [:]
+        for (name, reference) in shape.members where reference.location == nil {
+            let wireName = reference.locationName ?? name
+            guard let raw = object[wireName], !(raw is NSNull) else { continue }
+            members[name] = try value(raw, reference: reference, path: path.isEmpty ? name : path + "." + name)
+        }
+        return .object(members)
+    }
+
+    func value(_ raw: Any, reference: ShapeReference, path: String) throws(AWSError) -> AWSValue {
+        let shape = model.shape(reference)
+        switch shape.kind {
+        case .structure:
+            guard let object = raw as? [String: Any] else { throw mismatch(path, "a structure") }
+            return try structure(object, shape: shape, path: path)
+        case .list:
+            guard let items = raw as? [Any], let member = shape.member else { throw mismatch(path, "a list") }
+            var values: [AWSValue] = []
+            for (index, item) in items.enumerated() where !(item is NSNull) {
+                values.append(try value(item, reference: member, path: "\(path).\(index + 1)"))
+            }
+            return .list(values)
+        case .map:
+            guard let object = raw as? [String: Any], let valueReference = shape.value else { throw mismatch(path, "a map") }
+            var entries: [String: AWSValue] = [:]
+            for (key, item) in object where !(item is NSNull) {
+                entries[key] = try value(item, reference: valueReference, path: "\(path).\(key)")
+            }
+            return .object(entries)
+        case .string:
+            guard let text = raw as? String else { throw mismatch(path, "a string") }
+            return .string(text)
+        case .boolean:
+            guard let flag = raw as? Bool, !(raw is String) else { throw mismatch(path, "a boolean") }
+            return .boolean(flag)
+        case .integer, .long:
+            guard let number = raw as? NSNumber, !(raw is String), let integer = Int64(exactly: number.doubleValue) else {
+                throw mismatch(path, "an integer")
+            }
+            return .integer(integer)
+        case .double, .float:
+            guard let number = raw as? NSNumber, !(raw is String) else { throw mismatch(path, "a number") }
+            return .double(number.doubleValue)
+        case .timestamp:
+            if let number = raw as? NSNumber, !(raw is String) { return .timestamp(Date(timeIntervalSince1970: number.doubleValue)) }
+            if let text = raw as? String, let date = Timestamp.parse(text) { return .timestamp(date) }
+            throw mismatch(path, "a timestamp")
+        case .blob:
+            guard let text = raw as? String, let bytes = Base64.decode(text) else { throw mismatch(path, "base64 data") }
+            return .blob(bytes)
+        }
+    }
+
+    func mismatch(_ path: String, _ expected: String) -> AWSError {
+        AWSError.serialization("Expected \(expected) at '\(InputValidator.memberPath(path))'.", wireProtocol: model.wireProtocol)
+    }
+}

@@ -1,0 +1,47 @@
+/// An HTTP request as the AWS wire codecs see it: raw target, headers and body bytes.
+public struct WireRequest: Sendable {
+    public var method: String
+    /// The raw path, still percent-encoded.
+    public var path: String
+    /// The raw query string, without `?`.
+    public var query: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: String, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+
+    /// Whether the body is an HTML-form body (`application/x-www-form-urlencoded`).
+    public var hasFormBody: Bool {
+        header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+    }
+}
+
+/// An HTTP response produced by the AWS wire codecs.
+public struct WireResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    }
+}

@@ -1,0 +1,129 @@
+/// What a request claims about its SigV4 signature, read from the `Authorization`
+/// header or from a presigned URL's query (`X-Amz-Credential`, `X-Amz-Signature`, ...).
+public struct SigV4Authorization: Sendable {
+    /// Where the signature was carried.
+    public enum Location: Sendable, Equatable {
+        case header
+        /// A presigned URL, valid for `expires` seconds from `date`.
+        case query(expires: Int64)
+    }
+
+    public var location: Location
+    public var scope: CredentialScope
+    /// Lower-case names, in the order the client listed them.
+    public var signedHeaders: [String]
+    /// Lower-case hex, as sent.
+    public var signature: String
+    /// The request time the client signed (`X-Amz-Date`, else `Date`).
+    public var date: AmzDate
+    /// `X-Amz-Security-Token`, when temporary credentials signed the request.
+    public var securityToken: String?
+
+    /// The algorithm name this module verifies.
+    public static let algorithm = "AWS4-HMAC-SHA256"
+
+    /// Reads the signature claims of `request`.
+    ///
+    /// - Returns: `nil` when the request carries no SigV4 authentication at all.
+    /// - Throws: ``SigV4Error`` (`incompleteSignature`) when it carries some, but malformed.
+    public static func parse(_ request: SignableRequest) throws(SigV4Error) -> SigV4Authorization? {
+        if let header = request.value(of: "authorization") {
+            return try parseHeader(header, request: request)
+        }
+        let items = request.queryItems
+        if items.contains(where: { $0.name == "X-Amz-Algorithm" || $0.name == "X-Amz-Signature" || $0.name == "X-Amz-Credential" }) {
+            return try parsePresigned(items)
+        }
+        return nil
+    }
+
+    static func parseHeader(_ header: String, request: SignableRequest) throws(SigV4Error) -> SigV4Authorization {
+        let trimmed = header.drop { $0 == " " }
+        guard let space = trimmed.firstIndex(of: " "), trimmed[..<space] == Self.algorithm else {
+            let scheme = trimmed.split(separator: " ").first.map(String.init) ?? ""
+            if scheme.hasPrefix("AWS4-") {
+                throw SigV4Error(.incompleteSignature, "Unsupported AWS 'algorithm': '\(scheme)'")
+            }
+            throw SigV4Error(
+                .incompleteSignature,
+                "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(header)"
+            )
+        }
+        var fields: [Substring: Substring] = [:]
+        for part in trimmed[space...].split(separator: ",") {
+            let item = part.trimmingSpaces
+            guard let equals = item.firstIndex(of: "=") else { continue }
+            fields[item[..<equals]] = item[item.index(after: equals)...]
+        }
+        let dateValue = request.value(of: "x-amz-date").flatMap { AmzDate(basic: $0.trimmingSpaces) }
+            ?? request.value(of: "date").flatMap { AmzDate(httpDate: $0.trimmingSpaces) }
+        var missing: [String] = []
+        if fields["Credential"] == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+        if fields["Signature"] == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+        if fields["SignedHeaders"] == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
+        if dateValue == nil {
+            missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        guard missing.isEmpty, let credential = fields["Credential"], let signature = fields["Signature"],
+            let signed = fields["SignedHeaders"], let date = dateValue
+        else {
+            throw SigV4Error(.incompleteSignature, (missing + ["Authorization=\(header)"]).joined(separator: " "))
+        }
+        return SigV4Authorization(
+            location: .header,
+            scope: try CredentialScope(parsing: credential),
+            signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
+            signature: String(signature),
+            date: date,
+            securityToken: request.value(of: "x-amz-security-token")
+        )
+    }
+
+    static func parsePresigned(_ items: [(name: String, value: String)]) throws(SigV4Error) -> SigV4Authorization {
+        func first(_ name: String) -> String? { items.first { $0.name == name }?.value }
+        var missing: [String] = []
+        for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"]
+        where first(name) == nil {
+            missing.append("AWS query-string parameters must include '\(name)'.")
+        }
+        guard missing.isEmpty, let credential = first("X-Amz-Credential"), let signature = first("X-Amz-Signature"),
+            let signed = first("X-Amz-SignedHeaders"), let dateText = first("X-Amz-Date")
+        else {
+            throw SigV4Error(.incompleteSignature, missing.joined(separator: " ") + " Re-examine the query-string parameters.")
+        }
+        guard first("X-Amz-Algorithm") == Self.algorithm else {
+            throw SigV4Error(.incompleteSignature, "Unsupported AWS 'algorithm': '\(first("X-Amz-Algorithm") ?? "")'")
+        }
+        guard let date = AmzDate(basic: dateText) else {
+            throw SigV4Error(.incompleteSignature, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+        }
+        var expires: Int64 = 604_800
+        if let text = first("X-Amz-Expires") {
+            guard let value = Int64(text), value > 0 else {
+                throw SigV4Error(.incompleteSignature, "X-Amz-Expires must be a positive integer, got '\(text)'")
+            }
+            guard value <= 604_800 else {
+                throw SigV4Error(.incompleteSignature, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+            }
+            expires = value
+        }
+        return SigV4Authorization(
+            location: .query(expires: expires),
+            scope: try CredentialScope(parsing: credential),
+            signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
+            signature: signature,
+            date: date,
+            securityToken: first("X-Amz-Security-Token")
+        )
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: Substring {
+        let text = Substring(self)
+        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+        let end = text.lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
+        return text[start..<Swift.max(start, end)]
+    }
+}

@@ -1,0 +1,46 @@
+public import Crypto
+import Synchronization
+
+/// Derives SigV4 signing keys and caches them per access key and scope.
+///
+/// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`
+/// changes once a day per scope, so the verifier derives it once and reuses it.
+public final class SigningKeyCache: Sendable {
+    private struct Entry {
+        var secretDigest: SHA256Digest
+        var key: SymmetricKey
+    }
+
+    private let entries = Mutex<[CredentialScope: Entry]>([:])
+    private let capacity: Int
+
+    /// - Parameter capacity: entries kept before the cache starts over.
+    public init(capacity: Int = 65_536) {
+        self.capacity = capacity
+    }
+
+    /// The signing key for `scope` derived from `secret`.
+    public func key(secret: String, scope: CredentialScope) -> SymmetricKey {
+        let digest = SHA256.hash(data: Array(secret.utf8))
+        if let entry = entries.withLock({ $0[scope] }), entry.secretDigest == digest {
+            return entry.key
+        }
+        let key = Self.derive(secret: secret, scope: scope)
+        entries.withLock { cache in
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[scope] = Entry(secretDigest: digest, key: key)
+        }
+        return key
+    }
+
+    /// Derives the signing key without caching.
+    public static func derive(secret: String, scope: CredentialScope) -> SymmetricKey {
+        func hmac(_ key: SymmetricKey, _ text: String) -> SymmetricKey {
+            SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
+        }
+        let kDate = hmac(SymmetricKey(data: Array("AWS4\(secret)".utf8)), scope.date)
+        let kRegion = hmac(kDate, scope.region)
+        let kService = hmac(kRegion, scope.service)
+        return hmac(kService, "aws4_request")
+    }
+}

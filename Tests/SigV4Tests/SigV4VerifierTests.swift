@@ -1,0 +1,115 @@
+import Crypto
+import Foundation
+import SigV4
+import Testing
+
+struct SigV4VerifierTests {
+    let signer = SigV4Signer(accessKeyId: "AKIDEXAMPLE", secret: "secret/key", region: "us-east-1", service: "sts")
+    let now = AmzDate(epochSeconds: 1_795_000_000)
+    let verifier = SigV4Verifier()
+
+    func unsigned(body: String = "Action=GetCallerIdentity&Version=2011-06-15") -> SignableRequest {
+        SignableRequest(
+            method: "POST",
+            path: "/",
+            query: "",
+            headers: [("Host", "127.0.0.1:7070"), ("Content-Type", "application/x-www-form-urlencoded")],
+            bodySHA256: SHA256.hash(data: Array(body.utf8)).hexString
+        )
+    }
+
+    @Test func signerAndVerifierAgree() throws {
+        let request = signer.sign(unsigned(), date: now)
+        let claim = try #require(try SigV4Authorization.parse(request))
+        try verifier.verify(request, claim: claim, secret: "secret/key", now: now)
+    }
+
+    @Test(arguments: [-901, 901])
+    func requestOutsideFifteenMinutesIsRefused(offset: Int64) throws {
+        let request = signer.sign(unsigned(), date: AmzDate(epochSeconds: now.epochSeconds + offset))
+        let claim = try #require(try SigV4Authorization.parse(request))
+        let error = #expect(throws: SigV4Error.self) {
+            try verifier.verify(request, claim: claim, secret: "secret/key", now: now)
+        }
+        #expect(error?.kind == .signatureDoesNotMatch)
+        #expect(error?.message.hasPrefix(offset < 0 ? "Signature expired: " : "Signature not yet current: ") == true)
+    }
+
+    @Test(arguments: [-899, 899])
+    func requestWithinFifteenMinutesIsAccepted(offset: Int64) throws {
+        let request = signer.sign(unsigned(), date: AmzDate(epochSeconds: now.epochSeconds + offset))
+        let claim = try #require(try SigV4Authorization.parse(request))
+        try verifier.verify(request, claim: claim, secret: "secret/key", now: now)
+    }
+
+    @Test func noAuthenticationIsNil() throws {
+        #expect(try SigV4Authorization.parse(unsigned()) == nil)
+    }
+
+    @Test func missingPartsAreNamed() throws {
+        var request = unsigned()
+        request.headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request"))
+        let error = #expect(throws: SigV4Error.self) { try SigV4Authorization.parse(request) }
+        #expect(error?.kind == .incompleteSignature)
+        #expect(error?.message.contains("Authorization header requires 'Signature' parameter.") == true)
+        #expect(error?.message.contains("Authorization header requires 'SignedHeaders' parameter.") == true)
+        #expect(error?.message.contains("'X-Amz-Date' or a 'Date' header") == true)
+        #expect(error?.message.contains("'Credential' parameter") == false)
+    }
+
+    @Test func badTerminatorIsIncomplete() throws {
+        #expect(throws: SigV4Error.self) { try CredentialScope(parsing: "AKID/20260101/us-east-1/sts/aws5_request") }
+        #expect(throws: SigV4Error.self) { try CredentialScope(parsing: "AKID/2026/us-east-1/sts/aws4_request") }
+        #expect(throws: SigV4Error.self) { try CredentialScope(parsing: "AKID/20260101/sts/aws4_request") }
+    }
+
+    @Test func unsignedHostIsRefused() throws {
+        var request = signer.sign(unsigned(), date: now)
+        let index = try #require(request.headers.firstIndex { $0.name == "authorization" })
+        request.headers[index].value = request.headers[index].value.replacingOccurrences(of: "host;", with: "")
+        let claim = try #require(try SigV4Authorization.parse(request))
+        #expect(throws: SigV4Error.self) { try verifier.verify(request, claim: claim, secret: "secret/key", now: now) }
+    }
+
+    @Test func malformedSignatureIsMismatch() throws {
+        var request = signer.sign(unsigned(), date: now)
+        let index = try #require(request.headers.firstIndex { $0.name == "authorization" })
+        request.headers[index].value = String(request.headers[index].value.dropLast(2)) + "zz"
+        let claim = try #require(try SigV4Authorization.parse(request))
+        #expect(throws: SigV4Error.signatureDoesNotMatch) { try verifier.verify(request, claim: claim, secret: "secret/key", now: now) }
+    }
+
+    @Test func cachedKeyEqualsDerivedKey() {
+        let cache = SigningKeyCache()
+        let scope = CredentialScope(accessKeyId: "AKID", date: "20260101", region: "us-east-1", service: "iam")
+        let first = cache.key(secret: "s", scope: scope)
+        let second = cache.key(secret: "s", scope: scope)
+        let other = cache.key(secret: "t", scope: scope)
+        #expect(first == second)
+        #expect(first == SigningKeyCache.derive(secret: "s", scope: scope))
+        #expect(other != first)
+    }
+
+    @Test(arguments: ["20260101T000000Z", "19991231T235959Z", "20240229T120000Z", "20380119T031408Z"])
+    func amzDateRoundTrips(_ text: String) throws {
+        let date = try #require(AmzDate(basic: text))
+        #expect(date.basic == text)
+    }
+
+    @Test func httpDateParses() throws {
+        let date = try #require(AmzDate(httpDate: "Sun, 22 Nov 2026 14:30:15 GMT"))
+        #expect(date.basic == "20261122T143015Z")
+    }
+
+    @Test func uriEncodingIsStrict() {
+        #expect(URIEncoding.encode("a b/c~d*e+") == "a%20b%2Fc~d%2Ae%2B")
+        #expect(URIEncoding.encode("/a b/", keepSlash: true) == "/a%20b/")
+        #expect(URIEncoding.decode("%2Fa%20b+%zz") == "/a b+%zz")
+    }
+}
+
+extension SymmetricKey: @retroactive Equatable {
+    public static func == (lhs: SymmetricKey, rhs: SymmetricKey) -> Bool {
+        lhs.withUnsafeBytes { Array($0) } == rhs.withUnsafeBytes { Array($0) }
+    }
+}
