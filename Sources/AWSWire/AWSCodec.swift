@@ -9,7 +9,8 @@ public enum AWSCodec {
     /// The operation's input, decoded and validated against the model.
     ///
     /// - Throws: ``AWSError`` (`ValidationError`, `SerializationException`, ...) naming what is wrong.
-    public static func input(of request: WireRequest, route: OperationRouter.Route) throws(AWSError) -> AWSValue {
+    /// - Parameter validate: check the model's constraints (off when the operation checks its input itself).
+    public static func input(of request: WireRequest, route: OperationRouter.Route, validate: Bool = true) throws(AWSError) -> AWSValue {
         guard let service = route.service, let operation = route.operation, let reference = operation.input else { return .empty }
         let shape = service.shape(reference)
         let value: AWSValue
@@ -21,7 +22,7 @@ public enum AWSCodec {
         case .restJSON:
             value = try restInput(request, route: route, service: service, shape: shape)
         }
-        try InputValidator(model: service).validate(value, shape: shape)
+        if validate { try InputValidator(model: service).validate(value, shape: shape) }
         return value
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A decoded request input or an operation's output, shaped by a service model.
 ///

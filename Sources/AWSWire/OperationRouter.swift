@@ -7,7 +7,7 @@ public struct OperationRouter: Sendable {
         public var service: ServiceModel?
         /// The protocol errors are written in (the service's, or the request's look when the service is unknown).
         public var wireProtocol: ServiceModel.WireProtocol
-        public var operation: Operation?
+        public var operation: ServiceOperation?
         /// Why no operation was found (answered once the request is authenticated).
         public var failure: AWSError?
         /// The query protocol's parameters (form body or query string).
@@ -18,13 +18,13 @@ public struct OperationRouter: Sendable {
 
     private let bySigningName: [String: ServiceModel]
     private let byTargetPrefix: [String: ServiceModel]
-    private let restRoutes: [(service: ServiceModel, operation: Operation, template: [Substring])]
+    private let restRoutes: [(service: ServiceModel, operation: ServiceOperation, template: [Substring])]
     private let queryServices: [ServiceModel]
 
     public init(services: [ServiceModel]) {
         var bySigningName: [String: ServiceModel] = [:]
         var byTargetPrefix: [String: ServiceModel] = [:]
-        var restRoutes: [(ServiceModel, Operation, [Substring])] = []
+        var restRoutes: [(ServiceModel, ServiceOperation, [Substring])] = []
         for service in services {
             bySigningName[service.signingName] = service
             if let prefix = service.targetPrefix { byTargetPrefix[prefix] = service }
@@ -104,7 +104,7 @@ public struct OperationRouter: Sendable {
 
     func routeREST(
         _ request: WireRequest,
-        among routes: [(service: ServiceModel, operation: Operation, template: [Substring])],
+        among routes: [(service: ServiceModel, operation: ServiceOperation, template: [Substring])],
         fallback: ServiceModel?
     ) -> Route {
         matchREST(request, among: routes)
@@ -114,7 +114,7 @@ public struct OperationRouter: Sendable {
                 form: [], labels: [:])
     }
 
-    func matchREST(_ request: WireRequest, among routes: [(service: ServiceModel, operation: Operation, template: [Substring])]) -> Route? {
+    func matchREST(_ request: WireRequest, among routes: [(service: ServiceModel, operation: ServiceOperation, template: [Substring])]) -> Route? {
         let segments = request.path.split(separator: "/")
         for (service, operation, template) in routes where operation.httpMethod == request.method {
             if let labels = Self.match(template, segments) {

@@ -22,7 +22,7 @@ public final class ServiceModel: Sendable {
     public let targetPrefix: String?
     public let xmlNamespace: String?
     public let jsonVersion: String
-    public let operations: [String: Operation]
+    public let operations: [String: ServiceOperation]
     public let shapes: [String: Shape]
 
     init(decoding data: Data) throws {
@@ -35,7 +35,7 @@ public final class ServiceModel: Sendable {
         xmlNamespace = raw.metadata.xmlNamespace
         jsonVersion = raw.metadata.jsonVersion ?? "1.0"
         shapes = raw.shapes.mapValues(Shape.init)
-        operations = raw.operations.mapValues(Operation.init)
+        operations = raw.operations.mapValues(ServiceOperation.init)
     }
 
     /// Decodes a model embedded by the generator; a broken model is a build defect.
@@ -64,7 +64,7 @@ public final class ServiceModel: Sendable {
 }
 
 /// One operation of a service model.
-public struct Operation: Sendable {
+public struct ServiceOperation: Sendable {
     public let name: String
     public let httpMethod: String
     /// The REST path template (`/federation/credentials`, `/{Id}`), `/` for query and json.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// ISO 8601 timestamps as AWS writes (`2026-11-22T14:30:15Z`) and reads them.
 public enum Timestamp {

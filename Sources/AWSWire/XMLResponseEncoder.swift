@@ -2,7 +2,7 @@
 struct XMLResponseEncoder {
     let model: ServiceModel
 
-    func response(_ output: AWSValue, operation: Operation, requestId: String) -> [UInt8] {
+    func response(_ output: AWSValue, operation: ServiceOperation, requestId: String) -> [UInt8] {
         var xml = "<\(operation.name)Response xmlns=\"\(model.xmlNamespace ?? "")\">"
         if let reference = operation.output {
             let wrapper = operation.resultWrapper ?? "\(operation.name)Result"

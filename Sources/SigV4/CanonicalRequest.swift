@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 
 /// Stage 1 and 2 of SigV4: the canonical request and the string to sign, as in
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 import Synchronization
 
 /// Derives SigV4 signing keys and caches them per access key and scope.

@@ -1,2 +1,10 @@
 import ArgumentParser
-@main struct G: ParsableCommand { func run() {} }
+
+/// `gatehouse`: run the server and administer its data folder.
+@main
+struct Gatehouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A self-hosted identity and access plane that speaks the AWS APIs.",
+        subcommands: [Serve.self, AccountCommand.self, AuditCommand.self]
+    )
+}

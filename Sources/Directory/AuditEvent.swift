@@ -1,0 +1,107 @@
+import AWSWire
+import Foundation
+import Storage
+
+/// One call as the audit trail records it, in CloudTrail's record shape.
+public struct AuditEvent: Sendable {
+    /// Who made the call (CloudTrail's `userIdentity`).
+    public struct Identity: Sendable {
+        public var principal: Principal
+        public var accessKeyId: String?
+        public var mfaAuthenticated: Bool
+        /// When the session began (for long-term keys, unknown).
+        public var sessionCreated: Date?
+
+        public init(principal: Principal, accessKeyId: String?, mfaAuthenticated: Bool = false, sessionCreated: Date? = nil) {
+            self.principal = principal
+            self.accessKeyId = accessKeyId
+            self.mfaAuthenticated = mfaAuthenticated
+            self.sessionCreated = sessionCreated
+        }
+    }
+
+    public var eventId = UUID().uuidString.lowercased()
+    public var eventTime: Date
+    /// `sts.amazonaws.com`.
+    public var eventSource: String
+    public var eventName: String
+    public var awsRegion: String
+    public var sourceIPAddress: String
+    public var userAgent: String
+    /// The caller; `nil` for a call Gatehouse's operator made on the machine (`gatehouse account create`).
+    public var identity: Identity?
+    public var requestParameters: AWSValue?
+    public var responseElements: AWSValue?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var requestId: String
+    public var readOnly: Bool
+    public var recipientAccountId: String
+    public var resources: [AuditResource]
+
+    public init(
+        eventTime: Date, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String, userAgent: String,
+        identity: Identity?, requestParameters: AWSValue? = nil, responseElements: AWSValue? = nil, errorCode: String? = nil,
+        errorMessage: String? = nil, requestId: String, readOnly: Bool, recipientAccountId: String, resources: [AuditResource] = []
+    ) {
+        self.eventTime = eventTime
+        self.eventSource = eventSource
+        self.eventName = eventName
+        self.awsRegion = awsRegion
+        self.sourceIPAddress = sourceIPAddress
+        self.userAgent = userAgent
+        self.identity = identity
+        self.requestParameters = requestParameters
+        self.responseElements = responseElements
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.requestId = requestId
+        self.readOnly = readOnly
+        self.recipientAccountId = recipientAccountId
+        self.resources = resources
+    }
+
+    /// The CloudTrail record (JSON text), chained to the event before it.
+    func record(previousHash: String) -> String {
+        var record: [String: AWSValue] = [
+            "eventVersion": "1.11",
+            "eventTime": .string(Timestamp.iso8601(eventTime)),
+            "eventSource": .string(eventSource),
+            "eventName": .string(eventName),
+            "awsRegion": .string(awsRegion),
+            "sourceIPAddress": .string(sourceIPAddress),
+            "userAgent": .string(userAgent),
+            "requestID": .string(requestId),
+            "eventID": .string(eventId),
+            "readOnly": .boolean(readOnly),
+            "eventType": identity == nil ? "GatehouseOperatorCall" : "AwsApiCall",
+            "managementEvent": .boolean(true),
+            "recipientAccountId": .string(recipientAccountId),
+            "eventCategory": "Management",
+            "additionalEventData": ["previousEventHash": .string(previousHash)],
+        ]
+        record["userIdentity"] = identity.map(Self.userIdentity) ?? ["type": "GatehouseOperator", "invokedBy": "gatehouse"]
+        if let requestParameters { record["requestParameters"] = requestParameters }
+        if let responseElements { record["responseElements"] = responseElements }
+        if let errorCode { record["errorCode"] = .string(errorCode) }
+        if let errorMessage { record["errorMessage"] = .string(errorMessage) }
+        if !resources.isEmpty {
+            record["resources"] = .list(resources.map { ["type": .string($0.type), "ARN": .string($0.name)] })
+        }
+        return JSONWriter.write(.object(record))
+    }
+
+    static func userIdentity(_ identity: Identity) -> AWSValue {
+        var attributes: [String: AWSValue] = ["mfaAuthenticated": identity.mfaAuthenticated ? "true" : "false"]
+        if let created = identity.sessionCreated { attributes["creationDate"] = .string(Timestamp.iso8601(created)) }
+        var value: [String: AWSValue] = [
+            "type": .string(identity.principal.kind.rawValue),
+            "principalId": .string(identity.principal.userId),
+            "arn": .string(identity.principal.arn),
+            "accountId": .string(identity.principal.accountId),
+            "sessionContext": ["attributes": .object(attributes)],
+        ]
+        if let key = identity.accessKeyId { value["accessKeyId"] = .string(key) }
+        return .object(value)
+    }
+}

@@ -1,0 +1,109 @@
+import AWSWire
+import Crypto
+import Foundation
+import Logging
+import Storage
+import Synchronization
+
+/// The audit trail: every call becomes a CloudTrail-shaped event, each carrying the hash
+/// of the one before it, so the history can be proven untampered.
+///
+/// A state-changing call appends its event with ``append(_:in:)`` inside the transaction
+/// of the change itself. Read-only and refused calls go through ``record(_:)`` into a
+/// buffer that ``run()`` flushes every 250 ms, off the request path.
+public final class AuditTrail: Sendable {
+    private let store: Store
+    private let logger: Logger
+    private let pending = Mutex<[AuditEvent]>([])
+    /// How often buffered events are written.
+    public let flushInterval: Duration = .milliseconds(250)
+
+    init(store: Store, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Buffers an event of a call that changed nothing; durable within a second.
+    public func record(_ event: AuditEvent) {
+        pending.withLock { $0.append(event) }
+    }
+
+    /// Appends events in the caller's write transaction.
+    public func append(_ events: [AuditEvent], in session: StoreSession) async throws {
+        var previous = try await session.lastAuditHash()
+        for event in events {
+            let record = event.record(previousHash: previous)
+            let hash = SHA256.hash(data: Array(record.utf8)).hexString
+            try await session.append(
+                AuditEventRecord(
+                    eventId: event.eventId, eventTime: event.eventTime.timeIntervalSince1970, accountId: event.recipientAccountId,
+                    eventName: event.eventName, eventSource: event.eventSource, username: event.identity?.principal.username,
+                    accessKeyId: event.identity?.accessKeyId, readOnly: event.readOnly, resources: event.resources, record: record,
+                    previousHash: previous, hash: hash
+                )
+            )
+            previous = hash
+        }
+    }
+
+    /// Writes the buffered events now, in one transaction.
+    public func flush() async throws {
+        let events = pending.withLock { events in
+            defer { events.removeAll() }
+            return events
+        }
+        guard !events.isEmpty else { return }
+        do {
+            try await store.write { session in try await append(events, in: session) }
+        } catch {
+            pending.withLock { $0.insert(contentsOf: events, at: 0) }
+            throw error
+        }
+    }
+
+    /// Flushes every ``flushInterval`` until cancelled, then once more.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: flushInterval)
+            do {
+                try await flush()
+            } catch {
+                logger.error("audit flush failed; will retry", metadata: ["error": "\(error)"])
+            }
+        }
+        do {
+            try await flush()
+        } catch {
+            logger.error("final audit flush failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The events `query` selects, newest first.
+    public func lookup(_ query: AuditQuery) async throws -> [AuditEventRecord] {
+        try await store.read { session in try await session.auditEvents(query) }
+    }
+
+    /// Walks the whole chain; returns how many events it holds, or the `seq` of the first broken link.
+    public func verifyChain() async throws -> (events: Int, brokenAt: Int64?) {
+        var previous = String(repeating: "0", count: 64)
+        var after: Int64 = 0
+        var count = 0
+        while true {
+            let page = try await store.read { session in try await session.auditChain(after: after, limit: 1000) }
+            if page.isEmpty { return (count, nil) }
+            for link in page {
+                let hash = SHA256.hash(data: Array(link.record.utf8)).hexString
+                let carried = link.record.contains("\"previousEventHash\":\"\(previous)\"")
+                guard link.previousHash == previous, link.hash == hash, carried else { return (count, link.seq) }
+                previous = hash
+                count += 1
+                after = link.seq
+            }
+        }
+    }
+}
+
+extension Digest {
+    /// Lower-case hex, as the chain stores hashes.
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

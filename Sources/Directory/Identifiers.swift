@@ -1,0 +1,35 @@
+/// Makes the identifiers AWS hands out, from the system's CSPRNG.
+enum Identifiers {
+    static let base32: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    static let secretAlphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+    /// A 12-digit account ID (never the `--dev` account's all-zero ID).
+    static func accountId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            let id = String((0..<12).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            if id != DevAccount.id { return id }
+        }
+    }
+
+    /// An ID with an AWS prefix and 16 base-32 characters: `AKIA...`, `AIDA...`.
+    static func prefixed(_ prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return prefix + String((0..<16).map { _ in base32.randomElement(using: &generator)! })
+    }
+
+    /// A 40-character secret access key.
+    static func secret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<40).map { _ in secretAlphabet.randomElement(using: &generator)! })
+    }
+}
+
+/// The account `--dev` makes: the convention local AWS emulators share.
+public enum DevAccount {
+    public static let id = "000000000000"
+    public static let accessKeyId = "test"
+    public static let secret = "test"
+    public static let email = "dev@gatehouse.local"
+    public static let name = "dev"
+}

@@ -1,0 +1,38 @@
+/// Who signed a request: the account's root user, for now; IAM users and role sessions follow.
+public struct Principal: Sendable, Equatable {
+    /// The kinds of principal AWS distinguishes (CloudTrail's `userIdentity.type`).
+    public enum Kind: String, Sendable {
+        case root = "Root"
+    }
+
+    public var kind: Kind
+    public var accountId: String
+    /// `arn:aws:iam::123456789012:root`.
+    public var arn: String
+    /// The unique ID AWS reports as `UserId` / `principalId` (the account ID for root).
+    public var userId: String
+    /// The name LookupEvents reports as `Username` (`root` for the root user).
+    public var username: String
+
+    /// The root user of `accountId`.
+    public static func root(of accountId: String) -> Principal {
+        Principal(kind: .root, accountId: accountId, arn: "arn:aws:iam::\(accountId):root", userId: accountId, username: "root")
+    }
+}
+
+/// An access key as the request path sees it: the secret in clear (memory only) and whose it is.
+public struct Credential: Sendable {
+    public var accessKeyId: String
+    public var secret: String
+    public var principal: Principal
+    public var active: Bool
+    /// For temporary credentials: when they stop working (seconds since 1970).
+    public var expiresAt: Double?
+}
+
+/// An account as the request path sees it.
+public struct Account: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var email: String
+}

@@ -1,0 +1,88 @@
+import AWSWire
+import Directory
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// The services Gatehouse serves, from botocore's models.
+public let servedModels: [ServiceModel] = [.sts, .cloudTrail]
+
+/// Builds the Gatehouse application: the AWS endpoint on every path but `/healthz` and `/metrics`,
+/// with the directory's follower and the audit trail's flusher as services.
+///
+/// - Parameters:
+///   - configuration: where to listen and keep data.
+///   - directory: the opened directory (the caller closes it after the app stops).
+///   - metrics: the registry `/metrics` shows (bootstrap `MetricsSystem` with it once per process).
+///   - onServerRunning: called with the bound port once the server listens.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    directory: Directory,
+    metrics: PrometheusCollectorRegistry,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    var registry = OperationRegistry()
+    STSOperations.register(in: &registry)
+    CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
+    let endpoint = AWSEndpoint(
+        router: OperationRouter(services: servedModels),
+        operations: registry,
+        authenticator: Authenticator(directory: directory),
+        auditTrail: directory.auditTrail,
+        maxBodySize: configuration.maxBodySize
+    )
+    let router = Router(context: GatehouseRequestContext.self)
+    router.addMiddleware {
+        MetricsMiddleware()
+        AWSEndpointMiddleware(endpoint: endpoint, ownPaths: ["/healthz", "/metrics"])
+    }
+    router.get("/healthz") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+    }
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+    }
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
+        services: [DirectoryFollower(directory: directory), AuditFlusher(auditTrail: directory.auditTrail)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Sends every request that is not for one of the server's own pages to the AWS endpoint.
+struct AWSEndpointMiddleware: RouterMiddleware {
+    let endpoint: AWSEndpoint
+    let ownPaths: Set<String>
+
+    func handle(
+        _ request: Request, context: GatehouseRequestContext, next: (Request, GatehouseRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if request.method == .get, ownPaths.contains(request.uri.path) { return try await next(request, context) }
+        return await endpoint.respond(to: request, context: context)
+    }
+}
+
+/// Keeps the directory's snapshot current with the store's change feed.
+struct DirectoryFollower: Service {
+    let directory: Directory
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await directory.follow() }
+    }
+}
+
+/// Writes buffered audit events every 250 ms, and the last ones at shutdown.
+struct AuditFlusher: Service {
+    let auditTrail: AuditTrail
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await auditTrail.run() }
+    }
+}

@@ -1,0 +1,26 @@
+import Configuration
+import Logging
+
+extension ServerConfiguration {
+    /// Reads the settings from a configuration reader, over `defaults`.
+    ///
+    /// Keys: `listen`, `data.dir`, `dev`, `log.level`, `bcrypt.cost`. With an
+    /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`,
+    /// `GATEHOUSE_DEV`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`; in a JSON config
+    /// file, `{"listen": "...", "data": {"dir": "..."}, "dev": true, "log": {"level": "debug"}}`.
+    public init(reader: ConfigReader, defaults: ServerConfiguration = ServerConfiguration()) throws {
+        self = defaults
+        if let listen = reader.string(forKey: "listen") { try setListen(listen) }
+        if let directory = reader.string(forKey: "data.dir") { dataDirectory = directory }
+        dev = reader.bool(forKey: "dev", default: defaults.dev)
+        if let level = reader.string(forKey: "log.level") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("unknown log level '\(level)' (trace, debug, info, notice, warning, error, critical)")
+            }
+            logLevel = parsed
+        }
+        let cost = reader.int(forKey: "bcrypt.cost", default: Int(defaults.bcryptCost))
+        guard (10...31).contains(cost) else { throw ConfigurationError("bcrypt cost must be between 10 and 31, got \(cost)") }
+        bcryptCost = UInt8(cost)
+    }
+}

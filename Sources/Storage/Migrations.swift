@@ -1,0 +1,66 @@
+/// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
+///
+/// Never edit a migration that has shipped; add the next one.
+enum Migrations {
+    static let all: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    root_password_hash TEXT,
+                    created_at REAL NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE access_keys (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    user_name TEXT,
+                    secret_sealed BLOB NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL
+                )
+                """,
+                "CREATE UNIQUE INDEX accounts_email ON accounts(lower(email))",
+                "CREATE INDEX access_keys_account ON access_keys(account_id)",
+                """
+                CREATE TABLE changes (
+                    revision INTEGER PRIMARY KEY AUTOINCREMENT,
+                    entity TEXT NOT NULL,
+                    entity_id TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE audit_events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id TEXT NOT NULL UNIQUE,
+                    event_time REAL NOT NULL,
+                    account_id TEXT NOT NULL,
+                    event_name TEXT NOT NULL,
+                    event_source TEXT NOT NULL,
+                    username TEXT,
+                    access_key_id TEXT,
+                    read_only INTEGER NOT NULL,
+                    record TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_events_account_time ON audit_events(account_id, event_time, seq)",
+                """
+                CREATE TABLE audit_resources (
+                    seq INTEGER NOT NULL REFERENCES audit_events(seq),
+                    resource_type TEXT NOT NULL,
+                    resource_name TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_resources_name ON audit_resources(resource_name)",
+            ]
+        )
+    ]
+}

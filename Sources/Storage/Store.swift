@@ -1,0 +1,115 @@
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The durable store: an embedded SQLite database in WAL mode with full sync.
+///
+/// Writes go through ``write(_:)`` one at a time, each in its own `BEGIN IMMEDIATE`
+/// transaction; a write returns only after `COMMIT` (so after the fsync), which is
+/// what "acknowledged means durable" rests on. Several processes may open the same
+/// file: SQLite's locks keep their transactions apart, and the change feed tells
+/// each what the others wrote.
+///
+/// ```swift
+/// let store = try await Store.open(path: "data/gatehouse.sqlite", logger: logger)
+/// try await store.write { session in try await session.insert(account) }
+/// ```
+public final class Store: Sendable {
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let gate = SerialGate()
+    private let readGate = SerialGate()
+    private let logger: Logger
+
+    private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
+        self.writer = writer
+        self.reader = reader
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date;
+    /// `nil` opens a private in-memory database (tests).
+    public static func open(path: String?, logger: Logger) async throws -> Store {
+        let storage: SQLiteConnection.Storage = path.map { .file(path: $0) } ?? .memory
+        let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
+        // An in-memory database is private to its connection: read through the writer.
+        let reader = path == nil ? writer : try await SQLiteConnection.open(storage: storage, logger: logger)
+        let store = Store(writer: writer, reader: reader, logger: logger)
+        for connection in path == nil ? [writer] : [writer, reader] {
+            let sql = connection.sql()
+            // Wait for other processes' locks (replaces sqlite-nio's spinning busy handler).
+            try await sql.raw("PRAGMA busy_timeout = 30000").run()
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+        }
+        if path != nil {
+            try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
+        }
+        // FULL: each commit is fsynced before it returns, WAL or not.
+        try await writer.sql().raw("PRAGMA synchronous = FULL").run()
+        try await store.migrate()
+        return store
+    }
+
+    /// Closes both connections; the store cannot be used afterwards.
+    public func close() async throws {
+        try await gate.run {
+            if reader !== writer { try await reader.close() }
+            try await writer.close()
+        }
+    }
+
+    /// Runs `body` in one write transaction; commits when it returns, rolls back when it throws.
+    public func write<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
+        try await gate.run { try await transaction(on: writer, begin: "BEGIN IMMEDIATE", body) }
+    }
+
+    /// Runs `body` against a consistent read view (a read transaction).
+    public func read<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
+        if reader === writer { return try await write(body) }
+        return try await readGate.run { try await transaction(on: reader, begin: "BEGIN", body) }
+    }
+
+    private func transaction<T: Sendable>(
+        on connection: SQLiteConnection,
+        begin: SQLQueryString,
+        _ body: (StoreSession) async throws -> T
+    ) async throws -> T {
+        let sql = connection.sql()
+        try await sql.raw(begin).run()
+        do {
+            let result = try await body(StoreSession(sql: sql))
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await sql.raw("ROLLBACK").run()
+            } catch let rollback {
+                logger.error("rollback failed", metadata: ["error": "\(rollback)"])
+            }
+            throw error
+        }
+    }
+
+    func migrate() async throws {
+        try await writer.sql().raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)").run()
+        try await write { session in
+            let applied = try await session.sql.raw("SELECT version FROM schema_migrations").all()
+                .map { try $0.decode(column: "version", as: Int.self) }
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await session.sql.raw(SQLQueryString(statement)).run()
+                }
+                try await session.sql.raw(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: migration.version), strftime('%s','now'))"
+                ).run()
+            }
+        }
+    }
+}
+
+/// The statements Gatehouse runs against the store, inside a read or write transaction.
+public struct StoreSession: Sendable {
+    public let sql: any SQLDatabase
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Directory
+import GatehouseServer
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// `gatehouse serve`: run the server until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Gatehouse: the AWS endpoint for every service, on one port.",
+        discussion: "Flags take precedence over GATEHOUSE_* environment variables, which take precedence over the --config file."
+    )
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Option(help: "host:port to listen on. [env: GATEHOUSE_LISTEN] (default: 127.0.0.1:7070)")
+    var listen: String?
+
+    @Flag(help: "Create, once, the development account 000000000000 whose root user has the access key test / test. [env: GATEHOUSE_DEV]")
+    var dev = false
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: GATEHOUSE_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    func run() async throws {
+        var configuration = try await settings.configuration()
+        if let listen { try configuration.setListen(listen) }
+        if dev { configuration.dev = true }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("unknown log level '\(logLevel)'") }
+            configuration.logLevel = level
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var logger = Logger(label: "gatehouse")
+        logger.logLevel = level
+
+        let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, bcryptCost: configuration.bcryptCost, logger: logger)
+        if configuration.dev, try await directory.ensureDevAccount() {
+            logger.notice("created the development account", metadata: ["account": "\(DevAccount.id)"])
+        }
+        let (host, announce, serverLogger) = (configuration.host, configuration.dev, logger)
+        let app = buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
+            serverLogger.notice("listening", metadata: ["address": "http://\(host):\(port)"])
+            if announce { Self.printDevUsage(host: host, port: port) }
+        }
+        do {
+            try await app.runService()
+        } catch {
+            try? await directory.close()
+            throw error
+        }
+        try await directory.close()
+    }
+
+    static func printDevUsage(host: String, port: Int) {
+        print(
+            """
+            Gatehouse is serving http://\(host):\(port) with the development account \(DevAccount.id).
+            Use it with the aws CLI or any AWS SDK:
+
+                export AWS_ENDPOINT_URL=http://\(host):\(port)
+                export AWS_ACCESS_KEY_ID=\(DevAccount.accessKeyId) AWS_SECRET_ACCESS_KEY=\(DevAccount.secret) AWS_DEFAULT_REGION=us-east-1
+                aws sts get-caller-identity
+            """)
+    }
+}
