@@ -52,24 +52,38 @@ struct JSONInputDecoder {
             guard let text = raw as? String else { throw mismatch(path, "a string") }
             return .string(text)
         case .boolean:
-            guard let flag = raw as? Bool, !(raw is String) else { throw mismatch(path, "a boolean") }
-            return .boolean(flag)
+            // Foundation bridges the numbers 0 and 1 to `Bool` too; only JSON `true`/`false` are booleans.
+            guard let number = raw as? NSNumber, Self.isBoolean(number) else { throw mismatch(path, "a boolean") }
+            return .boolean(number.boolValue)
         case .integer, .long:
-            guard let number = raw as? NSNumber, !(raw is String), let integer = Int64(exactly: number.doubleValue) else {
+            guard let number = Self.number(raw), let integer = Int64(exactly: number.doubleValue) else {
                 throw mismatch(path, "an integer")
             }
             return .integer(integer)
         case .double, .float:
-            guard let number = raw as? NSNumber, !(raw is String) else { throw mismatch(path, "a number") }
+            guard let number = Self.number(raw) else { throw mismatch(path, "a number") }
             return .double(number.doubleValue)
         case .timestamp:
-            if let number = raw as? NSNumber, !(raw is String) { return .timestamp(Date(timeIntervalSince1970: number.doubleValue)) }
+            if let number = Self.number(raw) { return .timestamp(Date(timeIntervalSince1970: number.doubleValue)) }
             if let text = raw as? String, let date = Timestamp.parse(text) { return .timestamp(date) }
             throw mismatch(path, "a timestamp")
         case .blob:
             guard let text = raw as? String, let bytes = Base64.decode(text) else { throw mismatch(path, "base64 data") }
             return .blob(bytes)
         }
+    }
+
+    /// The class JSONSerialization gives JSON `true` and `false` (`__NSCFBoolean`, on Darwin and Linux alike).
+    static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
+
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        ObjectIdentifier(type(of: number)) == booleanClass
+    }
+
+    /// A JSON number (not a string, not `true`/`false`, which Foundation also bridges to `NSNumber`).
+    static func number(_ raw: Any) -> NSNumber? {
+        guard !(raw is String), let number = raw as? NSNumber, !isBoolean(number) else { return nil }
+        return number
     }
 
     func mismatch(_ path: String, _ expected: String) -> AWSError {

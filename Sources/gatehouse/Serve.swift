@@ -1,5 +1,6 @@
 import ArgumentParser
 import Directory
+import Foundation
 import GatehouseServer
 import Hummingbird
 import Logging
@@ -58,14 +59,17 @@ struct Serve: AsyncParsableCommand {
     }
 
     static func printDevUsage(host: String, port: Int) {
-        print(
-            """
+        // Written unbuffered: whoever reads the output needs it now, not at exit.
+        FileHandle.standardOutput.write(
+            Data(
+                """
             Gatehouse is serving http://\(host):\(port) with the development account \(DevAccount.id).
             Use it with the aws CLI or any AWS SDK:
 
                 export AWS_ENDPOINT_URL=http://\(host):\(port)
                 export AWS_ACCESS_KEY_ID=\(DevAccount.accessKeyId) AWS_SECRET_ACCESS_KEY=\(DevAccount.secret) AWS_DEFAULT_REGION=us-east-1
                 aws sts get-caller-identity
-            """)
+
+            """.utf8))
     }
 }

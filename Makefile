@@ -1,0 +1,39 @@
+# Gatehouse: build, test, run.
+#   make test   builds once, runs the Swift tests, then the interop suites against that build
+#   make run    runs a development server on 127.0.0.1:7070
+
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: test build swift-test interop run models clean
+
+test: swift-test interop
+
+build:
+	$(SWIFT) build --build-tests
+
+swift-test: build
+	$(SWIFT) test --skip-build
+
+# The interop suites drive the server binary of the same debug build with boto3 and the aws CLI.
+interop: build $(VENV)/.installed
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" GATEHOUSE_BIN="$$($(SWIFT) build --show-bin-path)/gatehouse" \
+		$(PY) -m pytest -q -p no:cacheprovider tests/interop
+
+$(VENV)/.installed: tests/requirements.txt
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
+run:
+	$(SWIFT) run -c release gatehouse serve --dev
+
+# Regenerate Sources/AWSWire/Models from the installed botocore.
+models:
+	$(PYTHON) scripts/generate-models.py
+
+clean:
+	rm -rf .build $(VENV)
