@@ -65,14 +65,17 @@ public final class AuditTrail: Sendable {
     public func run() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: flushInterval)
+            if Task.isCancelled { break }
             do {
                 try await flush()
             } catch {
                 logger.error("audit flush failed; will retry", metadata: ["error": "\(error)"])
             }
         }
+        // The last flush must happen although this task is cancelled: run it in a task of its own.
+        let final = Task { try await flush() }
         do {
-            try await flush()
+            try await final.value
         } catch {
             logger.error("final audit flush failed", metadata: ["error": "\(error)"])
         }

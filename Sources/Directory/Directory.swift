@@ -111,8 +111,11 @@ public final class Directory: Sendable {
     public func follow(every interval: Duration = .milliseconds(200)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
             do {
                 try await refresh()
+            } catch is CancellationError {
+                break
             } catch {
                 logger.error("snapshot refresh failed", metadata: ["error": "\(error)"])
             }
@@ -129,7 +132,8 @@ public final class Directory: Sendable {
             secret: try instanceKey.unseal(record.secretSealed, context: record.id),
             principal: .root(of: record.accountId),
             active: record.status == "Active",
-            expiresAt: record.expiresAt
+            expiresAt: record.expiresAt,
+            sessionTokenHash: record.sessionTokenHash
         )
     }
 }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Who signed a request: the account's root user, for now; IAM users and role sessions follow.
 public struct Principal: Sendable, Equatable {
     /// The kinds of principal AWS distinguishes (CloudTrail's `userIdentity.type`).
@@ -28,6 +30,17 @@ public struct Credential: Sendable {
     public var active: Bool
     /// For temporary credentials: when they stop working (seconds since 1970).
     public var expiresAt: Double?
+    /// For temporary credentials: SHA-256 of the session token that must accompany the key.
+    public var sessionTokenHash: [UInt8]?
+
+    /// Whether `token` is this credential's session token (constant time); long-term keys take none.
+    public func acceptsSessionToken(_ token: String?) -> Bool {
+        guard let expected = sessionTokenHash else { return token == nil }
+        guard let token else { return false }
+        let presented = Array(SHA256.hash(data: Array(token.utf8)))
+        guard presented.count == expected.count else { return false }
+        return zip(presented, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }
 
 /// An account as the request path sees it.

@@ -56,7 +56,8 @@ struct AWSEndpoint: Sendable {
                 if let claimError { throw Authenticator.Failure(error: claimError) }
                 let credential = try authenticator.authenticate(signable, claim: claim, now: AmzDate(epochSeconds: Int64(now.timeIntervalSince1970)))
                 caller = Caller(
-                    principal: credential.principal, accessKeyId: credential.accessKeyId, region: claim?.scope.region ?? "us-east-1",
+                    principal: credential.principal, accessKeyId: credential.accessKeyId,
+                    sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
                     sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "")
             } catch {
                 let awsError = Authenticator.awsError(error.error, wireProtocol: route.wireProtocol)
@@ -66,7 +67,8 @@ struct AWSEndpoint: Sendable {
                 if let credential = error.credential, let service = route.service, let operation = route.operation {
                     // A known key that failed: the key's account sees the attempt in its trail.
                     let intruder = Caller(
-                        principal: credential.principal, accessKeyId: credential.accessKeyId, region: claim?.scope.region ?? "us-east-1",
+                        principal: credential.principal, accessKeyId: credential.accessKeyId,
+                        sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
                         sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "")
                     record(service: service, operation: operation, caller: intruder, input: nil, output: nil, error: awsError, requestId: requestId, time: now, readOnly: true)
                 }

@@ -25,7 +25,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var registry = OperationRegistry()
-    STSOperations.register(in: &registry)
+    STSOperations(directory: directory).register(in: &registry)
     CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
     let endpoint = AWSEndpoint(
         router: OperationRouter(services: servedModels),

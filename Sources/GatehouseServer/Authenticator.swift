@@ -16,7 +16,9 @@ struct Authenticator: Sendable {
     /// Verifies `claim` for `request`; returns the key's credential.
     func authenticate(_ request: SignableRequest, claim: SigV4Authorization?, now: AmzDate) throws(Failure) -> Credential {
         guard let claim else { throw Failure(error: .missingAuthentication) }
-        guard let credential = directory.credential(accessKeyId: claim.scope.accessKeyId), credential.active else {
+        guard let credential = directory.credential(accessKeyId: claim.scope.accessKeyId), credential.active,
+            credential.acceptsSessionToken(claim.securityToken)
+        else {
             throw Failure(error: .unknownAccessKey)
         }
         if let expiry = credential.expiresAt, Double(now.epochSeconds) >= expiry {

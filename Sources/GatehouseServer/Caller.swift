@@ -6,6 +6,8 @@ import Foundation
 public struct Caller: Sendable {
     public var principal: Principal
     public var accessKeyId: String
+    /// Whether the request was signed with temporary credentials.
+    public var sessionCredentials: Bool
     /// The region of the credential scope.
     public var region: String
     public var sourceIPAddress: String

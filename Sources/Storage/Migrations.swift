@@ -23,7 +23,8 @@ enum Migrations {
                     secret_sealed BLOB NOT NULL,
                     status TEXT NOT NULL,
                     created_at REAL NOT NULL,
-                    expires_at REAL
+                    expires_at REAL,
+                    session_token_hash BLOB
                 )
                 """,
                 "CREATE UNIQUE INDEX accounts_email ON accounts(lower(email))",

@@ -29,9 +29,12 @@ public struct AccessKeyRecord: Sendable, Equatable {
     public var createdAt: Double
     /// For temporary credentials: when they stop working (seconds since 1970).
     public var expiresAt: Double?
+    /// For temporary credentials: SHA-256 of the session token the caller must present.
+    public var sessionTokenHash: [UInt8]?
 
     public init(
-        id: String, accountId: String, userName: String?, secretSealed: [UInt8], status: String, createdAt: Double, expiresAt: Double?
+        id: String, accountId: String, userName: String?, secretSealed: [UInt8], status: String, createdAt: Double, expiresAt: Double?,
+        sessionTokenHash: [UInt8]? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -40,6 +43,7 @@ public struct AccessKeyRecord: Sendable, Equatable {
         self.status = status
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.sessionTokenHash = sessionTokenHash
     }
 }
 

@@ -5,9 +5,9 @@ extension StoreSession {
     public func insert(_ key: AccessKeyRecord) async throws {
         try await sql.raw(
             """
-            INSERT INTO access_keys (id, account_id, user_name, secret_sealed, status, created_at, expires_at)
+            INSERT INTO access_keys (id, account_id, user_name, secret_sealed, status, created_at, expires_at, session_token_hash)
             VALUES (\(bind: key.id), \(bind: key.accountId), \(bind: key.userName), \(bind: key.secretSealed),
-                    \(bind: key.status), \(bind: key.createdAt), \(bind: key.expiresAt))
+                    \(bind: key.status), \(bind: key.createdAt), \(bind: key.expiresAt), \(bind: key.sessionTokenHash))
             """
         ).run()
         try await appendChange(entity: "access_key", id: key.id)
@@ -31,7 +31,8 @@ extension StoreSession {
             secretSealed: try row.decode(column: "secret_sealed", as: [UInt8].self),
             status: try row.decode(column: "status", as: String.self),
             createdAt: try row.decode(column: "created_at", as: Double.self),
-            expiresAt: try row.decode(column: "expires_at", as: Double?.self)
+            expiresAt: try row.decode(column: "expires_at", as: Double?.self),
+            sessionTokenHash: try row.decode(column: "session_token_hash", as: [UInt8]?.self)
         )
     }
 }

@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+import Storage
+
+/// Temporary credentials as STS hands them out: an `ASIA` key, a secret and a session token.
+public struct TemporaryCredentials: Sendable {
+    public var accessKeyId: String
+    public var secretAccessKey: String
+    public var sessionToken: String
+    public var expiration: Date
+}
+
+extension Directory {
+    /// Issues temporary credentials for the root user of `accountId`, valid for `duration` seconds.
+    ///
+    /// The secret is sealed and only the session token's SHA-256 is stored; a request must
+    /// present the token with the key, and is refused with `ExpiredToken` after `expiration`.
+    public func issueTemporaryCredentials(accountId: String, duration: TimeInterval, now: Date = Date()) async throws -> TemporaryCredentials {
+        guard account(id: accountId) != nil else { throw DirectoryError(.notFound, "No account \(accountId).") }
+        let id = Identifiers.prefixed("ASIA")
+        let secret = Identifiers.secret()
+        let token = Data((0..<64).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let expiration = now.addingTimeInterval(duration)
+        try await store.write { session in
+            try await session.insert(
+                AccessKeyRecord(
+                    id: id, accountId: accountId, userName: nil, secretSealed: try instanceKey.seal(secret, context: id), status: "Active",
+                    createdAt: now.timeIntervalSince1970, expiresAt: expiration.timeIntervalSince1970,
+                    sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8)))))
+        }
+        try await refresh()
+        return TemporaryCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+    }
+}
