@@ -94,7 +94,14 @@ let package = Package(
 
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Vectors")]),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"]),
-        .testTarget(name: "DirectoryTests", dependencies: ["Directory", "Storage"]),
+        .testTarget(
+            name: "DirectoryTests",
+            dependencies: [
+                "Directory", "Storage", "AWSWire",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "GatehouseServerTests",
             dependencies: [

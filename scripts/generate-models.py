@@ -21,6 +21,8 @@ import botocore
 SERVICES = {
     "sts": "sts",
     "cloudtrail": "cloudTrail",
+    "sso": "ssoPortal",
+    "sso-oidc": "ssoOIDC",
 }
 
 DROP = {"documentation", "documentationUrl", "examples", "deprecatedMessage", "xmlOrder"}

@@ -49,7 +49,8 @@ struct InputValidator {
                 }
             }
         case .string(let text):
-            checkLength(text.count, shape: shape) { fail(text, $0) }
+            // Smithy's length of a string counts Unicode scalar values.
+            checkLength(text.unicodeScalars.count, shape: shape) { fail(text, $0) }
             if let values = shape.enumValues, !values.contains(text) {
                 fail(text, "Member must satisfy enum value set: [\(values.joined(separator: ", "))]")
             } else if let pattern = shape.pattern, !PatternCache.shared.matches(pattern, text) {

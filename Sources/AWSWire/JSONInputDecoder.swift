@@ -12,6 +12,9 @@ struct JSONInputDecoder {
         } catch {
             throw AWSError.serialization("The request body is not valid JSON.", wireProtocol: model.wireProtocol)
         }
+        if Self.hasTrailingComma(body) {
+            throw AWSError.serialization("The request body is not valid JSON.", wireProtocol: model.wireProtocol)
+        }
         guard let object = parsed as? [String: Any] else {
             throw AWSError.serialization("Start of list found where not expected", wireProtocol: model.wireProtocol)
         }
@@ -84,6 +87,35 @@ struct JSONInputDecoder {
     static func number(_ raw: Any) -> NSNumber? {
         guard !(raw is String), let number = raw as? NSNumber, !isBoolean(number) else { return nil }
         return number
+    }
+
+    /// Whether a `,` comes right before a `}` or `]` (outside strings). Foundation's parser accepts that
+    /// as a convenience (swift-corelibs-foundation#4682); JSON (RFC 8259) and AWS's services do not.
+    static func hasTrailingComma(_ body: [UInt8]) -> Bool {
+        var inString = false
+        var escaped = false
+        var afterComma = false
+        for byte in body {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: ","): afterComma = true
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): if afterComma { return true }
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+            default: break
+            }
+            if byte != UInt8(ascii: ",") { afterComma = false }
+        }
+        return false
     }
 
     func mismatch(_ path: String, _ expected: String) -> AWSError {

@@ -18,26 +18,26 @@ public struct OperationRouter: Sendable {
 
     private let bySigningName: [String: ServiceModel]
     private let byTargetPrefix: [String: ServiceModel]
-    private let restRoutes: [(service: ServiceModel, operation: ServiceOperation, template: [Substring])]
+    private let restRoutes: [RESTRoute]
     private let queryServices: [ServiceModel]
 
     public init(services: [ServiceModel]) {
         var bySigningName: [String: ServiceModel] = [:]
         var byTargetPrefix: [String: ServiceModel] = [:]
-        var restRoutes: [(ServiceModel, ServiceOperation, [Substring])] = []
+        var restRoutes: [RESTRoute] = []
         for service in services {
             bySigningName[service.signingName] = service
             if let prefix = service.targetPrefix { byTargetPrefix[prefix] = service }
             if service.wireProtocol == .restJSON {
                 for operation in service.operations.values.sorted(by: { $0.name < $1.name }) {
-                    let path = operation.requestURI.split(separator: "?", maxSplits: 1)[0]
-                    restRoutes.append((service, operation, path.split(separator: "/")))
+                    restRoutes.append(RESTRoute(service: service, operation: operation))
                 }
             }
         }
         self.bySigningName = bySigningName
         self.byTargetPrefix = byTargetPrefix
-        self.restRoutes = restRoutes
+        // A route that also requires query parameters (`/token?aws_iam=t`) is tried before the bare path.
+        self.restRoutes = restRoutes.filter { !$0.query.isEmpty } + restRoutes.filter { $0.query.isEmpty }
         self.queryServices = services.filter { $0.wireProtocol == .query }
     }
 
@@ -102,11 +102,7 @@ public struct OperationRouter: Sendable {
         return route
     }
 
-    func routeREST(
-        _ request: WireRequest,
-        among routes: [(service: ServiceModel, operation: ServiceOperation, template: [Substring])],
-        fallback: ServiceModel?
-    ) -> Route {
+    func routeREST(_ request: WireRequest, among routes: [RESTRoute], fallback: ServiceModel?) -> Route {
         matchREST(request, among: routes)
             ?? Route(
                 service: fallback, wireProtocol: .restJSON, operation: nil,
@@ -114,11 +110,12 @@ public struct OperationRouter: Sendable {
                 form: [], labels: [:])
     }
 
-    func matchREST(_ request: WireRequest, among routes: [(service: ServiceModel, operation: ServiceOperation, template: [Substring])]) -> Route? {
+    func matchREST(_ request: WireRequest, among routes: [RESTRoute]) -> Route? {
         let segments = request.path.split(separator: "/")
-        for (service, operation, template) in routes where operation.httpMethod == request.method {
-            if let labels = Self.match(template, segments) {
-                return Route(service: service, wireProtocol: .restJSON, operation: operation, failure: nil, form: [], labels: labels)
+        let query = Set(request.query.split(separator: "&"))
+        for route in routes where route.operation.httpMethod == request.method && route.query.isSubset(of: query) {
+            if let labels = Self.match(route.template, segments) {
+                return Route(service: route.service, wireProtocol: .restJSON, operation: route.operation, failure: nil, form: [], labels: labels)
             }
         }
         return nil
@@ -156,5 +153,23 @@ extension FormDecoding {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A rest-json operation's request line: method, path template and any fixed query parameters.
+struct RESTRoute: Sendable {
+    let service: ServiceModel
+    let operation: ServiceOperation
+    /// Path segments; `{Label}` and `{Label+}` capture.
+    let template: [Substring]
+    /// Literal query parameters the request must carry (`aws_iam=t`).
+    let query: Set<Substring>
+
+    init(service: ServiceModel, operation: ServiceOperation) {
+        self.service = service
+        self.operation = operation
+        let parts = operation.requestURI.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        template = parts[0].split(separator: "/")
+        query = parts.count > 1 ? Set(parts[1].split(separator: "&")) : []
     }
 }

@@ -69,8 +69,9 @@ enum XMLText {
         }
     }
 
+    /// Escapes text content: `&`, `<`, `>` and control characters (quotes need no escape outside attributes, and AWS leaves them).
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || $0 < 32 }) else { return text }
+        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 < 32 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
@@ -78,8 +79,6 @@ enum XMLText {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
             case "\n", "\r", "\t": out += "&#\(scalar.value);"
             default:
                 if scalar.value < 32 { continue }  // not representable in XML 1.0

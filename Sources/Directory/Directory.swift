@@ -42,7 +42,12 @@ public final class Directory: Sendable {
             let store = try await Store.open(path: nil, logger: logger)
             directory = Directory(store: store, instanceKey: .ephemeral(), passwords: passwords, logger: logger)
         }
-        try await directory.reload()
+        do {
+            try await directory.reload()
+        } catch {
+            try? await directory.store.close()
+            throw error
+        }
         return directory
     }
 

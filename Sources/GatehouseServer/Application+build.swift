@@ -7,7 +7,7 @@ import Prometheus
 import ServiceLifecycle
 
 /// The services Gatehouse serves, from botocore's models.
-public let servedModels: [ServiceModel] = [.sts, .cloudTrail]
+public let servedModels: [ServiceModel] = [.sts, .cloudTrail, .ssoPortal, .ssoOIDC]
 
 /// Builds the Gatehouse application: the AWS endpoint on every path but `/healthz` and `/metrics`,
 /// with the directory's follower and the audit trail's flusher as services.

@@ -34,22 +34,37 @@ public final class Store: Sendable {
     public static func open(path: String?, logger: Logger) async throws -> Store {
         let storage: SQLiteConnection.Storage = path.map { .file(path: $0) } ?? .memory
         let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
-        // An in-memory database is private to its connection: read through the writer.
-        let reader = path == nil ? writer : try await SQLiteConnection.open(storage: storage, logger: logger)
+        let reader: SQLiteConnection
+        do {
+            // An in-memory database is private to its connection: read through the writer.
+            reader = path == nil ? writer : try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            try? await writer.close()
+            throw error
+        }
         let store = Store(writer: writer, reader: reader, logger: logger)
-        for connection in path == nil ? [writer] : [writer, reader] {
+        do {
+            try await store.prepare(inMemory: path == nil)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    private func prepare(inMemory: Bool) async throws {
+        for connection in inMemory ? [writer] : [writer, reader] {
             let sql = connection.sql()
             // Wait for other processes' locks (replaces sqlite-nio's spinning busy handler).
             try await sql.raw("PRAGMA busy_timeout = 30000").run()
             try await sql.raw("PRAGMA foreign_keys = ON").run()
         }
-        if path != nil {
+        if !inMemory {
             try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
         }
         // FULL: each commit is fsynced before it returns, WAL or not.
         try await writer.sql().raw("PRAGMA synchronous = FULL").run()
-        try await store.migrate()
-        return store
+        try await migrate()
     }
 
     /// Closes both connections; the store cannot be used afterwards.

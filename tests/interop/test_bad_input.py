@@ -81,3 +81,13 @@ def test_garbage_get_is_aws_shaped(server):
     assert response.status_code in (400, 403)
     assert "<ErrorResponse" in response.text
     assert_still_serving(server)
+
+
+def test_rest_json_operation_not_yet_served(server):
+    response = requests.get(
+        server.url + "/federation/credentials?role_name=Admin&account_id=123456789012",
+        headers={"x-amz-sso_bearer_token": "not-a-token"}, timeout=10,
+    )
+    assert response.status_code == 501
+    assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
+    assert "sso" in response.json()["message"]

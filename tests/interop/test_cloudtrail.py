@@ -120,6 +120,8 @@ def test_pagination_and_filters(server, account):
     assert total >= len(seen)
     only_reads = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "false"}])["Events"]
     assert {e["EventName"] for e in only_reads} == {"CreateAccount"}
+    by_resource = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": account["AccountId"]}])["Events"]
+    assert [e["EventName"] for e in by_resource] == ["CreateAccount"]
     users = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "root"}])["Events"]
     assert users and all(e["Username"] == "root" for e in users)
 
