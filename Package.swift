@@ -37,6 +37,8 @@ let package = Package(
         ),
         /// AWSWire: service models, operation routing, query/json/rest-json codecs, error envelopes.
         .target(name: "AWSWire"),
+        /// AccessPolicy: the IAM policy language: parse and validate (evaluation follows).
+        .target(name: "AccessPolicy"),
 
         // MARK: Storage and domain
 
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "Directory",
             dependencies: [
-                "Storage", "AWSWire",
+                "Storage", "AWSWire", "AccessPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,6 +96,7 @@ let package = Package(
 
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Vectors")]),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"]),
+        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
         .testTarget(
             name: "DirectoryTests",
             dependencies: [

@@ -19,6 +19,7 @@ import botocore
 
 # service name in botocore -> Swift identifier of the generated model
 SERVICES = {
+    "iam": "iam",
     "sts": "sts",
     "cloudtrail": "cloudTrail",
     "sso": "ssoPortal",

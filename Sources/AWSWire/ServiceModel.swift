@@ -214,3 +214,12 @@ struct RawShape: Decodable {
     var sensitive: Bool?
     var error: ErrorTrait?
 }
+
+extension ServiceModel {
+    /// The error a modelled exception stands for: its code and HTTP status from the model
+    /// (`NoSuchEntityException` → `NoSuchEntity`, 404).
+    public func error(_ exception: String, _ message: String) -> AWSError {
+        let shape = shapes[exception]
+        return AWSError(code: shape?.errorCode ?? exception, message: message, status: shape?.httpStatus ?? 400)
+    }
+}

@@ -17,6 +17,9 @@ public final class Directory: Sendable {
     let passwords: PasswordHasher
     let logger: Logger
     private let state = Mutex(DirectorySnapshot())
+    /// Key uses noted since the last flush, and those already flushed (see `Directory+KeyUsage`).
+    let keyUses = Mutex<[String: KeyUse]>([:])
+    let flushedKeyUses = Mutex<[String: KeyUse]>([:])
 
     init(store: Store, instanceKey: InstanceKey, passwords: PasswordHasher, logger: Logger) {
         self.store = store
@@ -51,10 +54,15 @@ public final class Directory: Sendable {
         return directory
     }
 
-    /// Flushes the audit trail and closes the store.
+    /// Flushes the audit trail and key usage, and closes the store.
     public func close() async throws {
-        try await auditTrail.flush()
+        // Whatever fails to flush, the store is closed.
+        let flushed = await Task {
+            try await auditTrail.flush()
+            try await flushKeyUsage()
+        }.result
         try await store.close()
+        try flushed.get()
     }
 
     // MARK: The request path (memory only)
@@ -72,34 +80,55 @@ public final class Directory: Sendable {
         state.withLock { $0.accounts[id] }
     }
 
+    /// An account's IAM entities.
+    public func iam(_ accountId: String) -> AccountIAM {
+        state.withLock { $0.iam[accountId] } ?? AccountIAM()
+    }
+
+    /// Who a credential speaks for: the root user, or an IAM user that still exists.
+    public func principal(for credential: Credential) -> Principal? {
+        guard let userName = credential.userName else { return .root(of: credential.accountId) }
+        return state.withLock { $0.iam[credential.accountId]?.user(userName) }.map { .user($0, of: credential.accountId) }
+    }
+
     // MARK: Following the change feed
 
     /// Rebuilds the snapshot from the store.
     func reload() async throws {
-        let (revision, accounts, keys) = try await store.read { session in
-            (try await session.latestRevision(), try await session.accounts(), try await session.accessKeys())
+        let (revision, accounts, keys, documents) = try await store.read { session in
+            (try await session.latestRevision(), try await session.accounts(), try await session.accessKeys(), try await session.allDocuments())
         }
         var snapshot = DirectorySnapshot(revision: revision)
         for account in accounts { snapshot.accounts[account.id] = Self.account(account) }
         for key in keys { snapshot.credentials[key.id] = try credential(key) }
+        for document in documents {
+            guard let kind = IAMDocumentKind(rawValue: document.kind) else { continue }
+            try snapshot.iam[document.accountId, default: AccountIAM()].apply(kind: kind, key: document.key, body: document.body)
+        }
         state.withLock { $0 = snapshot }
     }
 
     /// Applies the changes committed since the snapshot's revision (by this process or another).
     public func refresh() async throws {
         let since = state.withLock { $0.revision }
-        let (changes, accounts, keys) = try await store.read { session in
+        let (changes, accounts, keys, documents) = try await store.read { session in
             let changes = try await session.changes(after: since)
             var accounts: [String: AccountRecord?] = [:]
             var keys: [String: AccessKeyRecord?] = [:]
+            var documents: [String: (accountId: String, kind: String, key: String, body: String?)] = [:]
             for change in changes {
                 switch change.entity {
                 case "account": accounts[change.entityId] = try await session.account(id: change.entityId)
                 case "access_key": keys[change.entityId] = try await session.accessKey(id: change.entityId)
+                case "document":
+                    let parts = change.entityId.split(separator: "/", maxSplits: 2).map(String.init)
+                    guard parts.count == 3 else { continue }
+                    let body = try await session.document(accountId: parts[0], kind: parts[1], key: parts[2])?.body
+                    documents[change.entityId] = (parts[0], parts[1], parts[2], body)
                 default: break
                 }
             }
-            return (changes, accounts, keys)
+            return (changes, accounts, keys, documents)
         }
         guard let last = changes.last?.revision else { return }
         var credentials: [String: Credential?] = [:]
@@ -108,6 +137,14 @@ public final class Directory: Sendable {
             guard snapshot.revision < last else { return }
             for (id, record) in accounts { snapshot.accounts[id] = record.map(Self.account) }
             for (id, credential) in credentials { snapshot.credentials[id] = credential }
+            for document in documents.values {
+                guard let kind = IAMDocumentKind(rawValue: document.kind) else { continue }
+                do {
+                    try snapshot.iam[document.accountId, default: AccountIAM()].apply(kind: kind, key: document.key, body: document.body)
+                } catch {
+                    logger.error("unreadable document", metadata: ["document": "\(document.accountId)/\(document.kind)/\(document.key)"])
+                }
+            }
             snapshot.revision = last
         }
     }
@@ -119,6 +156,7 @@ public final class Directory: Sendable {
             if Task.isCancelled { break }
             do {
                 try await refresh()
+                try await flushKeyUsage()
             } catch is CancellationError {
                 break
             } catch {
@@ -128,15 +166,17 @@ public final class Directory: Sendable {
     }
 
     static func account(_ record: AccountRecord) -> Account {
-        Account(id: record.id, name: record.name, email: record.email)
+        Account(id: record.id, name: record.name, email: record.email, created: Date(timeIntervalSince1970: record.createdAt))
     }
 
     func credential(_ record: AccessKeyRecord) throws -> Credential {
         Credential(
             accessKeyId: record.id,
             secret: try instanceKey.unseal(record.secretSealed, context: record.id),
-            principal: .root(of: record.accountId),
+            accountId: record.accountId,
+            userName: record.userName,
             active: record.status == "Active",
+            created: record.createdAt,
             expiresAt: record.expiresAt,
             sessionTokenHash: record.sessionTokenHash
         )

@@ -5,6 +5,8 @@
 public struct DirectorySnapshot: Sendable {
     public var accounts: [String: Account] = [:]
     public var credentials: [String: Credential] = [:]
+    /// Each account's IAM entities, by account ID.
+    public var iam: [String: AccountIAM] = [:]
     /// The change-feed revision this snapshot reflects.
     public var revision: Int64 = 0
 }

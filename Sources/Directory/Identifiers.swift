@@ -12,10 +12,10 @@ enum Identifiers {
         }
     }
 
-    /// An ID with an AWS prefix and 16 base-32 characters: `AKIA...`, `AIDA...`.
-    static func prefixed(_ prefix: String) -> String {
+    /// An ID with an AWS prefix and base-32 characters: `AKIA` + 16 for keys, `AIDA` + 17 for users.
+    static func prefixed(_ prefix: String, length: Int = 16) -> String {
         var generator = SystemRandomNumberGenerator()
-        return prefix + String((0..<16).map { _ in base32.randomElement(using: &generator)! })
+        return prefix + String((0..<length).map { _ in base32.randomElement(using: &generator)! })
     }
 
     /// A 40-character secret access key.

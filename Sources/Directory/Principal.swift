@@ -1,10 +1,12 @@
 import Crypto
+import Foundation
 
 /// Who signed a request: the account's root user, for now; IAM users and role sessions follow.
 public struct Principal: Sendable, Equatable {
     /// The kinds of principal AWS distinguishes (CloudTrail's `userIdentity.type`).
     public enum Kind: String, Sendable {
         case root = "Root"
+        case user = "IAMUser"
     }
 
     public var kind: Kind
@@ -20,14 +22,22 @@ public struct Principal: Sendable, Equatable {
     public static func root(of accountId: String) -> Principal {
         Principal(kind: .root, accountId: accountId, arn: "arn:aws:iam::\(accountId):root", userId: accountId, username: "root")
     }
+
+    /// An IAM user of `accountId`.
+    public static func user(_ user: IAMUser, of accountId: String) -> Principal {
+        Principal(kind: .user, accountId: accountId, arn: user.arn, userId: user.id, username: user.name)
+    }
 }
 
 /// An access key as the request path sees it: the secret in clear (memory only) and whose it is.
 public struct Credential: Sendable {
     public var accessKeyId: String
     public var secret: String
-    public var principal: Principal
+    public var accountId: String
+    /// The IAM user the key belongs to; `nil` for the root user.
+    public var userName: String?
     public var active: Bool
+    public var created: Double
     /// For temporary credentials: when they stop working (seconds since 1970).
     public var expiresAt: Double?
     /// For temporary credentials: SHA-256 of the session token that must accompany the key.
@@ -48,4 +58,5 @@ public struct Account: Sendable, Equatable {
     public var id: String
     public var name: String
     public var email: String
+    public var created: Date
 }

@@ -7,11 +7,14 @@ import Hummingbird
 import Logging
 import NIOCore
 import SigV4
+import Storage
 
 /// The AWS API front door: one port for every service. For each request: read the body,
 /// route it to a service and operation, verify SigV4, decode and validate the input,
 /// run the operation, record the call in the audit trail, and answer in the protocol's format.
 struct AWSEndpoint: Sendable {
+    let directory: Directory
+    let authorizer: Authorizer
     let router: OperationRouter
     let operations: OperationRegistry
     let authenticator: Authenticator
@@ -54,20 +57,22 @@ struct AWSEndpoint: Sendable {
         if route.operation?.unsigned != true {
             do throws(Authenticator.Failure) {
                 if let claimError { throw Authenticator.Failure(error: claimError) }
-                let credential = try authenticator.authenticate(signable, claim: claim, now: AmzDate(epochSeconds: Int64(now.timeIntervalSince1970)))
+                let (credential, principal) = try authenticator.authenticate(
+                    signable, claim: claim, now: AmzDate(epochSeconds: Int64(now.timeIntervalSince1970)))
                 caller = Caller(
-                    principal: credential.principal, accessKeyId: credential.accessKeyId,
+                    principal: principal, accessKeyId: credential.accessKeyId,
                     sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
                     sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "")
+                if let claim { directory.noteKeyUse(credential.accessKeyId, service: claim.scope.service, region: claim.scope.region, at: now) }
             } catch {
                 let awsError = Authenticator.awsError(error.error, wireProtocol: route.wireProtocol)
                 logger.info(
                     "authentication failed",
                     metadata: ["request.id": "\(requestId)", "error": "\(awsError.code)", "access_key_id": "\(claim?.scope.accessKeyId ?? "-")"])
-                if let credential = error.credential, let service = route.service, let operation = route.operation {
+                if let credential = error.credential, let principal = error.principal, let service = route.service, let operation = route.operation {
                     // A known key that failed: the key's account sees the attempt in its trail.
                     let intruder = Caller(
-                        principal: credential.principal, accessKeyId: credential.accessKeyId,
+                        principal: principal, accessKeyId: credential.accessKeyId,
                         sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
                         sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "")
                     record(service: service, operation: operation, caller: intruder, input: nil, output: nil, error: awsError, requestId: requestId, time: now, readOnly: true)
@@ -84,10 +89,31 @@ struct AWSEndpoint: Sendable {
             return AWSCodec.error(error, route: route, requestId: requestId)
         }
         var input: AWSValue?
-        do {
+        do throws(any Error) {
             input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput)
-            let output = try await entry.handler(OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now))
-            if let caller { record(service: service, operation: operation, caller: caller, input: input, output: output, error: nil, requestId: requestId, time: now, readOnly: entry.readOnly) }
+            if let caller { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty) }
+            let call = OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now)
+            let output: AWSValue
+            if entry.readOnly {
+                output = try await entry.handler(call)
+                if let caller { record(service: service, operation: operation, caller: caller, input: input, output: output, error: nil, requestId: requestId, time: now, readOnly: true) }
+            } else {
+                // The change and its audit event commit together, or neither does.
+                output = try await directory.store.write { session in
+                    var call = call
+                    call.session = session
+                    let output = try await entry.handler(call)
+                    if let caller {
+                        let event = auditEvent(
+                            service: service, operation: operation, caller: caller, input: input, output: output, error: nil,
+                            requestId: requestId, time: now, readOnly: false)
+                        try await auditTrail.append([event], in: session)
+                    }
+                    return output
+                }
+                // Read your writes: the snapshot has the change before the answer leaves.
+                try await directory.refresh()
+            }
             return AWSCodec.response(output, route: route, requestId: requestId)
         } catch {
             let awsError: AWSError
@@ -107,7 +133,18 @@ struct AWSEndpoint: Sendable {
         service: ServiceModel, operation: ServiceOperation, caller: Caller, input: AWSValue?, output: AWSValue?, error: AWSError?,
         requestId: String, time: Date, readOnly: Bool
     ) {
-        let event = AuditEvent(
+        auditTrail.record(
+            auditEvent(
+                service: service, operation: operation, caller: caller, input: input, output: output, error: error, requestId: requestId,
+                time: time, readOnly: readOnly))
+    }
+
+    /// The CloudTrail event of a call, secrets redacted.
+    func auditEvent(
+        service: ServiceModel, operation: ServiceOperation, caller: Caller, input: AWSValue?, output: AWSValue?, error: AWSError?,
+        requestId: String, time: Date, readOnly: Bool
+    ) -> AuditEvent {
+        AuditEvent(
             eventTime: time, eventSource: "\(service.endpointPrefix).amazonaws.com", eventName: operation.name, awsRegion: caller.region,
             sourceIPAddress: caller.sourceIPAddress, userAgent: caller.userAgent,
             identity: .init(principal: caller.principal, accessKeyId: caller.accessKeyId),
@@ -115,7 +152,6 @@ struct AWSEndpoint: Sendable {
             responseElements: output.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.output, model: service) },
             errorCode: error?.code, errorMessage: error?.message, requestId: requestId, readOnly: readOnly,
             recipientAccountId: caller.principal.accountId)
-        auditTrail.record(event)
     }
 
     static func response(_ wire: WireResponse) -> Response {

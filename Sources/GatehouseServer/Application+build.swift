@@ -7,7 +7,7 @@ import Prometheus
 import ServiceLifecycle
 
 /// The services Gatehouse serves, from botocore's models.
-public let servedModels: [ServiceModel] = [.sts, .cloudTrail, .ssoPortal, .ssoOIDC]
+public let servedModels: [ServiceModel] = [.iam, .sts, .cloudTrail, .ssoPortal, .ssoOIDC]
 
 /// Builds the Gatehouse application: the AWS endpoint on every path but `/healthz` and `/metrics`,
 /// with the directory's follower and the audit trail's flusher as services.
@@ -27,7 +27,12 @@ public func buildApplication(
     var registry = OperationRegistry()
     STSOperations(directory: directory).register(in: &registry)
     CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
+    for entry in IAMOperations(directory: directory).entries {
+        registry.add(service: "iam", operation: entry.name, .init(handler: entry.handler, readOnly: entry.readOnly))
+    }
     let endpoint = AWSEndpoint(
+        directory: directory,
+        authorizer: Authorizer(directory: directory),
         router: OperationRouter(services: servedModels),
         operations: registry,
         authenticator: Authenticator(directory: directory),

@@ -11,25 +11,26 @@ struct Authenticator: Sendable {
     struct Failure: Error {
         var error: SigV4Error
         var credential: Credential?
+        var principal: Principal?
     }
 
-    /// Verifies `claim` for `request`; returns the key's credential.
-    func authenticate(_ request: SignableRequest, claim: SigV4Authorization?, now: AmzDate) throws(Failure) -> Credential {
+    /// Verifies `claim` for `request`; returns the key and whom it speaks for.
+    func authenticate(_ request: SignableRequest, claim: SigV4Authorization?, now: AmzDate) throws(Failure) -> (Credential, Principal) {
         guard let claim else { throw Failure(error: .missingAuthentication) }
         guard let credential = directory.credential(accessKeyId: claim.scope.accessKeyId), credential.active,
-            credential.acceptsSessionToken(claim.securityToken)
+            credential.acceptsSessionToken(claim.securityToken), let principal = directory.principal(for: credential)
         else {
             throw Failure(error: .unknownAccessKey)
         }
         if let expiry = credential.expiresAt, Double(now.epochSeconds) >= expiry {
-            throw Failure(error: .expiredToken, credential: credential)
+            throw Failure(error: .expiredToken, credential: credential, principal: principal)
         }
         do {
             try verifier.verify(request, claim: claim, secret: credential.secret, now: now)
         } catch {
-            throw Failure(error: error, credential: credential)
+            throw Failure(error: error, credential: credential, principal: principal)
         }
-        return credential
+        return (credential, principal)
     }
 
     /// The AWS error for a SigV4 failure, in the protocol's own code set.

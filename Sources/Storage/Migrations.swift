@@ -62,6 +62,24 @@ enum Migrations {
                 """,
                 "CREATE INDEX audit_resources_name ON audit_resources(resource_name)",
             ]
-        )
+        ),
+        (
+            2,
+            [
+                // IAM entities (users, groups, roles, policies, login profiles, MFA devices, settings) as JSON documents.
+                """
+                CREATE TABLE documents (
+                    account_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (account_id, kind, key)
+                )
+                """,
+                "ALTER TABLE access_keys ADD COLUMN last_used_at REAL",
+                "ALTER TABLE access_keys ADD COLUMN last_used_service TEXT",
+                "ALTER TABLE access_keys ADD COLUMN last_used_region TEXT",
+            ]
+        ),
     ]
 }

@@ -31,10 +31,12 @@ public struct AccessKeyRecord: Sendable, Equatable {
     public var expiresAt: Double?
     /// For temporary credentials: SHA-256 of the session token the caller must present.
     public var sessionTokenHash: [UInt8]?
+    /// When, for which service and in which region the key last signed a request.
+    public var lastUsed: KeyUse?
 
     public init(
         id: String, accountId: String, userName: String?, secretSealed: [UInt8], status: String, createdAt: Double, expiresAt: Double?,
-        sessionTokenHash: [UInt8]? = nil
+        sessionTokenHash: [UInt8]? = nil, lastUsed: KeyUse? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -44,6 +46,21 @@ public struct AccessKeyRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.sessionTokenHash = sessionTokenHash
+        self.lastUsed = lastUsed
+    }
+}
+
+/// The last use of an access key (`GetAccessKeyLastUsed`).
+public struct KeyUse: Sendable, Equatable {
+    /// Seconds since 1970.
+    public var at: Double
+    public var service: String
+    public var region: String
+
+    public init(at: Double, service: String, region: String) {
+        self.at = at
+        self.service = service
+        self.region = region
     }
 }
 

@@ -70,8 +70,10 @@ public final class Store: Sendable {
     /// Closes both connections; the store cannot be used afterwards.
     public func close() async throws {
         try await gate.run {
-            if reader !== writer { try await reader.close() }
-            try await writer.close()
+            try await Task { [reader, writer] in
+                if reader !== writer { try await reader.close() }
+                try await writer.close()
+            }.value
         }
     }
 
@@ -95,16 +97,22 @@ public final class Store: Sendable {
         try await sql.raw(begin).run()
         do {
             let result = try await body(StoreSession(sql: sql))
-            try await sql.raw("COMMIT").run()
+            try await Self.finish(sql, "COMMIT")
             return result
         } catch {
             do {
-                try await sql.raw("ROLLBACK").run()
+                try await Self.finish(sql, "ROLLBACK")
             } catch let rollback {
                 logger.error("rollback failed", metadata: ["error": "\(rollback)"])
             }
             throw error
         }
+    }
+
+    /// Ends a transaction even when the calling task is cancelled (sqlite-nio refuses work in a
+    /// cancelled task, which would leave the connection inside the transaction).
+    private static func finish(_ sql: any SQLDatabase, _ statement: SQLQueryString) async throws {
+        try await Task { try await sql.raw(statement).run() }.value
     }
 
     func migrate() async throws {

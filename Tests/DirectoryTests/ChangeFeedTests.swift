@@ -20,7 +20,7 @@ struct ChangeFeedTests {
             #expect(account.email == "ops@example.com")
             let credential = try #require(second.credential(accessKeyId: keyId))
             #expect(credential.secret == created.secretAccessKey)
-            #expect(credential.principal.arn == "arn:aws:iam::\(created.accountId):root")
+            #expect(second.principal(for: credential)!.arn == "arn:aws:iam::\(created.accountId):root")
             #expect(second.snapshot.revision == first.snapshot.revision)
             #expect(second.snapshot.revision > 0)
 

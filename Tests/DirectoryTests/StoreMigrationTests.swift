@@ -45,7 +45,7 @@ struct StoreMigrationTests {
                 let versions = try await store.read { session in
                     try await session.sql.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) }
                 }
-                #expect(versions == [1])
+                #expect(versions == [1, 2])
             }
         }
     }

@@ -17,7 +17,7 @@ struct TemporaryCredentialsTests {
 
             let credential = try #require(directory.credential(accessKeyId: issued.accessKeyId))
             #expect(credential.secret == issued.secretAccessKey)
-            #expect(credential.principal == Principal.root(of: account.accountId))
+            #expect(directory.principal(for: credential)! == Principal.root(of: account.accountId))
             #expect(credential.expiresAt == now.timeIntervalSince1970 + 3600)
             #expect(credential.acceptsSessionToken(issued.sessionToken))
             #expect(!credential.acceptsSessionToken(nil))

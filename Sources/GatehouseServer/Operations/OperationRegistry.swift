@@ -1,4 +1,5 @@
 import AWSWire
+import Directory
 
 /// The operations Gatehouse serves, by SigV4 service name and operation name.
 struct OperationRegistry: Sendable {

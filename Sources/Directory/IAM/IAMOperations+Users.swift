@@ -1,0 +1,179 @@
+import AWSWire
+import Foundation
+import Storage
+
+extension IAMOperations {
+    var userEntries: [Entry] {
+        [
+            Entry(name: "CreateUser", readOnly: false, handler: Self.createUser),
+            Entry(name: "GetUser", readOnly: true, handler: { try getUser($0) }),
+            Entry(name: "UpdateUser", readOnly: false, handler: Self.updateUser),
+            Entry(name: "DeleteUser", readOnly: false, handler: Self.deleteUser),
+            Entry(name: "ListUsers", readOnly: true, handler: { try listUsers($0) }),
+            Entry(name: "TagUser", readOnly: false, handler: Self.tagUser),
+            Entry(name: "UntagUser", readOnly: false, handler: Self.untagUser),
+            Entry(name: "ListUserTags", readOnly: true, handler: { try listUserTags($0) }),
+            Entry(name: "PutUserPermissionsBoundary", readOnly: false, handler: Self.putUserPermissionsBoundary),
+            Entry(name: "DeleteUserPermissionsBoundary", readOnly: false, handler: Self.deleteUserPermissionsBoundary),
+        ]
+    }
+
+    static func userOutput(_ user: IAMUser, tags: Bool = true) -> AWSValue {
+        var value: [String: AWSValue] = [
+            "Path": .string(user.path), "UserName": .string(user.name), "UserId": .string(user.id), "Arn": .string(user.arn),
+            "CreateDate": .timestamp(user.created),
+        ]
+        if let used = user.passwordLastUsed { value["PasswordLastUsed"] = .timestamp(used) }
+        if let boundary = permissionsBoundary(user.permissionsBoundary) { value["PermissionsBoundary"] = boundary }
+        if tags, !user.tags.isEmpty { value["Tags"] = Self.tags(user.tags) }
+        return .object(value)
+    }
+
+    /// The user named in the transaction, or `NoSuchEntity`.
+    static func existingUser(_ name: String, _ tx: IAMTransaction) async throws -> IAMUser {
+        guard let user = try await tx.get(IAMUser.self, .user, name) else {
+            throw noSuchEntity("The user with name \(name) cannot be found.")
+        }
+        return user
+    }
+
+    /// The user named in the snapshot, or `NoSuchEntity`.
+    static func snapshotUser(_ name: String, _ iam: AccountIAM) throws -> IAMUser {
+        guard let user = iam.user(name) else { throw noSuchEntity("The user with name \(name) cannot be found.") }
+        return user
+    }
+
+    static func createUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        let name = try required(call, "UserName")
+        let path = string(call, "Path") ?? "/"
+        if try await tx.get(IAMUser.self, .user, name) != nil {
+            throw alreadyExists("User with name \(name) already exists.")
+        }
+        if let boundary = string(call, "PermissionsBoundary") {
+            try await requirePolicy(boundary, tx)
+        }
+        let user = IAMUser(
+            name: name, id: Identifiers.prefixed("AIDA", length: 17), path: path, arn: arn(tx.accountId, "user", path: path, name: name),
+            created: call.time, tags: try inputTags(call), permissionsBoundary: string(call, "PermissionsBoundary"))
+        try await tx.put(user, .user, name)
+        return ["User": userOutput(user)]
+    }
+
+    /// Checks in the transaction that a policy ARN exists (AWS managed or the account's own).
+    static func requirePolicy(_ arn: String, _ tx: IAMTransaction) async throws {
+        if AWSManagedPolicies.byArn[arn] != nil { return }
+        _ = try await ownPolicy(arn, tx)
+    }
+
+    func getUser(_ call: OperationCall) throws -> AWSValue {
+        let caller = try call.requireCaller()
+        let iam = directory.iam(caller.principal.accountId)
+        guard let name = Self.string(call, "UserName") else {
+            // Without a name: the caller itself.
+            if caller.principal.kind == .root {
+                let created = directory.account(id: caller.principal.accountId)?.created ?? call.time
+                return ["User": ["UserId": .string(caller.principal.accountId), "Arn": .string(caller.principal.arn), "CreateDate": .timestamp(created)]]
+            }
+            return ["User": Self.userOutput(try Self.snapshotUser(caller.principal.username, iam))]
+        }
+        return ["User": Self.userOutput(try Self.snapshotUser(name, iam))]
+    }
+
+    func listUsers(_ call: OperationCall) throws -> AWSValue {
+        let iam = directory.iam(try Self.account(call))
+        let prefix = Self.string(call, "PathPrefix") ?? "/"
+        let users = iam.users.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        let (page, marker) = try Self.page(users, call: call) { $0.name.lowercased() }
+        return Self.listOutput("Users", page.map { Self.userOutput($0, tags: false) }, marker: marker)
+    }
+
+    static func updateUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var user = try await existingUser(try required(call, "UserName"), tx)
+        let oldName = user.name
+        if let newName = string(call, "NewUserName"), newName != user.name {
+            if newName.lowercased() != user.name.lowercased(), try await tx.get(IAMUser.self, .user, newName) != nil {
+                throw alreadyExists("User with name \(newName) already exists.")
+            }
+            user.name = newName
+        }
+        if let newPath = string(call, "NewPath") { user.path = newPath }
+        user.arn = arn(tx.accountId, "user", path: user.path, name: user.name)
+        if oldName.lowercased() != user.name.lowercased() {
+            try await tx.delete(.user, oldName)
+            if var profile = try await tx.get(LoginProfile.self, .loginProfile, oldName) {
+                try await tx.delete(.loginProfile, oldName)
+                profile.userName = user.name
+                try await tx.put(profile, .loginProfile, user.name)
+            }
+            for key in try await tx.session.accessKeys(accountId: tx.accountId, userName: oldName) {
+                try await tx.session.renameAccessKeyOwner(id: key.id, userName: user.name)
+            }
+        }
+        try await tx.put(user, .user, user.name)
+        return .empty
+    }
+
+    static func deleteUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        let user = try await existingUser(try required(call, "UserName"), tx)
+        if try await !tx.session.accessKeys(accountId: tx.accountId, userName: user.name).isEmpty {
+            throw deleteConflict("Cannot delete entity, must delete access keys first.")
+        }
+        if try await tx.get(LoginProfile.self, .loginProfile, user.name) != nil {
+            throw deleteConflict("Cannot delete entity, must delete login profile first.")
+        }
+        if try await tx.all(VirtualMFADevice.self, .mfaDevice).contains(where: { $0.userName?.lowercased() == user.name.lowercased() }) {
+            throw deleteConflict("Cannot delete entity, must delete MFA device first.")
+        }
+        if !user.attachedPolicies.isEmpty || !user.inlinePolicies.isEmpty {
+            throw deleteConflict("Cannot delete entity, must detach all policies first.")
+        }
+        if !user.groups.isEmpty {
+            throw deleteConflict("Cannot delete entity, must remove users from group first.")
+        }
+        try await tx.delete(.user, user.name)
+        return .empty
+    }
+
+    static func tagUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var user = try await existingUser(try required(call, "UserName"), tx)
+        user.tags = try inputTags(call, merging: user.tags)
+        try await tx.put(user, .user, user.name)
+        return .empty
+    }
+
+    static func untagUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var user = try await existingUser(try required(call, "UserName"), tx)
+        let keys = Set((call.input["TagKeys"]?.list ?? []).compactMap { $0.string?.lowercased() })
+        user.tags.removeAll { keys.contains($0.key.lowercased()) }
+        try await tx.put(user, .user, user.name)
+        return .empty
+    }
+
+    func listUserTags(_ call: OperationCall) throws -> AWSValue {
+        let user = try Self.snapshotUser(try Self.required(call, "UserName"), directory.iam(try Self.account(call)))
+        return ["Tags": Self.tags(user.tags), "IsTruncated": .boolean(false)]
+    }
+
+    static func putUserPermissionsBoundary(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var user = try await existingUser(try required(call, "UserName"), tx)
+        let boundary = try required(call, "PermissionsBoundary")
+        try await requirePolicy(boundary, tx)
+        user.permissionsBoundary = boundary
+        try await tx.put(user, .user, user.name)
+        return .empty
+    }
+
+    static func deleteUserPermissionsBoundary(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var user = try await existingUser(try required(call, "UserName"), tx)
+        user.permissionsBoundary = nil
+        try await tx.put(user, .user, user.name)
+        return .empty
+    }
+}

@@ -1,0 +1,58 @@
+import AWSWire
+import Foundation
+import Storage
+
+/// The authenticated caller of an AWS operation, and where the call came from.
+public struct Caller: Sendable {
+    public var principal: Principal
+    public var accessKeyId: String
+    /// Whether the request was signed with temporary credentials.
+    public var sessionCredentials: Bool
+    /// The region of the credential scope.
+    public var region: String
+    public var sourceIPAddress: String
+    public var userAgent: String
+
+    public init(principal: Principal, accessKeyId: String, sessionCredentials: Bool, region: String, sourceIPAddress: String, userAgent: String) {
+        self.principal = principal
+        self.accessKeyId = accessKeyId
+        self.sessionCredentials = sessionCredentials
+        self.region = region
+        self.sourceIPAddress = sourceIPAddress
+        self.userAgent = userAgent
+    }
+}
+
+/// One operation call as a handler receives it.
+public struct OperationCall: Sendable {
+    public var input: AWSValue
+    /// `nil` only for operations AWS calls without SigV4.
+    public var caller: Caller?
+    public var requestId: String
+    public var time: Date
+    /// For a state-changing operation: the write transaction the change (and its audit event) commits in.
+    public var session: StoreSession?
+
+    public init(input: AWSValue, caller: Caller?, requestId: String, time: Date, session: StoreSession? = nil) {
+        self.input = input
+        self.caller = caller
+        self.requestId = requestId
+        self.time = time
+        self.session = session
+    }
+
+    /// The caller, for operations that require one.
+    public func requireCaller() throws -> Caller {
+        guard let caller else { throw AWSError.internalFailure }
+        return caller
+    }
+
+    /// The write transaction, for state-changing operations.
+    public func requireSession() throws -> StoreSession {
+        guard let session else { throw AWSError.internalFailure }
+        return session
+    }
+}
+
+/// Runs one operation: input in, output out; throws ``AWSError`` for AWS errors.
+public typealias OperationHandler = @Sendable (OperationCall) async throws -> AWSValue
