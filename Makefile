@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test build swift-test interop run models clean
+.PHONY: test build swift-test interop tools run models clean
 
 test: swift-test interop
 
@@ -17,8 +17,9 @@ build:
 swift-test: build
 	$(SWIFT) test --skip-build
 
-# The interop suites drive the server binary of the same debug build with boto3 and the aws CLI.
-interop: build $(VENV)/.installed
+# The interop suites drive the server binary of the same debug build with boto3 and the aws CLI;
+# zbarimg (Debian's zbar-tools) reads the MFA QR codes back.
+interop: build $(VENV)/.installed tools
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" GATEHOUSE_BIN="$$($(SWIFT) build --show-bin-path)/gatehouse" \
 		$(PY) -m pytest -q -p no:cacheprovider tests/interop
 
@@ -27,6 +28,9 @@ $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	touch $@
+
+tools:
+	@command -v zbarimg >/dev/null 2>&1 || { apt-get update && apt-get install -y zbar-tools; }
 
 run:
 	$(SWIFT) run -c release gatehouse serve --dev

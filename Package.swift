@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "AWSWire"),
         /// AccessPolicy: the IAM policy language: parse and validate (evaluation follows).
         .target(name: "AccessPolicy"),
+        /// QRCode: QR code encoding (byte mode, level M) and PNG rendering, for MFA enrolment.
+        .target(name: "QRCode"),
 
         // MARK: Storage and domain
 
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "Directory",
             dependencies: [
-                "Storage", "AWSWire", "AccessPolicy",
+                "Storage", "AWSWire", "AccessPolicy", "QRCode",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,6 +99,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Vectors")]),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"]),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(
             name: "DirectoryTests",
             dependencies: [

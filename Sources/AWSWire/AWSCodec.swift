@@ -9,8 +9,12 @@ public enum AWSCodec {
     /// The operation's input, decoded and validated against the model.
     ///
     /// - Throws: ``AWSError`` (`ValidationError`, `SerializationException`, ...) naming what is wrong.
-    /// - Parameter validate: check the model's constraints (off when the operation checks its input itself).
-    public static func input(of request: WireRequest, route: OperationRouter.Route, validate: Bool = true) throws(AWSError) -> AWSValue {
+    /// - Parameters:
+    ///   - validate: check the model's constraints (off when the operation checks its input itself).
+    ///   - optional: top-level members the model requires that the operation lets callers omit.
+    public static func input(
+        of request: WireRequest, route: OperationRouter.Route, validate: Bool = true, optional: Set<String> = []
+    ) throws(AWSError) -> AWSValue {
         guard let service = route.service, let operation = route.operation, let reference = operation.input else { return .empty }
         let shape = service.shape(reference)
         let value: AWSValue
@@ -22,7 +26,7 @@ public enum AWSCodec {
         case .restJSON:
             value = try restInput(request, route: route, service: service, shape: shape)
         }
-        if validate { try InputValidator(model: service).validate(value, shape: shape) }
+        if validate { try InputValidator(model: service).validate(value, shape: shape, optional: optional) }
         return value
     }
 

@@ -7,15 +7,15 @@ import Synchronization
 struct InputValidator {
     let model: ServiceModel
 
-    func validate(_ value: AWSValue, shape: Shape) throws(AWSError) {
+    func validate(_ value: AWSValue, shape: Shape, optional: Set<String> = []) throws(AWSError) {
         var problems: [String] = []
-        check(value, shape: shape, path: "", problems: &problems)
+        check(value, shape: shape, path: "", optional: optional, problems: &problems)
         guard !problems.isEmpty else { return }
         let count = problems.count == 1 ? "1 validation error detected: " : "\(problems.count) validation errors detected: "
         throw AWSError.validation(count + problems.joined(separator: "; "), wireProtocol: model.wireProtocol)
     }
 
-    func check(_ value: AWSValue, shape: Shape, path: String, problems: inout [String]) {
+    func check(_ value: AWSValue, shape: Shape, path: String, optional: Set<String> = [], problems: inout [String]) {
         let at = Self.memberPath(path)
         func fail(_ shown: String?, _ constraint: String) {
             let subject = shape.sensitive ? "Value at" : shown.map { "Value '\($0)' at" } ?? "Value at"
@@ -23,7 +23,7 @@ struct InputValidator {
         }
         switch value {
         case .object(let members) where shape.kind == .structure:
-            for name in shape.required.sorted() where members[name] == nil {
+            for name in shape.required.subtracting(optional).sorted() where members[name] == nil {
                 problems.append("Value null at '\(Self.memberPath(path.isEmpty ? name : path + "." + name))' failed to satisfy constraint: Member must not be null")
             }
             for (name, member) in members.sorted(by: { $0.key < $1.key }) {

@@ -90,7 +90,7 @@ struct AWSEndpoint: Sendable {
         }
         var input: AWSValue?
         do throws(any Error) {
-            input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput)
+            input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput, optional: entry.optionalMembers)
             if let caller { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty) }
             let call = OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now)
             let output: AWSValue

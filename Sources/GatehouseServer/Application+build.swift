@@ -28,7 +28,8 @@ public func buildApplication(
     STSOperations(directory: directory).register(in: &registry)
     CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
     for entry in IAMOperations(directory: directory).entries {
-        registry.add(service: "iam", operation: entry.name, .init(handler: entry.handler, readOnly: entry.readOnly))
+        registry.add(
+            service: "iam", operation: entry.name, .init(handler: entry.handler, readOnly: entry.readOnly, optionalMembers: entry.optionalMembers))
     }
     let endpoint = AWSEndpoint(
         directory: directory,

@@ -19,12 +19,14 @@ public struct IAMOperations: Sendable {
         public let name: String
         public let readOnly: Bool
         public let handler: OperationHandler
+        /// Members the model requires that Gatehouse lets callers omit (`UserName` for root's own MFA).
+        public var optionalMembers: Set<String> = []
     }
 
     /// Every IAM operation Gatehouse serves.
     public var entries: [Entry] {
         userEntries + groupEntries + roleEntries + policyEntries + inlinePolicyEntries + accessKeyEntries + loginProfileEntries
-            + accountEntries
+            + accountEntries + mfaEntries
     }
 
     static let model = ServiceModel.iam

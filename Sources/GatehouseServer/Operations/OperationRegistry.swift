@@ -11,6 +11,8 @@ struct OperationRegistry: Sendable {
         /// Whether the handler checks its own input and answers with the service's own
         /// error codes (CloudTrail's `InvalidMaxResultsException`) instead of the generic validation error.
         var validatesInput: Bool = false
+        /// Members the model requires that the operation lets callers omit.
+        var optionalMembers: Set<String> = []
     }
 
     private var entries: [String: [String: Entry]] = [:]

@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+
+/// Time-based one-time passwords as authenticator apps make them: RFC 6238 over RFC 4226,
+/// HMAC-SHA-1, 6 digits, 30-second steps. The seed is raw bytes (shown to people in base 32).
+public struct TOTP: Sendable {
+    public let seed: [UInt8]
+    public static let period: Int64 = 30
+
+    public init(seed: [UInt8]) {
+        self.seed = seed
+    }
+
+    /// A new random 20-byte seed (160 bits, as RFC 4226 recommends).
+    public static func randomSeed() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    /// The time step a moment falls in.
+    public static func step(at date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down)) / period
+    }
+
+    /// The 6-digit code of a time step.
+    public func code(step: Int64) -> String {
+        var counter = UInt64(bitPattern: step).bigEndian
+        let message = withUnsafeBytes(of: &counter) { Array($0) }
+        let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: seed)))
+        let offset = Int(mac[mac.count - 1] & 0x0F)
+        let value = (UInt32(mac[offset] & 0x7F) << 24 | UInt32(mac[offset + 1]) << 16 | UInt32(mac[offset + 2]) << 8 | UInt32(mac[offset + 3])) % 1_000_000
+        let text = String(value)
+        return String(repeating: "0", count: 6 - text.count) + text
+    }
+
+    /// The step whose code is `code`, searching `window` steps either side of `at`; constant time per comparison.
+    public func matchingStep(_ code: String, at date: Date, window: Int64 = 1) -> Int64? {
+        guard code.utf8.count == 6, code.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let now = Self.step(at: date)
+        var found: Int64?
+        for step in (now - window)...(now + window) where Self.constantTimeEquals(self.code(step: step), code) {
+            found = step
+        }
+        return found
+    }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// RFC 4648 base 32, without padding (what authenticator apps read).
+    public static func base32(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var out = ""
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = buffer << 8 | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                out.append(alphabet[Int((buffer >> UInt32(bits - 5)) & 31)])
+                bits -= 5
+            }
+        }
+        if bits > 0 { out.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
+        return out
+    }
+}

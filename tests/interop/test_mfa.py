@@ -1,0 +1,122 @@
+"""Virtual MFA devices: the QR code an authenticator app scans, two consecutive codes, no code twice."""
+import subprocess
+import time
+import uuid
+
+import pyotp
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from gatehouse import create_account
+
+
+@pytest.fixture
+def account(server):
+    created = create_account(server.data_dir, f"mfa-{uuid.uuid4().hex[:8]}@example.com", "mfa")
+    deadline = time.time() + 2
+    while True:
+        try:
+            server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity()
+            return created
+        except ClientError:
+            assert time.time() < deadline
+            time.sleep(0.05)
+
+
+def iam(server, account, **config):
+    return server.client("iam", key=account["AccessKeyId"], secret=account["SecretAccessKey"], **config)
+
+
+def scan(png, tmp_path):
+    """Reads the QR code as a phone would: zbarimg on the PNG."""
+    path = tmp_path / "qr.png"
+    path.write_bytes(png)
+    result = subprocess.run(["zbarimg", "-q", "--raw", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def two_codes(totp):
+    now = time.time()
+    return totp.at(now - 30), totp.at(now)
+
+
+def test_qr_code_carries_the_seed(server, account, tmp_path):
+    device = iam(server, account).create_virtual_mfa_device(VirtualMFADeviceName="phone")["VirtualMFADevice"]
+    assert device["SerialNumber"] == f"arn:aws:iam::{account['AccountId']}:mfa/phone"
+    uri = scan(device["QRCodePNG"], tmp_path)
+    assert uri.startswith("otpauth://totp/")
+    parsed = pyotp.parse_uri(uri)
+    assert parsed.secret == device["Base32StringSeed"].decode()
+    assert parsed.digits == 6 and parsed.interval == 30
+
+
+def test_user_enables_lists_and_deletes_a_device(server, account, tmp_path):
+    client = iam(server, account)
+    client.create_user(UserName="alice")
+    device = client.create_virtual_mfa_device(VirtualMFADeviceName="alice-phone", Path="/people/")["VirtualMFADevice"]
+    totp = pyotp.parse_uri(scan(device["QRCodePNG"], tmp_path))
+    serial = device["SerialNumber"]
+    assert serial.endswith(":mfa/people/alice-phone")
+    with pytest.raises(ClientError) as excinfo:
+        client.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321")
+    assert excinfo.value.response["Error"]["Code"] == "InvalidAuthenticationCode"
+    first, second = two_codes(totp)
+    client.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1=first, AuthenticationCode2=second)
+    (listed,) = client.list_mfa_devices(UserName="alice")["MFADevices"]
+    assert listed["SerialNumber"] == serial and listed["UserName"] == "alice"
+    assigned = client.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+    assert [d["User"]["UserName"] for d in assigned] == ["alice"]
+    assert client.list_virtual_mfa_devices(AssignmentStatus="Unassigned")["VirtualMFADevices"] == []
+    assert client.get_mfa_device(SerialNumber=serial)["UserName"] == "alice"
+    # A code is never accepted twice.
+    with pytest.raises(ClientError) as excinfo:
+        client.resync_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1=first, AuthenticationCode2=second)
+    assert excinfo.value.response["Error"]["Code"] == "InvalidAuthenticationCode"
+    with pytest.raises(ClientError) as excinfo:
+        client.delete_user(UserName="alice")
+    assert excinfo.value.response["Error"]["Code"] == "DeleteConflict"
+    with pytest.raises(ClientError) as excinfo:
+        client.delete_virtual_mfa_device(SerialNumber=serial)
+    assert excinfo.value.response["Error"]["Code"] == "DeleteConflict"
+    client.deactivate_mfa_device(UserName="alice", SerialNumber=serial)
+    client.delete_virtual_mfa_device(SerialNumber=serial)
+    client.delete_user(UserName="alice")
+    assert client.list_virtual_mfa_devices()["VirtualMFADevices"] == []
+
+
+def test_root_scripts_its_own_mfa(server, account, tmp_path):
+    # boto3 insists on UserName for EnableMFADevice; Gatehouse lets root omit it (meaning itself).
+    client = iam(server, account, parameter_validation=False)
+    assert client.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+    device = client.create_virtual_mfa_device(VirtualMFADeviceName="root-key")["VirtualMFADevice"]
+    first, second = two_codes(pyotp.parse_uri(scan(device["QRCodePNG"], tmp_path)))
+    client.enable_mfa_device(SerialNumber=device["SerialNumber"], AuthenticationCode1=first, AuthenticationCode2=second)
+    assert client.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+    (assigned,) = client.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+    assert assigned["User"]["Arn"] == f"arn:aws:iam::{account['AccountId']}:root"
+
+
+def test_at_most_eight_devices_per_user(server, account, tmp_path):
+    client = iam(server, account)
+    client.create_user(UserName="many")
+    for index in range(9):
+        device = client.create_virtual_mfa_device(VirtualMFADeviceName=f"d{index}")["VirtualMFADevice"]
+        first, second = two_codes(pyotp.TOTP(device["Base32StringSeed"].decode()))
+        if index < 8:
+            client.enable_mfa_device(UserName="many", SerialNumber=device["SerialNumber"], AuthenticationCode1=first, AuthenticationCode2=second)
+        else:
+            with pytest.raises(ClientError) as excinfo:
+                client.enable_mfa_device(UserName="many", SerialNumber=device["SerialNumber"], AuthenticationCode1=first, AuthenticationCode2=second)
+            assert excinfo.value.response["Error"]["Code"] == "LimitExceeded"
+
+
+def test_seed_never_reaches_the_trail(server, account):
+    client = iam(server, account)
+    device = client.create_virtual_mfa_device(VirtualMFADeviceName="secret-check")["VirtualMFADevice"]
+    events = server.client("cloudtrail", key=account["AccessKeyId"], secret=account["SecretAccessKey"]).lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateVirtualMFADevice"}]
+    )["Events"]
+    assert events
+    assert device["Base32StringSeed"].decode() not in events[0]["CloudTrailEvent"]
