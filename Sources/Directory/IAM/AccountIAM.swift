@@ -8,6 +8,7 @@ public enum IAMDocumentKind: String, Sendable, CaseIterable {
     case mfaDevice = "mfa_device"
     case passwordPolicy = "password_policy"
     case settings
+    case credentialReport = "credential_report"
 }
 
 /// One account's IAM entities, in memory: what reads and authorization use.
@@ -22,6 +23,7 @@ public struct AccountIAM: Sendable {
     public var mfaDevices: [String: VirtualMFADevice] = [:]
     public var passwordPolicy: PasswordPolicy?
     public var settings = AccountSettings()
+    public var credentialReport: CredentialReport?
 
     public init() {}
 
@@ -36,6 +38,7 @@ public struct AccountIAM: Sendable {
         case .mfaDevice: mfaDevices[key] = try body.map { try IAMCoding.decode(VirtualMFADevice.self, $0) }
         case .passwordPolicy: passwordPolicy = try body.map { try IAMCoding.decode(PasswordPolicy.self, $0) }
         case .settings: settings = try body.map { try IAMCoding.decode(AccountSettings.self, $0) } ?? AccountSettings()
+        case .credentialReport: credentialReport = try body.map { try IAMCoding.decode(CredentialReport.self, $0) }
         }
     }
 

@@ -129,3 +129,9 @@ public struct AccountSettings: Codable, Sendable, Equatable {
 
     public init() {}
 }
+
+/// A generated credential report (the CSV `GetCredentialReport` returns).
+public struct CredentialReport: Codable, Sendable, Equatable {
+    public var generated: Date
+    public var csv: String
+}

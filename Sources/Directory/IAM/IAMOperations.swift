@@ -26,7 +26,7 @@ public struct IAMOperations: Sendable {
     /// Every IAM operation Gatehouse serves.
     public var entries: [Entry] {
         userEntries + groupEntries + roleEntries + policyEntries + inlinePolicyEntries + accessKeyEntries + loginProfileEntries
-            + accountEntries + mfaEntries
+            + accountEntries + mfaEntries + reportEntries
     }
 
     static let model = ServiceModel.iam
