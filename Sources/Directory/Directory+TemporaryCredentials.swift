@@ -11,11 +11,14 @@ public struct TemporaryCredentials: Sendable {
 }
 
 extension Directory {
-    /// Issues temporary credentials for the root user of `accountId`, valid for `duration` seconds.
+    /// Issues temporary credentials for the root user of `accountId`, or its IAM user `userName`,
+    /// valid for `duration` seconds; `mfaAt` when an MFA code was checked to get them.
     ///
     /// The secret is sealed and only the session token's SHA-256 is stored; a request must
     /// present the token with the key, and is refused with `ExpiredToken` after `expiration`.
-    public func issueTemporaryCredentials(accountId: String, duration: TimeInterval, now: Date = Date()) async throws -> TemporaryCredentials {
+    public func issueTemporaryCredentials(
+        accountId: String, userName: String? = nil, duration: TimeInterval, mfaAt: Date? = nil, now: Date = Date()
+    ) async throws -> TemporaryCredentials {
         guard account(id: accountId) != nil else { throw DirectoryError(.notFound, "No account \(accountId).") }
         let id = Identifiers.prefixed("ASIA")
         let secret = Identifiers.secret()
@@ -24,9 +27,9 @@ extension Directory {
         try await store.write { session in
             try await session.insert(
                 AccessKeyRecord(
-                    id: id, accountId: accountId, userName: nil, secretSealed: try instanceKey.seal(secret, context: id), status: "Active",
+                    id: id, accountId: accountId, userName: userName, secretSealed: try instanceKey.seal(secret, context: id), status: "Active",
                     createdAt: now.timeIntervalSince1970, expiresAt: expiration.timeIntervalSince1970,
-                    sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8)))))
+                    sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8))), mfaAt: mfaAt?.timeIntervalSince1970))
         }
         try await refresh()
         return TemporaryCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)

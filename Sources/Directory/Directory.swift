@@ -178,7 +178,8 @@ public final class Directory: Sendable {
             active: record.status == "Active",
             created: record.createdAt,
             expiresAt: record.expiresAt,
-            sessionTokenHash: record.sessionTokenHash
+            sessionTokenHash: record.sessionTokenHash,
+            mfaAt: record.mfaAt
         )
     }
 }

@@ -12,14 +12,23 @@ public struct Caller: Sendable {
     public var region: String
     public var sourceIPAddress: String
     public var userAgent: String
+    /// For temporary credentials: when they were issued (`aws:TokenIssueTime`).
+    public var sessionIssued: Date?
+    /// When an MFA code was checked for these credentials (`aws:MultiFactorAuthAge`); `nil` without MFA.
+    public var mfaAuthenticated: Date?
 
-    public init(principal: Principal, accessKeyId: String, sessionCredentials: Bool, region: String, sourceIPAddress: String, userAgent: String) {
+    public init(
+        principal: Principal, accessKeyId: String, sessionCredentials: Bool, region: String, sourceIPAddress: String, userAgent: String,
+        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil
+    ) {
         self.principal = principal
         self.accessKeyId = accessKeyId
         self.sessionCredentials = sessionCredentials
         self.region = region
         self.sourceIPAddress = sourceIPAddress
         self.userAgent = userAgent
+        self.sessionIssued = sessionIssued
+        self.mfaAuthenticated = mfaAuthenticated
     }
 }
 

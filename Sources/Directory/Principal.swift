@@ -42,6 +42,8 @@ public struct Credential: Sendable {
     public var expiresAt: Double?
     /// For temporary credentials: SHA-256 of the session token that must accompany the key.
     public var sessionTokenHash: [UInt8]?
+    /// For temporary credentials made with an MFA code: when the code was checked (seconds since 1970).
+    public var mfaAt: Double?
 
     /// Whether `token` is this credential's session token (constant time); long-term keys take none.
     public func acceptsSessionToken(_ token: String?) -> Bool {

@@ -62,7 +62,9 @@ struct AWSEndpoint: Sendable {
                 caller = Caller(
                     principal: principal, accessKeyId: credential.accessKeyId,
                     sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
-                    sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "")
+                    sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "",
+                    sessionIssued: credential.sessionTokenHash == nil ? nil : Date(timeIntervalSince1970: credential.created),
+                    mfaAuthenticated: credential.mfaAt.map { Date(timeIntervalSince1970: $0) })
                 if let claim { directory.noteKeyUse(credential.accessKeyId, service: claim.scope.service, region: claim.scope.region, at: now) }
             } catch {
                 let awsError = Authenticator.awsError(error.error, wireProtocol: route.wireProtocol)
@@ -91,7 +93,7 @@ struct AWSEndpoint: Sendable {
         var input: AWSValue?
         do throws(any Error) {
             input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput, optional: entry.optionalMembers)
-            if let caller { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty) }
+            if let caller { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty, now: now) }
             let call = OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now)
             let output: AWSValue
             if entry.readOnly {
@@ -147,7 +149,9 @@ struct AWSEndpoint: Sendable {
         AuditEvent(
             eventTime: time, eventSource: "\(service.endpointPrefix).amazonaws.com", eventName: operation.name, awsRegion: caller.region,
             sourceIPAddress: caller.sourceIPAddress, userAgent: caller.userAgent,
-            identity: .init(principal: caller.principal, accessKeyId: caller.accessKeyId),
+            identity: .init(
+                principal: caller.principal, accessKeyId: caller.accessKeyId, mfaAuthenticated: caller.mfaAuthenticated != nil,
+                sessionCreated: caller.sessionIssued),
             requestParameters: input.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.input, model: service) },
             responseElements: output.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.output, model: service) },
             errorCode: error?.code, errorMessage: error?.message, requestId: requestId, readOnly: readOnly,

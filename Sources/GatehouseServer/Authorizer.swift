@@ -1,36 +1,126 @@
 import AWSWire
+import AccessPolicy
 import Directory
+import Foundation
+import Synchronization
 
-/// Decides whether a caller may perform an action, before the operation runs.
+/// Decides, before an operation runs, whether the caller may perform it: the request becomes
+/// an action, a resource and condition keys, and the policy engine evaluates the caller's policies.
 ///
-/// Until the policy engine lands, the rule is AWS's default with no policies evaluated:
-/// the root user may do everything, every other principal is implicitly denied, except
-/// `sts:GetCallerIdentity`, which AWS never refuses.
-struct Authorizer: Sendable {
+/// The root user is allowed everything (no service control policies exist yet to limit it).
+final class Authorizer: Sendable {
     let directory: Directory
+    private let compiled = Mutex<[String: CompiledPolicy]>([:])
 
-    /// Throws `AccessDenied` (query) or `AccessDeniedException` (JSON) worded as AWS words it.
-    func authorize(_ caller: Caller, service: ServiceModel, operation: ServiceOperation, input: AWSValue) throws(AWSError) {
-        if caller.principal.kind == .root { return }
-        let action = "\(service.signingName == "sso" ? "sso" : service.endpointPrefix):\(operation.name)"
-        if action == "sts:GetCallerIdentity" { return }
-        let resource = resourceArn(caller: caller, service: service, input: input)
+    init(directory: Directory) {
+        self.directory = directory
+    }
+
+    /// Throws `AccessDenied` (query) or `AccessDeniedException` (JSON), worded as AWS words it.
+    func authorize(_ caller: Caller, service: ServiceModel, operation: ServiceOperation, input: AWSValue, now: Date) throws(AWSError) {
+        let principal = caller.principal
+        if principal.kind == .root { return }
+        let action = "\(service.signingName):\(operation.name)"
+        // Authentication operations need no permission, and policies cannot control them.
+        if Self.unrestricted.contains(action) { return }
+        let iam = directory.iam(principal.accountId)
+        // A password policy that lets users change their own password grants exactly that.
+        if action == "iam:ChangePassword", iam.passwordPolicy?.allowUsersToChangePassword == true { return }
+        let resource = IAMResources.arn(operation: operation.name, input: input, caller: caller, iam: iam, service: service)
+        let context = requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
+        let decision = PolicyEvaluator.evaluate(
+            policies(for: principal, iam: iam), context: context,
+            principal: PrincipalIdentity(arn: principal.arn, accountId: principal.accountId, isRoot: false))
+        guard !decision.allowed else { return }
+        let reason: String =
+            switch (decision.outcome, decision.decidingLayer) {
+            case (.explicitDeny, let layer?): "with an explicit deny in \(Self.article(layer)) \(layer.rawValue)"
+            case (_, .permissionsBoundary?): "because no permissions boundary allows the \(action) action"
+            case (_, .session?): "because no session policy allows the \(action) action"
+            default: "because no identity-based policy allows the \(action) action"
+            }
         throw AWSError(
             code: service.wireProtocol == .query ? "AccessDenied" : "AccessDeniedException",
-            message:
-                "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource) because no identity-based policy allows the \(action) action",
+            message: "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(resource) \(reason)",
             status: service.wireProtocol == .query ? 403 : 400)
     }
 
-    /// The resource a call acts on, as AWS names it in a refusal.
-    func resourceArn(caller: Caller, service: ServiceModel, input: AWSValue) -> String {
-        let account = caller.principal.accountId
-        guard service.endpointPrefix == "iam" else { return "*" }
-        let iam = directory.iam(account)
-        if let arn = input["PolicyArn"]?.string { return arn }
-        if let name = input["UserName"]?.string { return iam.user(name)?.arn ?? "arn:aws:iam::\(account):user/\(name)" }
-        if let name = input["GroupName"]?.string { return iam.groups[name.lowercased()]?.arn ?? "arn:aws:iam::\(account):group/\(name)" }
-        if let name = input["RoleName"]?.string { return iam.roles[name.lowercased()]?.arn ?? "arn:aws:iam::\(account):role/\(name)" }
-        return caller.principal.kind == .user ? caller.principal.arn : "*"
+    /// Actions AWS never refuses: `sts:GetCallerIdentity` and `sts:GetSessionToken`.
+    static let unrestricted: Set<String> = ["sts:GetCallerIdentity", "sts:GetSessionToken"]
+
+    static func article(_ layer: PolicyLayer) -> String {
+        layer == .identity ? "an" : "a"
+    }
+
+    /// The user's identity policies (its own and its groups', inline and attached) and its permissions boundary.
+    func policies(for principal: Principal, iam: AccountIAM) -> PolicySet {
+        guard let user = iam.user(principal.username) else { return PolicySet() }
+        var identity: [CompiledPolicy] = []
+        for (name, document) in user.inlinePolicies.sorted(by: { $0.key < $1.key }) {
+            identity += compile(id: "\(user.arn)#\(name)", document)
+        }
+        identity += user.attachedPolicies.flatMap { managed($0, iam: iam) }
+        for groupName in user.groups {
+            guard let group = iam.groups[groupName.lowercased()] else { continue }
+            for (name, document) in group.inlinePolicies.sorted(by: { $0.key < $1.key }) {
+                identity += compile(id: "\(group.arn)#\(name)", document)
+            }
+            identity += group.attachedPolicies.flatMap { managed($0, iam: iam) }
+        }
+        return PolicySet(identity: identity, permissionsBoundary: user.permissionsBoundary.map { managed($0, iam: iam) })
+    }
+
+    func managed(_ arn: String, iam: AccountIAM) -> [CompiledPolicy] {
+        let policy = AWSManagedPolicies.byArn[arn] ?? arn.split(separator: "/").last.flatMap { iam.policies[$0.lowercased()] }
+        guard let policy, policy.arn == arn else { return [] }
+        return compile(id: arn, policy.defaultDocument)
+    }
+
+    /// Compiled once per distinct document; documents were validated when they were written.
+    func compile(id: String, _ document: String) -> [CompiledPolicy] {
+        let key = id + "\u{0}" + document
+        if let cached = compiled.withLock({ $0[key] }) { return [cached] }
+        guard let policy = try? CompiledPolicy(id: id, text: document) else { return [] }
+        compiled.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[key] = policy
+        }
+        return [policy]
+    }
+
+    /// The global condition keys of the request, and the service keys the operation defines.
+    func requestContext(_ caller: Caller, action: String, resource: String, input: AWSValue, iam: AccountIAM, now: Date) -> RequestContext {
+        let principal = caller.principal
+        var context = RequestContext(action: action, resource: resource)
+        context.set("aws:username", [principal.username])
+        context.set("aws:userid", [principal.userId])
+        context.set("aws:PrincipalArn", [principal.arn])
+        context.set("aws:PrincipalAccount", [principal.accountId])
+        context.set("aws:PrincipalType", ["User"])
+        context.set("aws:SourceIp", [caller.sourceIPAddress])
+        context.set("aws:CurrentTime", [Timestamp.iso8601(now)])
+        context.set("aws:EpochTime", [String(Int64(now.timeIntervalSince1970))])
+        context.set("aws:SecureTransport", ["false"])
+        context.set("aws:RequestedRegion", [caller.region])
+        context.set("aws:ViaAWSService", ["false"])
+        if let issued = caller.sessionIssued { context.set("aws:TokenIssueTime", [Timestamp.iso8601(issued)]) }
+        // Long-term keys carry no MFA key at all; temporary credentials say whether MFA was used.
+        if caller.sessionCredentials {
+            context.set("aws:MultiFactorAuthPresent", [caller.mfaAuthenticated == nil ? "false" : "true"])
+            if let mfa = caller.mfaAuthenticated { context.set("aws:MultiFactorAuthAge", [String(Int64(now.timeIntervalSince(mfa)))]) }
+        }
+        for tag in iam.user(principal.username)?.tags ?? [] { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
+        let tags = input["Tags"]?.list ?? []
+        for tag in tags {
+            if let key = tag["Key"]?.string, let value = tag["Value"]?.string { context.set("aws:RequestTag/\(key)", [value]) }
+        }
+        let tagKeys = tags.compactMap { $0["Key"]?.string } + (input["TagKeys"]?.list ?? []).compactMap(\.string)
+        if !tagKeys.isEmpty { context.set("aws:TagKeys", tagKeys) }
+        if let arn = input["PolicyArn"]?.string { context.set("iam:PolicyARN", [arn]) }
+        if let boundary = input["PermissionsBoundary"]?.string { context.set("iam:PermissionsBoundary", [boundary]) }
+        if let resourceTags = IAMResources.tags(of: resource, iam: iam) {
+            for tag in resourceTags { context.set("aws:ResourceTag/\(tag.key)", [tag.value]) }
+        }
+        return context
     }
 }

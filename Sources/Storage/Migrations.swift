@@ -79,6 +79,8 @@ enum Migrations {
                 "ALTER TABLE access_keys ADD COLUMN last_used_at REAL",
                 "ALTER TABLE access_keys ADD COLUMN last_used_service TEXT",
                 "ALTER TABLE access_keys ADD COLUMN last_used_region TEXT",
+                // For temporary credentials made with an MFA code: when the code was checked.
+                "ALTER TABLE access_keys ADD COLUMN mfa_at REAL",
             ]
         ),
     ]

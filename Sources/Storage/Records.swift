@@ -33,10 +33,12 @@ public struct AccessKeyRecord: Sendable, Equatable {
     public var sessionTokenHash: [UInt8]?
     /// When, for which service and in which region the key last signed a request.
     public var lastUsed: KeyUse?
+    /// For temporary credentials made with an MFA code: when it was checked (seconds since 1970).
+    public var mfaAt: Double?
 
     public init(
         id: String, accountId: String, userName: String?, secretSealed: [UInt8], status: String, createdAt: Double, expiresAt: Double?,
-        sessionTokenHash: [UInt8]? = nil, lastUsed: KeyUse? = nil
+        sessionTokenHash: [UInt8]? = nil, lastUsed: KeyUse? = nil, mfaAt: Double? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -47,6 +49,7 @@ public struct AccessKeyRecord: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.sessionTokenHash = sessionTokenHash
         self.lastUsed = lastUsed
+        self.mfaAt = mfaAt
     }
 }
 

@@ -70,18 +70,11 @@ extension IAMOperations {
         text.addingPercentEncoding(withAllowedCharacters: .rfc3986Unreserved.union(CharacterSet(charactersIn: "@"))) ?? text
     }
 
-    /// The device's TOTP generator (its seed unsealed).
-    func totp(_ device: VirtualMFADevice) throws -> TOTP {
-        guard let sealed = Base64.decode(device.sealedSeed), let seed = Base64.decode(try directory.instanceKey.unseal(sealed, context: device.serialNumber))
-        else { throw AWSError.internalFailure }
-        return TOTP(seed: seed)
-    }
-
     /// The step of the second of two consecutive codes, if they are (never a step already used).
     func consecutiveStep(_ device: VirtualMFADevice, _ call: OperationCall) throws -> Int64 {
         let first = try Self.required(call, "AuthenticationCode1")
         let second = try Self.required(call, "AuthenticationCode2")
-        let generator = try totp(device)
+        let generator = try directory.totp(for: device)
         let now = TOTP.step(at: call.time)
         for step in (now - 2)...now where step > device.lastStep {
             if TOTP.constantTimeEquals(generator.code(step: step), first), TOTP.constantTimeEquals(generator.code(step: step + 1), second) {

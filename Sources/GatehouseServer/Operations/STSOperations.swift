@@ -1,5 +1,6 @@
 import AWSWire
 import Directory
+import Foundation
 
 /// The STS operations (`sts`, query protocol).
 struct STSOperations {
@@ -16,21 +17,30 @@ struct STSOperations {
         return ["UserId": .string(principal.userId), "Account": .string(principal.accountId), "Arn": .string(principal.arn)]
     }
 
-    /// Temporary credentials for the caller. The root user's sessions last at most an hour (AWS's rule);
-    /// a session cannot make another.
+    /// Temporary credentials for the caller (root: at most an hour, AWS's rule; IAM users: 15 minutes to
+    /// 36 hours, 12 by default). With `SerialNumber` and `TokenCode`, the session carries MFA.
     func getSessionToken(_ call: OperationCall) async throws -> AWSValue {
-        guard let caller = call.caller else { throw AWSError.internalFailure }
+        let caller = try call.requireCaller()
         if caller.sessionCredentials {
             throw AWSError(code: "AccessDenied", message: "Cannot call GetSessionToken with session credentials", status: 403)
         }
-        if call.input["SerialNumber"] != nil || call.input["TokenCode"] != nil {
-            // No MFA device can be assigned yet, so no code can be right.
-            throw AWSError(code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code. ", status: 403)
+        let principal = caller.principal
+        var mfaAt: Date?
+        if let serial = call.input["SerialNumber"]?.string {
+            let code = call.input["TokenCode"]?.string ?? ""
+            let owner = principal.kind == .root ? "root" : principal.username
+            guard
+                try await directory.verifyMFACode(accountId: principal.accountId, owner: owner, serialNumber: serial, code: code, now: call.time)
+            else {
+                throw AWSError(code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code. ", status: 403)
+            }
+            mfaAt = call.time
         }
-        let requested = call.input["DurationSeconds"]?.integer ?? 3600
-        let duration = min(requested, 3600)
+        let requested = call.input["DurationSeconds"]?.integer ?? (principal.kind == .root ? 3600 : 43200)
+        let duration = principal.kind == .root ? min(requested, 3600) : requested
         let credentials = try await directory.issueTemporaryCredentials(
-            accountId: caller.principal.accountId, duration: Double(duration), now: call.time)
+            accountId: principal.accountId, userName: principal.kind == .user ? principal.username : nil, duration: Double(duration),
+            mfaAt: mfaAt, now: call.time)
         return [
             "Credentials": [
                 "AccessKeyId": .string(credentials.accessKeyId),
