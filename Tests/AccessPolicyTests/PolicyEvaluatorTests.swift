@@ -1,0 +1,180 @@
+import AccessPolicy
+import Testing
+
+struct PolicyEvaluatorTests {
+    static let alice = PrincipalIdentity(arn: "arn:aws:iam::111122223333:user/alice", accountId: "111122223333", isRoot: false)
+
+    func policy(_ statements: String, version: String = "2012-10-17", id: String = "p") throws -> CompiledPolicy {
+        try CompiledPolicy(id: id, text: #"{"Version":"\#(version)","Statement":\#(statements)}"#)
+    }
+
+    func decide(
+        _ identity: [CompiledPolicy], action: String = "iam:GetUser", resource: String = "arn:aws:iam::111122223333:user/alice",
+        keys: [String: [String]] = [:], boundary: [CompiledPolicy]? = nil, session: [CompiledPolicy]? = nil,
+        scp: [[CompiledPolicy]]? = nil, resourcePolicies: [CompiledPolicy] = [], principal: PrincipalIdentity = alice
+    ) -> Decision {
+        PolicyEvaluator.evaluate(
+            PolicySet(identity: identity, permissionsBoundary: boundary, session: session, serviceControl: scp, resource: resourcePolicies),
+            context: RequestContext(action: action, resource: resource, keys: keys), principal: principal)
+    }
+
+    @Test func nothingAllowsMeansImplicitDeny() {
+        let decision = decide([])
+        #expect(decision.outcome == .implicitDeny)
+        #expect(decision.decidingLayer == .identity)
+    }
+
+    @Test func explicitDenyBeatsAllow() throws {
+        let allow = try policy(#"[{"Effect":"Allow","Action":"*","Resource":"*"}]"#, id: "allow")
+        let deny = try policy(#"[{"Sid":"NoIam","Effect":"Deny","Action":"iam:*","Resource":"*"}]"#, id: "deny")
+        let decision = decide([allow, deny])
+        #expect(decision.outcome == .explicitDeny)
+        #expect(decision.matched.contains { $0.policyId == "deny" && $0.sid == "NoIam" && $0.effect == .deny })
+        #expect(decide([allow, deny], action: "s3:GetObject", resource: "*").allowed)
+    }
+
+    @Test(arguments: [
+        ("iam:Get*", "iam:GetUser", true), ("IAM:getuser", "iam:GetUser", true), ("iam:Get?ser", "iam:GetUser", true),
+        ("iam:List*", "iam:GetUser", false), ("*", "sts:AssumeRole", true), ("iam:GetUs", "iam:GetUser", false),
+    ])
+    func actionsMatchCaseInsensitivelyWithWildcards(_ pattern: String, _ action: String, _ allowed: Bool) throws {
+        let allow = try policy(#"[{"Effect":"Allow","Action":"\#(pattern)","Resource":"*"}]"#)
+        #expect(decide([allow], action: action).allowed == allowed)
+    }
+
+    @Test(arguments: [
+        ("arn:aws:iam::111122223333:user/*", "arn:aws:iam::111122223333:user/alice", true),
+        ("arn:aws:iam::*:user/alice", "arn:aws:iam::111122223333:user/alice", true),
+        ("arn:aws:iam::111122223333:user/Alice", "arn:aws:iam::111122223333:user/alice", false),
+        ("arn:aws:iam::111122223333:user/al?ce", "arn:aws:iam::111122223333:user/alice", true),
+        ("arn:aws:iam::111122223333:*", "arn:aws:iam::111122223333:user/path/alice", true),
+        ("arn:aws:iam::444455556666:user/*", "arn:aws:iam::111122223333:user/alice", false),
+    ])
+    func resourcesMatchCaseSensitivelyBySegment(_ pattern: String, _ resource: String, _ allowed: Bool) throws {
+        let allow = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"\#(pattern)"}]"#)
+        #expect(decide([allow], resource: resource).allowed == allowed)
+    }
+
+    @Test func notActionAndNotResource() throws {
+        let power = try policy(#"[{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"*"}]"#)
+        #expect(!decide([power], action: "iam:CreateUser").allowed)
+        #expect(decide([power], action: "s3:PutObject", resource: "arn:aws:s3:::b/k").allowed)
+        let everywhereBut = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","NotResource":"arn:aws:iam::111122223333:user/root-ish"}]"#)
+        #expect(decide([everywhereBut]).allowed)
+        #expect(!decide([everywhereBut], resource: "arn:aws:iam::111122223333:user/root-ish").allowed)
+        // A Deny with NotAction denies everything else.
+        let denyAllBut = try policy(#"[{"Effect":"Deny","NotAction":"iam:ChangePassword","Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"*"}]"#)
+        #expect(decide([denyAllBut], action: "iam:GetUser").outcome == .explicitDeny)
+        #expect(decide([denyAllBut], action: "iam:ChangePassword").allowed)
+    }
+
+    @Test func permissionsBoundaryCapsIdentityPolicies() throws {
+        let admin = try policy(#"[{"Effect":"Allow","Action":"*","Resource":"*"}]"#)
+        let boundary = try policy(#"[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]"#, id: "boundary")
+        #expect(decide([admin], boundary: [boundary]).allowed)
+        let capped = decide([admin], action: "iam:CreateUser", boundary: [boundary])
+        #expect(capped.outcome == .implicitDeny)
+        #expect(capped.decidingLayer == .permissionsBoundary)
+        // The boundary grants nothing by itself.
+        #expect(!decide([], boundary: [boundary]).allowed)
+    }
+
+    @Test func sessionPoliciesCapToo() throws {
+        let admin = try policy(#"[{"Effect":"Allow","Action":"*","Resource":"*"}]"#)
+        let session = try policy(#"[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]"#)
+        #expect(decide([admin], action: "s3:GetObject", resource: "*", session: [session]).allowed)
+        #expect(decide([admin], session: [session]).decidingLayer == .session)
+    }
+
+    @Test func serviceControlPoliciesBindRootToo() throws {
+        let root = PrincipalIdentity(arn: "arn:aws:iam::111122223333:root", accountId: "111122223333", isRoot: true)
+        #expect(decide([], principal: root).allowed)
+        let fullAccess = try policy(#"[{"Effect":"Allow","Action":"*","Resource":"*"}]"#)
+        let denyLeave = try policy(#"[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]"#)
+        #expect(decide([], action: "organizations:LeaveOrganization", resource: "*", scp: [[fullAccess, denyLeave]], principal: root).outcome == .explicitDeny)
+        let onlyS3 = try policy(#"[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]"#)
+        #expect(decide([], scp: [[fullAccess], [onlyS3]], principal: root).decidingLayer == .serviceControl)
+    }
+
+    @Test func resourcePolicyNamingThePrincipalAllows() throws {
+        let bucket = try CompiledPolicy(
+            id: "bucket",
+            text: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+            kind: .resource)
+        #expect(decide([], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", resourcePolicies: [bucket]).allowed)
+        let bob = PrincipalIdentity(arn: "arn:aws:iam::111122223333:user/bob", accountId: "111122223333", isRoot: false)
+        #expect(!decide([], action: "s3:GetObject", resource: "arn:aws:s3:::b/k", resourcePolicies: [bucket], principal: bob).allowed)
+    }
+
+    @Test func policyVariables() throws {
+        let own = try policy(#"[{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::*:user/${aws:username}"}]"#)
+        let keys = ["aws:username": ["alice"]]
+        #expect(decide([own], action: "iam:CreateAccessKey", keys: keys).allowed)
+        #expect(!decide([own], action: "iam:CreateAccessKey", resource: "arn:aws:iam::111122223333:user/bob", keys: keys).allowed)
+        // A missing variable matches nothing; a default fills in.
+        #expect(!decide([own], action: "iam:CreateAccessKey").allowed)
+        let fallback = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/${aws:PrincipalTag/team, 'alice'}"}]"#)
+        #expect(decide([fallback]).allowed)
+        // In 2008-10-17 a variable is literal text.
+        let old = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/${aws:username}"}]"#, version: "2008-10-17")
+        #expect(!decide([old], keys: keys).allowed)
+        // ${*} is a literal asterisk, not a wildcard.
+        let literal = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/a${*}"}]"#)
+        #expect(!decide([literal], resource: "arn:aws:iam::111122223333:user/abc").allowed)
+        #expect(decide([literal], resource: "arn:aws:iam::111122223333:user/a*").allowed)
+    }
+
+    static let conditionCases: [(String, [String: [String]], Bool)] = [
+        (#"{"StringEquals":{"aws:username":"alice"}}"#, ["aws:username": ["alice"]], true),
+        (#"{"StringEquals":{"aws:username":"Alice"}}"#, ["aws:username": ["alice"]], false),
+        (#"{"StringEqualsIgnoreCase":{"aws:username":"ALICE"}}"#, ["aws:username": ["alice"]], true),
+        (#"{"StringNotEquals":{"aws:username":"bob"}}"#, ["aws:username": ["alice"]], true),
+        (#"{"StringNotEquals":{"aws:username":"bob"}}"#, [:], true),
+        (#"{"StringNotEqualsIgnoreCase":{"aws:username":"ALICE"}}"#, ["aws:username": ["alice"]], false),
+        (#"{"StringLike":{"aws:username":"al*"}}"#, ["aws:username": ["alice"]], true),
+        (#"{"StringNotLike":{"aws:username":"b*"}}"#, ["aws:username": ["alice"]], true),
+        (#"{"StringEquals":{"aws:username":["bob","alice"]}}"#, ["aws:username": ["alice"]], true),
+        (#"{"StringEquals":{"aws:username":"alice"}}"#, [:], false),
+        (#"{"StringEqualsIfExists":{"aws:username":"bob"}}"#, [:], true),
+        (#"{"StringEqualsIfExists":{"aws:username":"bob"}}"#, ["aws:username": ["alice"]], false),
+        (#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}"#, ["aws:MultiFactorAuthAge": ["60"]], true),
+        (#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}"#, ["aws:MultiFactorAuthAge": ["7200"]], false),
+        (#"{"NumericGreaterThanEquals":{"s:n":"5"}}"#, ["s:n": ["5"]], true),
+        (#"{"NumericNotEquals":{"s:n":"5"}}"#, ["s:n": ["5"]], false),
+        (#"{"NumericEquals":{"s:n":"5"}}"#, ["s:n": ["five"]], false),
+        (#"{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}"#, ["aws:CurrentTime": ["2026-11-22T12:00:00Z"]], true),
+        (#"{"DateLessThan":{"aws:CurrentTime":"2020-01-01"}}"#, ["aws:CurrentTime": ["2026-11-22T12:00:00Z"]], false),
+        (#"{"DateLessThanEquals":{"aws:EpochTime":"1800000000"}}"#, ["aws:EpochTime": ["1795000000"]], true),
+        (#"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#, ["aws:MultiFactorAuthPresent": ["true"]], true),
+        (#"{"Bool":{"aws:MultiFactorAuthPresent":true}}"#, [:], false),
+        (#"{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}"#, [:], true),
+        (#"{"BinaryEquals":{"s:b":"QmluYXJ5"}}"#, ["s:b": ["QmluYXJ5"]], true),
+        (#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#, ["aws:SourceIp": ["203.0.113.77"]], true),
+        (#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#, ["aws:SourceIp": ["203.0.114.1"]], false),
+        (#"{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8","192.168.0.0/16"]}}"#, ["aws:SourceIp": ["127.0.0.1"]], true),
+        (#"{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}"#, ["aws:SourceIp": ["2001:db8:1::7"]], true),
+        (#"{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}"#, ["aws:SourceIp": ["2001:db9::1"]], false),
+        (#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/a*"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], true),
+        (#"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/alice"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], true),
+        (#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], true),
+        (#"{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/alice"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], false),
+        (#"{"Null":{"aws:TokenIssueTime":"true"}}"#, [:], true),
+        (#"{"Null":{"aws:TokenIssueTime":"false"}}"#, [:], false),
+        (#"{"Null":{"aws:TokenIssueTime":"false"}}"#, ["aws:TokenIssueTime": ["2026-01-01T00:00:00Z"]], true),
+        (#"{"ForAllValues:StringEquals":{"aws:TagKeys":["Owner","Project"]}}"#, ["aws:TagKeys": ["Owner"]], true),
+        (#"{"ForAllValues:StringEquals":{"aws:TagKeys":["Owner","Project"]}}"#, ["aws:TagKeys": ["Owner", "Cost"]], false),
+        (#"{"ForAllValues:StringEquals":{"aws:TagKeys":["Owner"]}}"#, [:], true),
+        (#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["Owner"]}}"#, ["aws:TagKeys": ["Cost", "Owner"]], true),
+        (#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["Owner"]}}"#, [:], false),
+        (#"{"ForAnyValue:StringLike":{"aws:TagKeys":["Own*"]}}"#, ["aws:TagKeys": ["Owner"]], true),
+        (#"{"StringEquals":{"aws:username":"${aws:PrincipalTag/login}"}}"#, ["aws:username": ["alice"], "aws:PrincipalTag/login": ["alice"]], true),
+        (#"{"StringEquals":{"aws:username":"alice"},"Bool":{"aws:SecureTransport":"true"}}"#, ["aws:username": ["alice"], "aws:SecureTransport": ["false"]], false),
+        (#"{"StringEquals":{"AWS:UserName":"alice"}}"#, ["aws:username": ["alice"]], true),
+    ]
+
+    @Test(arguments: conditionCases)
+    func conditions(_ condition: String, _ keys: [String: [String]], _ allowed: Bool) throws {
+        let allow = try policy(#"[{"Effect":"Allow","Action":"*","Resource":"*","Condition":\#(condition)}]"#)
+        #expect(decide([allow], keys: keys).allowed == allowed)
+    }
+}
