@@ -98,12 +98,41 @@ final class PatternCache: Sendable {
         let compiled =
             cache.withLock { $0[pattern] }
             ?? {
-                let made = Compiled(expression: try? NSRegularExpression(pattern: "^(?:\(pattern))$", options: []))
+                let made = Compiled(expression: try? NSRegularExpression(pattern: "^(?:\(Self.javaClasses(pattern)))$", options: []))
                 cache.withLock { $0[pattern] = made }
                 return made
             }()
         guard let expression = compiled.expression else { return true }
+        // (Patterns that do not compile are not enforced; none of the served models has one.)
         let range = NSRange(text.startIndex..<text.endIndex, in: text)
         return expression.firstMatch(in: text, options: [.anchored], range: range) != nil
+    }
+
+    /// The models' patterns are Java regular expressions, where `\w` and `\d` are ASCII-only;
+    /// ICU's are Unicode-wide. Spell the ASCII classes out.
+    static func javaClasses(_ pattern: String) -> String {
+        var out = ""
+        var inBracket = false
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                escaped = false
+                switch character {
+                case "w": out += inBracket ? "A-Za-z0-9_" : "[A-Za-z0-9_]"
+                case "d": out += inBracket ? "0-9" : "[0-9]"
+                case "W" where !inBracket: out += "[^A-Za-z0-9_]"
+                case "D" where !inBracket: out += "[^0-9]"
+                default: out += "\\" + String(character)
+                }
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[": inBracket = true; out.append(character)
+            case "]": inBracket = false; out.append(character)
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }

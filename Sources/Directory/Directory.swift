@@ -111,33 +111,37 @@ public final class Directory: Sendable {
     /// Applies the changes committed since the snapshot's revision (by this process or another).
     public func refresh() async throws {
         let since = state.withLock { $0.revision }
+        // Lists of (id, current value or nil when deleted): a dictionary of optionals would drop the deletions.
         let (changes, accounts, keys, documents) = try await store.read { session in
             let changes = try await session.changes(after: since)
-            var accounts: [String: AccountRecord?] = [:]
-            var keys: [String: AccessKeyRecord?] = [:]
-            var documents: [String: (accountId: String, kind: String, key: String, body: String?)] = [:]
-            for change in changes {
+            var accounts: [(id: String, record: AccountRecord?)] = []
+            var keys: [(id: String, record: AccessKeyRecord?)] = []
+            var documents: [(accountId: String, kind: String, key: String, body: String?)] = []
+            var seen: Set<String> = []
+            for change in changes.reversed() where seen.insert(change.entity + "|" + change.entityId).inserted {
                 switch change.entity {
-                case "account": accounts[change.entityId] = try await session.account(id: change.entityId)
-                case "access_key": keys[change.entityId] = try await session.accessKey(id: change.entityId)
+                case "account": accounts.append((change.entityId, try await session.account(id: change.entityId)))
+                case "access_key": keys.append((change.entityId, try await session.accessKey(id: change.entityId)))
                 case "document":
                     let parts = change.entityId.split(separator: "/", maxSplits: 2).map(String.init)
                     guard parts.count == 3 else { continue }
                     let body = try await session.document(accountId: parts[0], kind: parts[1], key: parts[2])?.body
-                    documents[change.entityId] = (parts[0], parts[1], parts[2], body)
+                    documents.append((parts[0], parts[1], parts[2], body))
                 default: break
                 }
             }
             return (changes, accounts, keys, documents)
         }
         guard let last = changes.last?.revision else { return }
-        var credentials: [String: Credential?] = [:]
-        for (id, record) in keys { credentials[id] = try record.map(credential) }
+        var credentials: [(id: String, credential: Credential?)] = []
+        for (id, record) in keys {
+            if let record { credentials.append((id, try credential(record))) } else { credentials.append((id, nil)) }
+        }
         state.withLock { snapshot in
             guard snapshot.revision < last else { return }
             for (id, record) in accounts { snapshot.accounts[id] = record.map(Self.account) }
             for (id, credential) in credentials { snapshot.credentials[id] = credential }
-            for document in documents.values {
+            for document in documents {
                 guard let kind = IAMDocumentKind(rawValue: document.kind) else { continue }
                 do {
                     try snapshot.iam[document.accountId, default: AccountIAM()].apply(kind: kind, key: document.key, body: document.body)

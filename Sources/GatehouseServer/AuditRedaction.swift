@@ -1,7 +1,8 @@
 import AWSWire
 
-/// Hides secrets before a value enters the audit trail: every member whose shape the
-/// model marks `sensitive` (passwords, secret keys, session tokens) becomes CloudTrail's placeholder.
+/// Prepares values for the audit trail as CloudTrail writes them: members named in lower camel
+/// case (`userName`), and every member whose shape the model marks `sensitive` (passwords, secret
+/// keys, session tokens, MFA seeds) replaced by CloudTrail's placeholder.
 enum AuditRedaction {
     static let placeholder = AWSValue.string("HIDDEN_DUE_TO_SECURITY_REASONS")
 
@@ -16,7 +17,8 @@ enum AuditRedaction {
         case (.object(let members), .structure):
             var out: [String: AWSValue] = [:]
             for (name, member) in members {
-                out[name] = shape.members[name].map { redact(member, shape: model.shape($0), model: model) } ?? member
+                out[name.prefix(1).lowercased() + name.dropFirst()] =
+                    shape.members[name].map { redact(member, shape: model.shape($0), model: model) } ?? member
             }
             return .object(out)
         case (.object(let entries), .map):

@@ -19,8 +19,14 @@ final class Authorizer: Sendable {
     /// Throws `AccessDenied` (query) or `AccessDeniedException` (JSON), worded as AWS words it.
     func authorize(_ caller: Caller, service: ServiceModel, operation: ServiceOperation, input: AWSValue, now: Date) throws(AWSError) {
         let principal = caller.principal
-        if principal.kind == .root { return }
         let action = "\(service.signingName):\(operation.name)"
+        // GetSessionToken credentials without MFA call no IAM operation, and of STS only AssumeRole and GetCallerIdentity.
+        if caller.sessionCredentials, caller.mfaAuthenticated == nil,
+            service.signingName == "iam" || (service.signingName == "sts" && !["sts:AssumeRole", "sts:GetCallerIdentity", "sts:GetSessionToken"].contains(action))
+        {
+            throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid", status: 403)
+        }
+        if principal.kind == .root { return }
         // Authentication operations need no permission, and policies cannot control them.
         if Self.unrestricted.contains(action) { return }
         let iam = directory.iam(principal.accountId)

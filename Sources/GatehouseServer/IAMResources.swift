@@ -21,6 +21,9 @@ enum IAMResources {
         if let name = input["UserName"]?.string { return user(name) }
         if let arn = input["PolicyArn"]?.string { return arn }
         if operation == "CreatePolicy", let name = input["PolicyName"]?.string { return "arn:aws:iam::\(account):policy\(path)\(name)" }
+        // Listing acts on the path of the type listed: `arn:aws:iam::<account>:user/` for ListUsers.
+        let listed = ["ListUsers": "user", "ListGroups": "group", "ListRoles": "role", "ListPolicies": "policy", "ListVirtualMFADevices": "mfa"]
+        if let type = listed[operation] { return "arn:aws:iam::\(account):\(type)\(input["PathPrefix"]?.string ?? "/")" }
         // Operations on one's own credentials without a UserName act on the caller.
         let ownCredentials = ["AccessKey", "LoginProfile", "ChangePassword", "MFADevice", "SSHPublicKey", "SigningCertificate", "GetUser"]
         if caller.principal.kind == .user, ownCredentials.contains(where: { operation.contains($0) }) {

@@ -92,9 +92,9 @@ public struct LoginProfile: Codable, Sendable, Equatable {
     public var previousHashes: [String] = []
 }
 
-/// The account's password policy; every field as AWS has it.
+/// The account's password policy; every field as AWS has it (an unset minimum length is 6).
 public struct PasswordPolicy: Codable, Sendable, Equatable {
-    public var minimumPasswordLength: Int = 8
+    public var minimumPasswordLength: Int = 6
     public var requireSymbols = false
     public var requireNumbers = false
     public var requireUppercaseCharacters = false

@@ -22,9 +22,21 @@ extension IAMOperations {
         ]
     }
 
-    /// Checks `password` against the account's password policy (AWS's defaults when it has none).
+    /// Checks `password` against the account's password policy, or AWS's default policy when it has none:
+    /// 8 to 128 characters with at least three of upper case, lower case, numbers and symbols.
     static func checkPassword(_ password: String, policy: PasswordPolicy?) throws {
-        let policy = policy ?? PasswordPolicy()
+        guard let policy else {
+            let classes = [
+                password.contains { $0.isASCII && $0.isUppercase }, password.contains { $0.isASCII && $0.isLowercase },
+                password.contains { $0.isASCII && $0.isNumber }, password.contains { symbols.contains($0) },
+            ].filter { $0 }.count
+            if !(8...128).contains(password.count) || classes < 3 {
+                throw model.error(
+                    "PasswordPolicyViolationException",
+                    "Password does not conform to the account password policy: at least 8 characters and three of upper case letters, lower case letters, numbers and symbols.")
+            }
+            return
+        }
         var problems: [String] = []
         if password.count < policy.minimumPasswordLength {
             problems.append("Password should have a minimum length of \(policy.minimumPasswordLength)")
@@ -38,11 +50,14 @@ extension IAMOperations {
         if policy.requireNumbers, !password.contains(where: { $0.isASCII && $0.isNumber }) {
             problems.append("Password should have at least one number")
         }
-        if policy.requireSymbols, !password.contains(where: { "!@#$%^&*()_+-=[]{}|'".contains($0) }) {
+        if policy.requireSymbols, !password.contains(where: { symbols.contains($0) }) {
             problems.append("Password should have at least one symbol")
         }
         if !problems.isEmpty { throw model.error("PasswordPolicyViolationException", problems.joined(separator: "; ")) }
     }
+
+    /// The symbols AWS's password rules count.
+    static let symbols: Set<Character> = Set("!@#$%^&*()_+-=[]{}|'")
 
     /// Refuses a password among the last `PasswordReusePrevention` ones.
     func checkReuse(_ password: String, profile: LoginProfile, policy: PasswordPolicy?) async throws {

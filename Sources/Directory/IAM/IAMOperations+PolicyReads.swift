@@ -63,7 +63,8 @@ extension IAMOperations {
         let accountId = try Self.account(call)
         let policy = try policy(try Self.required(call, "PolicyArn"), in: directory.iam(accountId), accountId: accountId)
         let versions = policy.versions.sorted { $0.created == $1.created ? $0.id > $1.id : $0.created > $1.created }
-        let (page, marker) = try Self.page(versions, call: call) { String(format: "%08d", Int($0.id.dropFirst()) ?? 0) }
+        // Newest first; paging keys must ascend in that order.
+        let (page, marker) = try Self.page(versions, call: call) { String(format: "%08d", 99_999_999 - (Int($0.id.dropFirst()) ?? 0)) }
         return Self.listOutput("Versions", page.map { Self.versionOutput($0, policy: policy, document: true) }, marker: marker)
     }
 
