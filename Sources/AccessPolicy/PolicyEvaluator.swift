@@ -98,14 +98,23 @@ public enum PolicyEvaluator {
     /// Decides whether `principal` may do `context.action` on `context.resource`.
     public static func evaluate(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity) -> Decision {
         var matched: [MatchedStatement] = []
+        // For resource-based policies: whether an Allow named the principal itself (it then allows on its own
+        // within the account) or only its account (the account's own policies must allow too).
+        var namesPrincipal = false
         func scan(_ list: [CompiledPolicy], _ layer: PolicyLayer) -> (allow: Bool, deny: Bool) {
             var allow = false
             var deny = false
             for policy in list {
-                for (index, statement) in policy.document.statements.enumerated()
-                where statementMatches(statement, policy: policy, context: context, principal: principal, layer: layer) {
+                for (index, statement) in policy.document.statements.enumerated() {
+                    let match = statementMatch(statement, policy: policy, context: context, principal: principal, layer: layer)
+                    guard match != .none else { continue }
                     matched.append(MatchedStatement(policyId: policy.id, statementIndex: index, sid: statement.sid, effect: statement.effect, layer: layer))
-                    if statement.effect == .deny { deny = true } else { allow = true }
+                    if statement.effect == .deny {
+                        deny = true
+                    } else {
+                        allow = true
+                        if match == .principal { namesPrincipal = true }
+                    }
                 }
             }
             return (allow, deny)
@@ -128,9 +137,13 @@ public enum PolicyEvaluator {
         if let scp, !scp.allSatisfy(\.allow) {
             return Decision(outcome: .implicitDeny, decidingLayer: .serviceControl, matched: matched)
         }
+        let crossAccount = resourceAccount(context.resource).map { $0 != principal.accountId } ?? false
+        if crossAccount, !resource.allow {
+            return Decision(outcome: .implicitDeny, decidingLayer: .resource, matched: matched)
+        }
         if principal.isRoot { return Decision(outcome: .allow, decidingLayer: nil, matched: matched) }
-        // 3. A resource-based policy that names the principal allows on its own.
-        if resource.allow { return Decision(outcome: .allow, decidingLayer: .resource, matched: matched) }
+        // 3. Within the account, a resource-based policy that names the principal allows on its own.
+        if resource.allow, namesPrincipal, !crossAccount { return Decision(outcome: .allow, decidingLayer: .resource, matched: matched) }
         // 4. A permissions boundary, then session policies, cap what identity policies allow.
         if let boundary, !boundary.allow {
             return Decision(outcome: .implicitDeny, decidingLayer: .permissionsBoundary, matched: matched)
@@ -141,12 +154,17 @@ public enum PolicyEvaluator {
         return Decision(outcome: identity.allow ? .allow : .implicitDeny, decidingLayer: .identity, matched: matched)
     }
 
-    static func statementMatches(
+    /// How a statement matched: not at all, or (resource-based policies) naming the account or the principal itself.
+    enum Match {
+        case none, any, account, principal
+    }
+
+    static func statementMatch(
         _ statement: Statement, policy: CompiledPolicy, context: RequestContext, principal: PrincipalIdentity, layer: PolicyLayer
-    ) -> Bool {
+    ) -> Match {
         let action = context.action.lowercased()
         let actionHit = statement.actions.patterns.contains { Wildcard.matches($0.lowercased(), action) }
-        guard actionHit != statement.actions.negated else { return false }
+        guard actionHit != statement.actions.negated else { return .none }
         if let resources = statement.resources {
             let hit = resources.patterns.contains { pattern in
                 guard let resolved = policy.usesVariables ? PolicyVariables.substitute(pattern, in: context, escapeWildcards: true) : pattern else {
@@ -154,23 +172,40 @@ public enum PolicyEvaluator {
                 }
                 return Wildcard.arnMatches(resolved, context.resource)
             }
-            guard hit != resources.negated else { return false }
+            guard hit != resources.negated else { return .none }
         }
+        var match = Match.any
         if layer == .resource, let principals = statement.principals {
-            guard principalMatches(principals, principal) != principals.negated else { return false }
-        }
-        return statement.conditions.allSatisfy { ConditionEvaluator.evaluate($0, in: context, variables: policy.usesVariables) }
-    }
-
-    /// Whether a `Principal` element names the caller.
-    static func principalMatches(_ principals: PrincipalSet, _ principal: PrincipalIdentity) -> Bool {
-        if principals.everyone { return true }
-        for value in principals.principals["AWS"] ?? [] {
-            if value == "*" || value == principal.arn || value == principal.accountId || value == "arn:aws:iam::\(principal.accountId):root" {
-                return true
+            let named = principalMatch(principals, principal)
+            if principals.negated {
+                guard named == .none else { return .none }
+            } else {
+                guard named != .none else { return .none }
+                match = named
             }
         }
-        if let service = principal.service, principals.principals["Service"]?.contains(service) == true { return true }
-        return false
+        guard statement.conditions.allSatisfy({ ConditionEvaluator.evaluate($0, in: context, variables: policy.usesVariables) }) else { return .none }
+        return match
+    }
+
+    /// Whether a `Principal` element names the caller itself, or only its account.
+    static func principalMatch(_ principals: PrincipalSet, _ principal: PrincipalIdentity) -> Match {
+        if principals.everyone { return .principal }
+        var found = Match.none
+        for value in principals.principals["AWS"] ?? [] {
+            if value == "*" || value == principal.arn { return .principal }
+            if value == principal.accountId || value == "arn:aws:iam::\(principal.accountId):root" {
+                found = principal.isRoot ? .principal : .account
+            }
+        }
+        if let service = principal.service, principals.principals["Service"]?.contains(service) == true { return .principal }
+        return found
+    }
+
+    /// The account in a resource ARN (`arn:aws:iam::<account>:...`), when it names one.
+    static func resourceAccount(_ arn: String) -> String? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[4].count == 12 else { return nil }
+        return String(parts[4])
     }
 }

@@ -94,13 +94,23 @@ public struct AuditEvent: Sendable {
     static func userIdentity(_ identity: Identity) -> AWSValue {
         var attributes: [String: AWSValue] = ["mfaAuthenticated": identity.mfaAuthenticated ? "true" : "false"]
         if let created = identity.sessionCreated { attributes["creationDate"] = .string(Timestamp.iso8601(created)) }
+        var sessionContext: [String: AWSValue] = ["attributes": .object(attributes)]
+        let principal = identity.principal
+        if let roleArn = principal.roleArn, let roleId = principal.roleId, let session = principal.roleSession {
+            sessionContext["sessionIssuer"] = [
+                "type": "Role", "principalId": .string(roleId), "arn": .string(roleArn), "accountId": .string(principal.accountId),
+                "userName": .string(session.roleName),
+            ]
+            if let source = session.sourceIdentity { sessionContext["sourceIdentity"] = .string(source) }
+        }
         var value: [String: AWSValue] = [
-            "type": .string(identity.principal.kind.rawValue),
-            "principalId": .string(identity.principal.userId),
-            "arn": .string(identity.principal.arn),
-            "accountId": .string(identity.principal.accountId),
-            "sessionContext": ["attributes": .object(attributes)],
+            "type": .string(principal.kind.rawValue),
+            "principalId": .string(principal.userId),
+            "arn": .string(principal.arn),
+            "accountId": .string(principal.accountId),
+            "sessionContext": .object(sessionContext),
         ]
+        if principal.kind == .user { value["userName"] = .string(principal.username) }
         if let key = identity.accessKeyId { value["accessKeyId"] = .string(key) }
         return .object(value)
     }

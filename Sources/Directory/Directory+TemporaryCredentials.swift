@@ -17,7 +17,8 @@ extension Directory {
     /// The secret is sealed and only the session token's SHA-256 is stored; a request must
     /// present the token with the key, and is refused with `ExpiredToken` after `expiration`.
     public func issueTemporaryCredentials(
-        accountId: String, userName: String? = nil, duration: TimeInterval, mfaAt: Date? = nil, now: Date = Date()
+        accountId: String, userName: String? = nil, roleSession: RoleSession? = nil, duration: TimeInterval, mfaAt: Date? = nil,
+        now: Date = Date()
     ) async throws -> TemporaryCredentials {
         guard account(id: accountId) != nil else { throw DirectoryError(.notFound, "No account \(accountId).") }
         let id = Identifiers.prefixed("ASIA")
@@ -29,7 +30,8 @@ extension Directory {
                 AccessKeyRecord(
                     id: id, accountId: accountId, userName: userName, secretSealed: try instanceKey.seal(secret, context: id), status: "Active",
                     createdAt: now.timeIntervalSince1970, expiresAt: expiration.timeIntervalSince1970,
-                    sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8))), mfaAt: mfaAt?.timeIntervalSince1970))
+                    sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8))), mfaAt: mfaAt?.timeIntervalSince1970,
+                    roleSession: try roleSession.map { try IAMCoding.encode($0) }))
         }
         try await refresh()
         return TemporaryCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)

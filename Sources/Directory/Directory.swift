@@ -85,8 +85,12 @@ public final class Directory: Sendable {
         state.withLock { $0.iam[accountId] } ?? AccountIAM()
     }
 
-    /// Who a credential speaks for: the root user, or an IAM user that still exists.
+    /// Who a credential speaks for: the root user, an IAM user or a role session whose role still exists.
     public func principal(for credential: Credential) -> Principal? {
+        if let session = credential.roleSession {
+            return state.withLock { $0.iam[credential.accountId]?.roles[session.roleName.lowercased()] }
+                .map { .assumedRole($0, session: session, of: credential.accountId) }
+        }
         guard let userName = credential.userName else { return .root(of: credential.accountId) }
         return state.withLock { $0.iam[credential.accountId]?.user(userName) }.map { .user($0, of: credential.accountId) }
     }
@@ -183,7 +187,8 @@ public final class Directory: Sendable {
             created: record.createdAt,
             expiresAt: record.expiresAt,
             sessionTokenHash: record.sessionTokenHash,
-            mfaAt: record.mfaAt
+            mfaAt: record.mfaAt,
+            roleSession: try record.roleSession.map { try IAMCoding.decode(RoleSession.self, $0) }
         )
     }
 }

@@ -7,6 +7,7 @@ public struct Principal: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case root = "Root"
         case user = "IAMUser"
+        case assumedRole = "AssumedRole"
     }
 
     public var kind: Kind
@@ -15,8 +16,13 @@ public struct Principal: Sendable, Equatable {
     public var arn: String
     /// The unique ID AWS reports as `UserId` / `principalId` (the account ID for root).
     public var userId: String
-    /// The name LookupEvents reports as `Username` (`root` for the root user).
+    /// The name LookupEvents reports as `Username` (`root` for the root user, the session name for a role session).
     public var username: String
+    /// For a role session: the role and the session.
+    public var roleSession: RoleSession?
+    /// For a role session: the role's ARN and ID.
+    public var roleArn: String?
+    public var roleId: String?
 
     /// The root user of `accountId`.
     public static func root(of accountId: String) -> Principal {
@@ -26,6 +32,13 @@ public struct Principal: Sendable, Equatable {
     /// An IAM user of `accountId`.
     public static func user(_ user: IAMUser, of accountId: String) -> Principal {
         Principal(kind: .user, accountId: accountId, arn: user.arn, userId: user.id, username: user.name)
+    }
+
+    /// A session of `role` (`arn:aws:sts::<account>:assumed-role/<role>/<session>`).
+    public static func assumedRole(_ role: IAMRole, session: RoleSession, of accountId: String) -> Principal {
+        Principal(
+            kind: .assumedRole, accountId: accountId, arn: "arn:aws:sts::\(accountId):assumed-role/\(role.name)/\(session.sessionName)",
+            userId: "\(role.id):\(session.sessionName)", username: session.sessionName, roleSession: session, roleArn: role.arn, roleId: role.id)
     }
 }
 
@@ -44,6 +57,8 @@ public struct Credential: Sendable {
     public var sessionTokenHash: [UInt8]?
     /// For temporary credentials made with an MFA code: when the code was checked (seconds since 1970).
     public var mfaAt: Double?
+    /// For role sessions: what the session is.
+    public var roleSession: RoleSession?
 
     /// Whether `token` is this credential's session token (constant time); long-term keys take none.
     public func acceptsSessionToken(_ token: String?) -> Bool {
@@ -61,4 +76,28 @@ public struct Account: Sendable, Equatable {
     public var name: String
     public var email: String
     public var created: Date
+}
+
+/// A role session: which role, under which name, and what the caller asked to limit or tag it with.
+public struct RoleSession: Codable, Sendable, Equatable {
+    public var roleName: String
+    public var sessionName: String
+    /// Inline session policy documents (`Policy`).
+    public var policies: [String] = []
+    /// Managed session policies (`PolicyArns`).
+    public var policyArns: [String] = []
+    /// Session tags (they become `aws:PrincipalTag/...`).
+    public var tags: [IAMTag] = []
+    public var transitiveTagKeys: [String] = []
+    public var sourceIdentity: String?
+    /// Whether a role session assumed this role (role chaining).
+    public var chained = false
+
+    public init(roleName: String, sessionName: String) {
+        self.roleName = roleName
+        self.sessionName = sessionName
+    }
+
+    /// Whether session policies apply (they cap what the role's policies allow).
+    public var hasSessionPolicies: Bool { !policies.isEmpty || !policyArns.isEmpty }
 }

@@ -21,7 +21,7 @@ final class Authorizer: Sendable {
         let principal = caller.principal
         let action = "\(service.signingName):\(operation.name)"
         // GetSessionToken credentials without MFA call no IAM operation, and of STS only AssumeRole and GetCallerIdentity.
-        if caller.sessionCredentials, caller.mfaAuthenticated == nil,
+        if caller.sessionCredentials, principal.roleSession == nil, caller.mfaAuthenticated == nil,
             service.signingName == "iam" || (service.signingName == "sts" && !["sts:AssumeRole", "sts:GetCallerIdentity", "sts:GetSessionToken"].contains(action))
         {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid", status: 403)
@@ -34,9 +34,10 @@ final class Authorizer: Sendable {
         if action == "iam:ChangePassword", iam.passwordPolicy?.allowUsersToChangePassword == true { return }
         let resource = IAMResources.arn(operation: operation.name, input: input, caller: caller, iam: iam, service: service)
         let context = requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
+        var policies = policies(for: principal, iam: iam)
+        policies.resource = resourcePolicies(action: action, resource: resource)
         let decision = PolicyEvaluator.evaluate(
-            policies(for: principal, iam: iam), context: context,
-            principal: PrincipalIdentity(arn: principal.arn, accountId: principal.accountId, isRoot: false))
+            policies, context: context, principal: PrincipalIdentity(arn: principal.arn, accountId: principal.accountId, isRoot: false))
         guard !decision.allowed else { return }
         let reason: String =
             switch (decision.outcome, decision.decidingLayer) {
@@ -58,8 +59,32 @@ final class Authorizer: Sendable {
         layer == .identity ? "an" : "a"
     }
 
-    /// The user's identity policies (its own and its groups', inline and attached) and its permissions boundary.
+    /// The resource-based policies that bear on a request: a role's trust policy for `sts:AssumeRole`.
+    func resourcePolicies(action: String, resource: String) -> [CompiledPolicy] {
+        guard action == "sts:AssumeRole", let account = PolicyEvaluatorAccount.of(resource),
+            let name = resource.split(separator: "/").last, let role = directory.iam(account).roles[name.lowercased()], role.arn == resource
+        else { return [] }
+        return compile(id: "\(role.arn)#trust", role.trustPolicy, kind: .trust)
+    }
+
+    /// The principal's identity policies (a user's own and its groups', or a role's), its permissions
+    /// boundary, and a role session's session policies.
     func policies(for principal: Principal, iam: AccountIAM) -> PolicySet {
+        if let session = principal.roleSession {
+            guard let role = iam.roles[session.roleName.lowercased()] else { return PolicySet() }
+            var identity: [CompiledPolicy] = []
+            for (name, document) in role.inlinePolicies.sorted(by: { $0.key < $1.key }) {
+                identity += compile(id: "\(role.arn)#\(name)", document)
+            }
+            identity += role.attachedPolicies.flatMap { managed($0, iam: iam) }
+            let sessionPolicies: [CompiledPolicy]? =
+                session.hasSessionPolicies
+                ? session.policies.enumerated().flatMap { compile(id: "session#\($0.offset)", $0.element) }
+                    + session.policyArns.flatMap { managed($0, iam: iam) }
+                : nil
+            return PolicySet(
+                identity: identity, permissionsBoundary: role.permissionsBoundary.map { managed($0, iam: iam) }, session: sessionPolicies)
+        }
         guard let user = iam.user(principal.username) else { return PolicySet() }
         var identity: [CompiledPolicy] = []
         for (name, document) in user.inlinePolicies.sorted(by: { $0.key < $1.key }) {
@@ -83,10 +108,10 @@ final class Authorizer: Sendable {
     }
 
     /// Compiled once per distinct document; documents were validated when they were written.
-    func compile(id: String, _ document: String) -> [CompiledPolicy] {
+    func compile(id: String, _ document: String, kind: PolicyKind = .identity) -> [CompiledPolicy] {
         let key = id + "\u{0}" + document
         if let cached = compiled.withLock({ $0[key] }) { return [cached] }
-        guard let policy = try? CompiledPolicy(id: id, text: document) else { return [] }
+        guard let policy = try? CompiledPolicy(id: id, text: document, kind: kind) else { return [] }
         compiled.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[key] = policy
@@ -98,11 +123,12 @@ final class Authorizer: Sendable {
     func requestContext(_ caller: Caller, action: String, resource: String, input: AWSValue, iam: AccountIAM, now: Date) -> RequestContext {
         let principal = caller.principal
         var context = RequestContext(action: action, resource: resource)
-        context.set("aws:username", [principal.username])
+        // For a role session, aws:PrincipalArn is the role's ARN and there is no aws:username.
+        if principal.kind == .user { context.set("aws:username", [principal.username]) }
         context.set("aws:userid", [principal.userId])
-        context.set("aws:PrincipalArn", [principal.arn])
+        context.set("aws:PrincipalArn", [principal.roleArn ?? principal.arn])
         context.set("aws:PrincipalAccount", [principal.accountId])
-        context.set("aws:PrincipalType", ["User"])
+        context.set("aws:PrincipalType", [principal.kind == .assumedRole ? "AssumedRole" : "User"])
         context.set("aws:SourceIp", [caller.sourceIPAddress])
         context.set("aws:CurrentTime", [Timestamp.iso8601(now)])
         context.set("aws:EpochTime", [String(Int64(now.timeIntervalSince1970))])
@@ -115,7 +141,26 @@ final class Authorizer: Sendable {
             context.set("aws:MultiFactorAuthPresent", [caller.mfaAuthenticated == nil ? "false" : "true"])
             if let mfa = caller.mfaAuthenticated { context.set("aws:MultiFactorAuthAge", [String(Int64(now.timeIntervalSince(mfa)))]) }
         }
-        for tag in iam.user(principal.username)?.tags ?? [] { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
+        let principalTags: [IAMTag] =
+            if let session = principal.roleSession {
+                (iam.roles[session.roleName.lowercased()]?.tags ?? []) + session.tags
+            } else {
+                iam.user(principal.username)?.tags ?? []
+            }
+        for tag in principalTags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
+        if let source = principal.roleSession?.sourceIdentity { context.set("aws:SourceIdentity", [source]) }
+        if action == "sts:AssumeRole" {
+            if let external = input["ExternalId"]?.string { context.set("sts:ExternalId", [external]) }
+            if let name = input["RoleSessionName"]?.string { context.set("sts:RoleSessionName", [name]) }
+            if let source = input["SourceIdentity"]?.string { context.set("sts:SourceIdentity", [source]) }
+            let transitive = (input["TransitiveTagKeys"]?.list ?? []).compactMap(\.string)
+            if !transitive.isEmpty { context.set("sts:TransitiveTagKeys", transitive) }
+            // The MFA code given with AssumeRole counts for the trust policy's conditions.
+            if input["SerialNumber"] != nil, input["TokenCode"] != nil {
+                context.set("aws:MultiFactorAuthPresent", ["true"])
+                context.set("aws:MultiFactorAuthAge", ["0"])
+            }
+        }
         let tags = input["Tags"]?.list ?? []
         for tag in tags {
             if let key = tag["Key"]?.string, let value = tag["Value"]?.string { context.set("aws:RequestTag/\(key)", [value]) }
@@ -128,5 +173,14 @@ final class Authorizer: Sendable {
             for tag in resourceTags { context.set("aws:ResourceTag/\(tag.key)", [tag.value]) }
         }
         return context
+    }
+}
+
+/// Reads the account out of an ARN.
+enum PolicyEvaluatorAccount {
+    static func of(_ arn: String) -> String? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[4].count == 12 else { return nil }
+        return String(parts[4])
     }
 }

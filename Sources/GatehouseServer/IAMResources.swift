@@ -4,6 +4,7 @@ import Directory
 /// The resource ARN an operation acts on, as AWS's service authorization reference names it.
 enum IAMResources {
     static func arn(operation: String, input: AWSValue, caller: Caller, iam: AccountIAM, service: ServiceModel) -> String {
+        if service.signingName == "sts", operation == "AssumeRole", let role = input["RoleArn"]?.string { return role }
         guard service.signingName == "iam" else { return "*" }
         let account = caller.principal.accountId
         let path = input["Path"]?.string ?? "/"

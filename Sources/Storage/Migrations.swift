@@ -81,6 +81,8 @@ enum Migrations {
                 "ALTER TABLE access_keys ADD COLUMN last_used_region TEXT",
                 // For temporary credentials made with an MFA code: when the code was checked.
                 "ALTER TABLE access_keys ADD COLUMN mfa_at REAL",
+                // For role sessions: the role, session name, session policies and tags, as JSON.
+                "ALTER TABLE access_keys ADD COLUMN role_session TEXT",
             ]
         ),
     ]

@@ -35,10 +35,12 @@ public struct AccessKeyRecord: Sendable, Equatable {
     public var lastUsed: KeyUse?
     /// For temporary credentials made with an MFA code: when it was checked (seconds since 1970).
     public var mfaAt: Double?
+    /// For role sessions: the session's role, name, policies and tags (JSON, written by the directory).
+    public var roleSession: String?
 
     public init(
         id: String, accountId: String, userName: String?, secretSealed: [UInt8], status: String, createdAt: Double, expiresAt: Double?,
-        sessionTokenHash: [UInt8]? = nil, lastUsed: KeyUse? = nil, mfaAt: Double? = nil
+        sessionTokenHash: [UInt8]? = nil, lastUsed: KeyUse? = nil, mfaAt: Double? = nil, roleSession: String? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -50,6 +52,7 @@ public struct AccessKeyRecord: Sendable, Equatable {
         self.sessionTokenHash = sessionTokenHash
         self.lastUsed = lastUsed
         self.mfaAt = mfaAt
+        self.roleSession = roleSession
     }
 }
 

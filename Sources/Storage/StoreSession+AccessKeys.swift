@@ -5,9 +5,10 @@ extension StoreSession {
     public func insert(_ key: AccessKeyRecord) async throws {
         try await sql.raw(
             """
-            INSERT INTO access_keys (id, account_id, user_name, secret_sealed, status, created_at, expires_at, session_token_hash, mfa_at)
+            INSERT INTO access_keys (id, account_id, user_name, secret_sealed, status, created_at, expires_at, session_token_hash, mfa_at, role_session)
             VALUES (\(bind: key.id), \(bind: key.accountId), \(bind: key.userName), \(bind: key.secretSealed),
-                    \(bind: key.status), \(bind: key.createdAt), \(bind: key.expiresAt), \(bind: key.sessionTokenHash), \(bind: key.mfaAt))
+                    \(bind: key.status), \(bind: key.createdAt), \(bind: key.expiresAt), \(bind: key.sessionTokenHash), \(bind: key.mfaAt),
+                    \(bind: key.roleSession))
             """
         ).run()
         try await appendChange(entity: "access_key", id: key.id)
@@ -80,7 +81,8 @@ extension StoreSession {
                     at: at, service: try row.decode(column: "last_used_service", as: String?.self) ?? "N/A",
                     region: try row.decode(column: "last_used_region", as: String?.self) ?? "N/A")
             },
-            mfaAt: try row.decode(column: "mfa_at", as: Double?.self)
+            mfaAt: try row.decode(column: "mfa_at", as: Double?.self),
+            roleSession: try row.decode(column: "role_session", as: String?.self)
         )
     }
 }

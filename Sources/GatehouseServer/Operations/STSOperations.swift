@@ -9,12 +9,23 @@ struct STSOperations {
     func register(in registry: inout OperationRegistry) {
         registry.add(service: "sts", operation: "GetCallerIdentity", .init(handler: Self.getCallerIdentity, readOnly: true))
         registry.add(service: "sts", operation: "GetSessionToken", .init(handler: { try await getSessionToken($0) }, readOnly: true))
+        registry.add(service: "sts", operation: "AssumeRole", .init(handler: { try await assumeRole($0) }, readOnly: true))
+        registry.add(service: "sts", operation: "GetAccessKeyInfo", .init(handler: { try getAccessKeyInfo($0) }, readOnly: true))
     }
 
     /// Who the caller is: for root, the account ID as `UserId` and `arn:aws:iam::<id>:root`.
     static func getCallerIdentity(_ call: OperationCall) async throws -> AWSValue {
         guard let principal = call.caller?.principal else { throw AWSError.internalFailure }
         return ["UserId": .string(principal.userId), "Account": .string(principal.accountId), "Arn": .string(principal.arn)]
+    }
+
+    /// The account an access key belongs to (any key of this installation, as AWS answers for any AWS key).
+    func getAccessKeyInfo(_ call: OperationCall) throws -> AWSValue {
+        let id = call.input["AccessKeyId"]?.string ?? ""
+        guard let credential = directory.credential(accessKeyId: id) else {
+            throw AWSError(code: "InvalidParameterValue", message: "The access key \(id) is not valid.", status: 400)
+        }
+        return ["Account": .string(credential.accountId)]
     }
 
     /// Temporary credentials for the caller (root: at most an hour, AWS's rule; IAM users: 15 minutes to
