@@ -31,9 +31,11 @@ public func buildApplication(
         registry.add(
             service: "iam", operation: entry.name, .init(handler: entry.handler, readOnly: entry.readOnly, optionalMembers: entry.optionalMembers))
     }
+    let authorizer = Authorizer(directory: directory)
+    IAMSimulation(directory: directory).register(in: &registry)
     let endpoint = AWSEndpoint(
         directory: directory,
-        authorizer: Authorizer(directory: directory),
+        authorizer: authorizer,
         router: OperationRouter(services: servedModels),
         operations: registry,
         authenticator: Authenticator(directory: directory),
