@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test build swift-test interop tools run models clean
+.PHONY: test build swift-test interop tools bench run models clean
 
 test: swift-test interop
 
@@ -32,6 +32,10 @@ $(VENV)/.installed: tests/requirements.txt
 tools:
 	@command -v zbarimg >/dev/null 2>&1 || { apt-get update && apt-get install -y zbar-tools; }
 
+# Benchmarks (release builds; not part of `make test`). Results: BENCHMARKS.md.
+bench:
+	GATEHOUSE_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark
+
 run:
 	$(SWIFT) run -c release gatehouse serve --dev
 
@@ -40,4 +44,4 @@ models:
 	$(PYTHON) scripts/generate-models.py
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-bench $(VENV)

@@ -41,10 +41,9 @@ extension PolicyEvaluator {
         var missing: [String] = []
         var seen: Set<String> = []
         for policy in policies {
-            for statement in policy.document.statements {
-                let action = context.action.lowercased()
-                let actionHit = statement.actions.patterns.contains { Wildcard.matches($0.lowercased(), action) }
-                guard actionHit != statement.actions.negated else { continue }
+            for (statement, compiled) in zip(policy.document.statements, policy.statements) {
+                let actionHit = compiled.actions.contains { $0.matches(context.lowercasedAction, context: context) }
+                guard actionHit != compiled.actionsNegated else { continue }
                 for condition in statement.conditions where context.values(condition.key) == nil {
                     if seen.insert(condition.key.lowercased()).inserted { missing.append(condition.key) }
                 }

@@ -8,18 +8,20 @@ public enum PolicyLayer: String, Sendable {
     case identity = "identity-based policy"
 }
 
-/// A policy ready for evaluation: its document and a name to explain decisions with.
+/// A policy ready for evaluation: its document, its statements compiled, and a name to explain decisions with.
 public struct CompiledPolicy: Sendable {
     /// The policy's ARN, or `user/alice/inline-name` for inline policies.
     public let id: String
     public let document: PolicyDocument
-    let usesVariables: Bool
+    let statements: [CompiledStatement]
 
-    /// Stage 2 of the engine: a parsed document, prepared for evaluation.
+    /// Stage 2 of the engine: a parsed document, compiled for evaluation (patterns tokenized and
+    /// case-folded, condition values parsed), so that deciding allocates nothing.
     public init(id: String, document: PolicyDocument) {
         self.id = id
         self.document = document
-        usesVariables = document.version == .v2012_10_17
+        let variables = document.version == .v2012_10_17
+        statements = document.statements.map { CompiledStatement($0, variables: variables) }
     }
 
     /// Parses and compiles `text`.
@@ -95,9 +97,25 @@ public struct Decision: Sendable, Equatable {
 
 /// Stage 3 of the engine: decides a request against a policy set, as AWS does.
 public enum PolicyEvaluator {
-    /// Decides whether `principal` may do `context.action` on `context.resource`.
+    /// Decides whether `principal` may do `context.action` on `context.resource`, with the statements that matched.
     public static func evaluate(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity) -> Decision {
         var matched: [MatchedStatement] = []
+        let (outcome, layer) = decide(policies, context: context, principal: principal) { policy, index, statement, layer in
+            matched.append(
+                MatchedStatement(policyId: policy.id, statementIndex: index, sid: statement.sid, effect: statement.effect, layer: layer))
+        }
+        return Decision(outcome: outcome, decidingLayer: layer, matched: matched)
+    }
+
+    /// Whether the request is allowed: the decision alone, without collecting the explanation (no allocation).
+    public static func isAllowed(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity) -> Bool {
+        decide(policies, context: context, principal: principal) { _, _, _, _ in }.0 == .allow
+    }
+
+    static func decide(
+        _ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity,
+        record: (CompiledPolicy, Int, CompiledStatement, PolicyLayer) -> Void
+    ) -> (Decision.Outcome, PolicyLayer?) {
         // For resource-based policies: whether an Allow named the principal itself (it then allows on its own
         // within the account) or only its account (the account's own policies must allow too).
         var namesPrincipal = false
@@ -105,10 +123,10 @@ public enum PolicyEvaluator {
             var allow = false
             var deny = false
             for policy in list {
-                for (index, statement) in policy.document.statements.enumerated() {
-                    let match = statementMatch(statement, policy: policy, context: context, principal: principal, layer: layer)
+                for (index, statement) in policy.statements.enumerated() {
+                    let match = statement.match(context: context, principal: principal, layer: layer)
                     guard match != .none else { continue }
-                    matched.append(MatchedStatement(policyId: policy.id, statementIndex: index, sid: statement.sid, effect: statement.effect, layer: layer))
+                    record(policy, index, statement, layer)
                     if statement.effect == .deny {
                         deny = true
                     } else {
@@ -119,93 +137,53 @@ public enum PolicyEvaluator {
             }
             return (allow, deny)
         }
-        let scp = policies.serviceControl.map { levels in levels.map { scan($0, .serviceControl) } }
+        var scpAllows = true
+        var scpDenies = false
+        for level in policies.serviceControl ?? [] {
+            let result = scan(level, .serviceControl)
+            scpAllows = scpAllows && result.allow
+            scpDenies = scpDenies || result.deny
+        }
         let resource = scan(policies.resource, .resource)
         let boundary = policies.permissionsBoundary.map { scan($0, .permissionsBoundary) }
         let session = policies.session.map { scan($0, .session) }
         let identity = scan(policies.identity, .identity)
 
         // 1. An explicit deny anywhere wins.
-        let denies: [(Bool, PolicyLayer)] = [
-            (scp?.contains { $0.deny } ?? false, .serviceControl), (resource.deny, .resource), (boundary?.deny ?? false, .permissionsBoundary),
-            (session?.deny ?? false, .session), (identity.deny, .identity),
-        ]
-        if let (_, layer) = denies.first(where: { $0.0 }) {
-            return Decision(outcome: .explicitDeny, decidingLayer: layer, matched: matched)
-        }
+        if scpDenies { return (.explicitDeny, .serviceControl) }
+        if resource.deny { return (.explicitDeny, .resource) }
+        if boundary?.deny == true { return (.explicitDeny, .permissionsBoundary) }
+        if session?.deny == true { return (.explicitDeny, .session) }
+        if identity.deny { return (.explicitDeny, .identity) }
         // 2. Every level of the organization must allow.
-        if let scp, !scp.allSatisfy(\.allow) {
-            return Decision(outcome: .implicitDeny, decidingLayer: .serviceControl, matched: matched)
-        }
+        if !scpAllows { return (.implicitDeny, .serviceControl) }
         let crossAccount = resourceAccount(context.resource).map { $0 != principal.accountId } ?? false
-        if crossAccount, !resource.allow {
-            return Decision(outcome: .implicitDeny, decidingLayer: .resource, matched: matched)
-        }
-        if principal.isRoot { return Decision(outcome: .allow, decidingLayer: nil, matched: matched) }
+        if crossAccount, !resource.allow { return (.implicitDeny, .resource) }
+        if principal.isRoot { return (.allow, nil) }
         // 3. Within the account, a resource-based policy that names the principal allows on its own.
-        if resource.allow, namesPrincipal, !crossAccount { return Decision(outcome: .allow, decidingLayer: .resource, matched: matched) }
+        if resource.allow, namesPrincipal, !crossAccount { return (.allow, .resource) }
         // 4. A permissions boundary, then session policies, cap what identity policies allow.
-        if let boundary, !boundary.allow {
-            return Decision(outcome: .implicitDeny, decidingLayer: .permissionsBoundary, matched: matched)
-        }
-        if let session, !session.allow {
-            return Decision(outcome: .implicitDeny, decidingLayer: .session, matched: matched)
-        }
-        return Decision(outcome: identity.allow ? .allow : .implicitDeny, decidingLayer: .identity, matched: matched)
-    }
-
-    /// How a statement matched: not at all, or (resource-based policies) naming the account or the principal itself.
-    enum Match {
-        case none, any, account, principal
-    }
-
-    static func statementMatch(
-        _ statement: Statement, policy: CompiledPolicy, context: RequestContext, principal: PrincipalIdentity, layer: PolicyLayer
-    ) -> Match {
-        let action = context.action.lowercased()
-        let actionHit = statement.actions.patterns.contains { Wildcard.matches($0.lowercased(), action) }
-        guard actionHit != statement.actions.negated else { return .none }
-        if let resources = statement.resources {
-            let hit = resources.patterns.contains { pattern in
-                guard let resolved = policy.usesVariables ? PolicyVariables.substitute(pattern, in: context, escapeWildcards: true) : pattern else {
-                    return false
-                }
-                return Wildcard.arnMatches(resolved, context.resource)
-            }
-            guard hit != resources.negated else { return .none }
-        }
-        var match = Match.any
-        if layer == .resource, let principals = statement.principals {
-            let named = principalMatch(principals, principal)
-            if principals.negated {
-                guard named == .none else { return .none }
-            } else {
-                guard named != .none else { return .none }
-                match = named
-            }
-        }
-        guard statement.conditions.allSatisfy({ ConditionEvaluator.evaluate($0, in: context, variables: policy.usesVariables) }) else { return .none }
-        return match
-    }
-
-    /// Whether a `Principal` element names the caller itself, or only its account.
-    static func principalMatch(_ principals: PrincipalSet, _ principal: PrincipalIdentity) -> Match {
-        if principals.everyone { return .principal }
-        var found = Match.none
-        for value in principals.principals["AWS"] ?? [] {
-            if value == "*" || value == principal.arn { return .principal }
-            if value == principal.accountId || value == "arn:aws:iam::\(principal.accountId):root" {
-                found = principal.isRoot ? .principal : .account
-            }
-        }
-        if let service = principal.service, principals.principals["Service"]?.contains(service) == true { return .principal }
-        return found
+        if let boundary, !boundary.allow { return (.implicitDeny, .permissionsBoundary) }
+        if let session, !session.allow { return (.implicitDeny, .session) }
+        return (identity.allow ? .allow : .implicitDeny, .identity)
     }
 
     /// The account in a resource ARN (`arn:aws:iam::<account>:...`), when it names one.
-    static func resourceAccount(_ arn: String) -> String? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[4].count == 12 else { return nil }
-        return String(parts[4])
+    static func resourceAccount(_ arn: String) -> Substring? {
+        var fields = 0
+        var start = arn.startIndex
+        var index = arn.startIndex
+        while index < arn.endIndex {
+            if arn[index] == ":" {
+                fields += 1
+                if fields == 4 { start = arn.index(after: index) }
+                if fields == 5 {
+                    let account = arn[start..<index]
+                    return account.utf8.count == 12 ? account : nil
+                }
+            }
+            index = arn.index(after: index)
+        }
+        return nil
     }
 }

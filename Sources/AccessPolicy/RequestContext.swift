@@ -3,7 +3,11 @@
 /// Condition keys are case-insensitive; they are stored lower-cased.
 public struct RequestContext: Sendable {
     /// `iam:CreateUser`.
-    public var action: String
+    public var action: String {
+        didSet { lowercasedAction = action.lowercased() }
+    }
+    /// The action in lower case (actions compare case-insensitively).
+    private(set) var lowercasedAction: String
     /// The resource ARN (`*` for actions that name no resource).
     public var resource: String
     /// Condition key values: `aws:username` → `["alice"]`. Multivalued keys have several.
@@ -11,6 +15,7 @@ public struct RequestContext: Sendable {
 
     public init(action: String, resource: String, keys: [String: [String]] = [:]) {
         self.action = action
+        lowercasedAction = action.lowercased()
         self.resource = resource
         self.keys = [:]
         for (key, values) in keys { self.keys[key.lowercased()] = values }

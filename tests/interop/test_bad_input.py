@@ -23,7 +23,7 @@ def test_missing_action(server):
 
 
 def test_known_but_unserved_operation_is_not_implemented(server):
-    response = signed(server.url + "/", "sts", b"Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::000000000000:role/x&RoleSessionName=s", FORM)
+    response = signed(server.url + "/", "sts", b"Action=DecodeAuthorizationMessage&Version=2011-06-15&EncodedMessage=abc", FORM)
     assert response.status_code == 501
     assert "<Code>NotImplemented</Code>" in response.text
 

@@ -1,0 +1,60 @@
+import AccessPolicy
+import Benchmark
+
+/// The policy engine's hot paths: compiling a policy, and one decision against 10 or 100 policies.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+
+    let tenStatements = PolicyFixtures.policyText(seed: 1, statements: 10)
+    Benchmark("Parse and compile a 10-statement policy") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try? CompiledPolicy(id: "p", text: tenStatements))
+        }
+    }
+
+    for count in [10, 100] {
+        let policies = PolicyFixtures.policies(count: count)
+        let set = PolicySet(identity: policies)
+        let context = PolicyFixtures.context()
+        let principal = PrincipalIdentity(arn: "arn:aws:iam::111122223333:user/alice", accountId: "111122223333", isRoot: false)
+        Benchmark("Decide: \(count) policies x 10 statements, wildcards, 3 conditions") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(PolicyEvaluator.evaluate(set, context: context, principal: principal))
+            }
+        }
+    }
+}
+
+/// Policies shaped like real ones: service wildcards, ARN patterns with variables, three conditions each.
+enum PolicyFixtures {
+    static let services = ["s3", "ec2", "iam", "sts", "dynamodb", "lambda", "sqs", "sns", "kms", "logs"]
+
+    static func policyText(seed: Int, statements: Int) -> String {
+        let body = (0..<statements).map { index -> String in
+            let service = services[(seed + index) % services.count]
+            return """
+                {"Sid":"S\(index)","Effect":"\(index == statements - 1 && seed % 7 == 0 ? "Deny" : "Allow")",
+                 "Action":["\(service):Get*","\(service):List?\(index)*","\(service):Describe*"],
+                 "Resource":["arn:aws:\(service):*:111122223333:thing/${aws:username}/*","arn:aws:\(service):us-east-1:*:other/\(index)-*"],
+                 "Condition":{"StringEquals":{"aws:PrincipalTag/team":["blue","green"]},
+                              "IpAddress":{"aws:SourceIp":["10.0.0.0/8","203.0.113.0/24"]},
+                              "Bool":{"aws:SecureTransport":"true"}}}
+                """
+        }
+        return #"{"Version":"2012-10-17","Statement":["# + body.joined(separator: ",") + "]}"
+    }
+
+    static func policies(count: Int) -> [CompiledPolicy] {
+        (0..<count).map { try! CompiledPolicy(id: "policy-\($0)", text: policyText(seed: $0, statements: 10)) }
+    }
+
+    /// A request that the last policies' statements match only deep into the list.
+    static func context() -> RequestContext {
+        RequestContext(
+            action: "kms:GetKeyPolicy", resource: "arn:aws:kms:us-east-1:111122223333:thing/alice/key-1",
+            keys: [
+                "aws:username": ["alice"], "aws:PrincipalTag/team": ["green"], "aws:SourceIp": ["203.0.113.9"],
+                "aws:SecureTransport": ["true"],
+            ])
+    }
+}

@@ -1,0 +1,157 @@
+/// An IPv4 or IPv6 network (`203.0.113.0/24`, `2001:db8::/32`), for `IpAddress` conditions.
+struct Network: Sendable {
+    let address: UInt128
+    let isV6: Bool
+    let prefix: Int
+
+    init?(cidr text: String) {
+        let parts = text.split(separator: "/", maxSplits: 1)
+        guard let (address, isV6) = Network.parse(parts[0]) else { return nil }
+        let bits = isV6 ? 128 : 32
+        if parts.count == 2 {
+            guard let prefix = Int(parts[1]), (0...bits).contains(prefix) else { return nil }
+            self.prefix = prefix
+        } else {
+            prefix = bits
+        }
+        self.address = address
+        self.isV6 = isV6
+    }
+
+    func contains(_ text: String) -> Bool {
+        guard let (candidate, candidateV6) = Network.parse(Substring(text)), candidateV6 == isV6 else { return false }
+        let bits = isV6 ? 128 : 32
+        guard prefix > 0 else { return true }
+        let shift = bits - prefix
+        return candidate >> UInt128(shift) == address >> UInt128(shift)
+    }
+
+    /// Dotted-quad IPv4 or RFC 4291 IPv6 text, without allocating.
+    static func parse(_ text: Substring) -> (UInt128, Bool)? {
+        if text.contains(":") { return parseV6(text).map { ($0, true) } }
+        var value: UInt128 = 0
+        var octets = 0
+        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let octet = UInt8(part) else { return nil }
+            value = value << 8 | UInt128(octet)
+            octets += 1
+        }
+        return octets == 4 ? (value, false) : nil
+    }
+
+    static func parseV6(_ text: Substring) -> UInt128? {
+        var head: UInt128 = 0
+        var headCount = 0
+        var tail: UInt128 = 0
+        var tailCount = 0
+        var inTail = false
+        var index = text.startIndex
+        if text.hasPrefix("::") {
+            inTail = true
+            index = text.index(index, offsetBy: 2)
+        }
+        var group = Substring(text[index...])
+        while !group.isEmpty {
+            let end = group.firstIndex(of: ":") ?? group.endIndex
+            guard let value = UInt16(group[..<end], radix: 16), group.distance(from: group.startIndex, to: end) <= 4 else { return nil }
+            if inTail {
+                tail = tail << 16 | UInt128(value)
+                tailCount += 1
+            } else {
+                head = head << 16 | UInt128(value)
+                headCount += 1
+            }
+            group = group[end...]
+            if group.hasPrefix("::") {
+                guard !inTail else { return nil }
+                inTail = true
+                group = group.dropFirst(2)
+            } else if group.hasPrefix(":") {
+                group = group.dropFirst()
+            }
+        }
+        guard headCount + tailCount <= 8, inTail || headCount == 8 else { return nil }
+        return head << UInt128(16 * (8 - headCount)) | tail
+    }
+}
+
+/// Dates in conditions: ISO 8601 (`2026-11-22`, `2026-11-22T12:00:00Z`, with fractions and offsets) or epoch seconds.
+enum DateText {
+    static func seconds(_ text: String) -> Double? {
+        if let epoch = Double(text) { return epoch }
+        let bytes = Array(text.utf8)
+        func number(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[start..<(start + count)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, let month = number(5, 2), let day = number(8, 2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var seconds = Double(daysFromCivil(year, month, day) * 86_400)
+        guard bytes.count > 10 else { return seconds }
+        guard bytes[10] == 84 || bytes[10] == 116, let hour = number(11, 2), bytes.count >= 16, bytes[13] == 58, let minute = number(14, 2)
+        else { return nil }
+        seconds += Double(hour * 3600 + minute * 60)
+        var index = 16
+        if index < bytes.count, bytes[index] == 58, let second = number(17, 2) {
+            seconds += Double(second)
+            index = 19
+            if index < bytes.count, bytes[index] == 46 {
+                index += 1
+                var scale = 0.1
+                while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                    seconds += Double(bytes[index] - 48) * scale
+                    scale /= 10
+                    index += 1
+                }
+            }
+        }
+        if index == bytes.count { return seconds }
+        if bytes[index] == 90 || bytes[index] == 122, index + 1 == bytes.count { return seconds }
+        guard bytes[index] == 43 || bytes[index] == 45, let hours = number(index + 1, 2), let minutes = number(index + 4, 2), index + 6 == bytes.count
+        else { return nil }
+        let offset = Double(hours * 3600 + minutes * 60)
+        return bytes[index] == 43 ? seconds - offset : seconds + offset
+    }
+
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    }
+}
+
+/// Base64 for `BinaryEquals`.
+enum Base64Text {
+    static func decode(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in text.utf8 {
+            let value: UInt8
+            switch byte {
+            case 65...90: value = byte - 65
+            case 97...122: value = byte - 71
+            case 48...57: value = byte + 4
+            case 43: value = 62
+            case 47: value = 63
+            case 61: continue
+            default: return nil
+            }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+}
