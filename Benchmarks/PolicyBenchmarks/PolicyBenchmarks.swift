@@ -19,7 +19,7 @@ let benchmarks: @Sendable () -> Void = {
         let principal = PrincipalIdentity(arn: "arn:aws:iam::111122223333:user/alice", accountId: "111122223333", isRoot: false)
         Benchmark("Decide: \(count) policies x 10 statements, wildcards, 3 conditions") { benchmark in
             for _ in benchmark.scaledIterations {
-                blackHole(PolicyEvaluator.evaluate(set, context: context, principal: principal))
+                blackHole(PolicyEvaluator.outcome(set, context: context, principal: principal))
             }
         }
     }

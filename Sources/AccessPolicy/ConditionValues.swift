@@ -19,11 +19,44 @@ struct Network: Sendable {
     }
 
     func contains(_ text: String) -> Bool {
-        guard let (candidate, candidateV6) = Network.parse(Substring(text)), candidateV6 == isV6 else { return false }
+        var text = text
+        let parsed = text.withUTF8 { bytes in isV6 ? Network.parseV6(bytes: bytes) : Network.parseV4(bytes: bytes) }
+        guard let candidate = parsed else { return false }
         let bits = isV6 ? 128 : 32
         guard prefix > 0 else { return true }
         let shift = bits - prefix
         return candidate >> UInt128(shift) == address >> UInt128(shift)
+    }
+
+    /// A request's IPv4 address, read in place (the request path allocates nothing).
+    static func parseV4(bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
+        var value: UInt128 = 0
+        var octet = 0
+        var digits = 0
+        var octets = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, octets < 3 else { return nil }
+                value = value << 8 | UInt128(octet)
+                octets += 1
+                octet = 0
+                digits = 0
+            } else if byte >= 48, byte <= 57, digits < 3 {
+                octet = octet * 10 + Int(byte - 48)
+                digits += 1
+                guard octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, octets == 3 else { return nil }
+        return value << 8 | UInt128(octet)
+    }
+
+    /// A request's IPv6 address (the text form is rare enough on this path to parse through Substring).
+    static func parseV6(bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
+        guard bytes.contains(UInt8(ascii: ":")) else { return nil }
+        return parseV6(Substring(String(decoding: bytes, as: UTF8.self)))
     }
 
     /// Dotted-quad IPv4 or RFC 4291 IPv6 text, without allocating.

@@ -14,6 +14,10 @@ public struct CompiledPolicy: Sendable {
     public let id: String
     public let document: PolicyDocument
     let statements: [CompiledStatement]
+    /// Statement indices by the service prefix their actions name (`iam`); `everywhere` holds the
+    /// statements whose actions may name any service (`*`, `NotAction`, a wildcard in the prefix).
+    let byService: [String: [Int]]
+    let everywhere: [Int]
 
     /// Stage 2 of the engine: a parsed document, compiled for evaluation (patterns tokenized and
     /// case-folded, condition values parsed), so that deciding allocates nothing.
@@ -22,6 +26,43 @@ public struct CompiledPolicy: Sendable {
         self.document = document
         let variables = document.version == .v2012_10_17
         statements = document.statements.map { CompiledStatement($0, variables: variables) }
+        var byService: [String: [Int]] = [:]
+        var everywhere: [Int] = []
+        for (index, statement) in document.statements.enumerated() {
+            let prefixes = statement.actions.patterns.map { $0.split(separator: ":", maxSplits: 1).first.map { String($0).lowercased() } ?? "*" }
+            if statement.actions.negated || prefixes.contains(where: { $0.contains("*") || $0.contains("?") }) {
+                everywhere.append(index)
+            } else {
+                for prefix in Set(prefixes) { byService[prefix, default: []].append(index) }
+            }
+        }
+        self.byService = byService
+        self.everywhere = everywhere
+    }
+
+    /// The statements that can match an action of `service`, in document order.
+    func candidates(service: String, _ body: (Int) -> Void) {
+        let specific = byService[service] ?? []
+        if everywhere.isEmpty {
+            specific.forEach(body)
+            return
+        }
+        if specific.isEmpty {
+            everywhere.forEach(body)
+            return
+        }
+        // Both lists are ascending: merge them.
+        var a = 0
+        var b = 0
+        while a < specific.count || b < everywhere.count {
+            if b == everywhere.count || (a < specific.count && specific[a] < everywhere[b]) {
+                body(specific[a])
+                a += 1
+            } else {
+                body(everywhere[b])
+                b += 1
+            }
+        }
     }
 
     /// Parses and compiles `text`.
@@ -107,9 +148,12 @@ public enum PolicyEvaluator {
         return Decision(outcome: outcome, decidingLayer: layer, matched: matched)
     }
 
-    /// Whether the request is allowed: the decision alone, without collecting the explanation (no allocation).
-    public static func isAllowed(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity) -> Bool {
-        decide(policies, context: context, principal: principal) { _, _, _, _ in }.0 == .allow
+    /// The outcome and the deciding layer alone, without collecting the matched statements (the request path:
+    /// nothing is allocated).
+    public static func outcome(
+        _ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity
+    ) -> (outcome: Decision.Outcome, layer: PolicyLayer?) {
+        decide(policies, context: context, principal: principal) { _, _, _, _ in }
     }
 
     static func decide(
@@ -123,9 +167,10 @@ public enum PolicyEvaluator {
             var allow = false
             var deny = false
             for policy in list {
-                for (index, statement) in policy.statements.enumerated() {
+                policy.candidates(service: context.service) { index in
+                    let statement = policy.statements[index]
                     let match = statement.match(context: context, principal: principal, layer: layer)
-                    guard match != .none else { continue }
+                    guard match != .none else { return }
                     record(policy, index, statement, layer)
                     if statement.effect == .deny {
                         deny = true

@@ -4,10 +4,15 @@
 public struct RequestContext: Sendable {
     /// `iam:CreateUser`.
     public var action: String {
-        didSet { lowercasedAction = action.lowercased() }
+        didSet {
+            lowercasedAction = action.lowercased()
+            service = RequestContext.service(of: lowercasedAction)
+        }
     }
     /// The action in lower case (actions compare case-insensitively).
     private(set) var lowercasedAction: String
+    /// The action's service prefix, lower case (`iam`).
+    private(set) var service: String
     /// The resource ARN (`*` for actions that name no resource).
     public var resource: String
     /// Condition key values: `aws:username` → `["alice"]`. Multivalued keys have several.
@@ -16,6 +21,7 @@ public struct RequestContext: Sendable {
     public init(action: String, resource: String, keys: [String: [String]] = [:]) {
         self.action = action
         lowercasedAction = action.lowercased()
+        service = RequestContext.service(of: lowercasedAction)
         self.resource = resource
         self.keys = [:]
         for (key, values) in keys { self.keys[key.lowercased()] = values }
@@ -28,5 +34,9 @@ public struct RequestContext: Sendable {
 
     public mutating func set(_ key: String, _ values: [String]) {
         keys[key.lowercased()] = values
+    }
+
+    static func service(of action: String) -> String {
+        action.split(separator: ":", maxSplits: 1).first.map(String.init) ?? action
     }
 }

@@ -36,11 +36,11 @@ final class Authorizer: Sendable {
         let context = requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
         var policies = policies(for: principal, iam: iam)
         policies.resource = resourcePolicies(action: action, resource: resource)
-        let decision = PolicyEvaluator.evaluate(
+        let decision = PolicyEvaluator.outcome(
             policies, context: context, principal: PrincipalIdentity(arn: principal.arn, accountId: principal.accountId, isRoot: false))
-        guard !decision.allowed else { return }
+        guard decision.outcome != .allow else { return }
         let reason: String =
-            switch (decision.outcome, decision.decidingLayer) {
+            switch (decision.outcome, decision.layer) {
             case (.explicitDeny, let layer?): "with an explicit deny in \(Self.article(layer)) \(layer.rawValue)"
             case (_, .permissionsBoundary?): "because no permissions boundary allows the \(action) action"
             case (_, .session?): "because no session policy allows the \(action) action"
