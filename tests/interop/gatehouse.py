@@ -6,6 +6,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 
 import boto3
 import requests
@@ -107,3 +108,32 @@ def create_account(data_dir, email, name="acct", root_key=True):
     if root_key:
         args.append("--root-access-key")
     return json.loads(gatehouse(*args, data_dir=data_dir).stdout)
+
+
+def wait_for(predicate, timeout=5.0):
+    """Retries `predicate` (a refused call counts as not yet) until it returns something truthy."""
+    from botocore.exceptions import ClientError
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            result = predicate()
+        except ClientError:
+            result = None
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def error(excinfo):
+    """(code, HTTP status) of a ClientError, as boto3 shows it."""
+    response = excinfo.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def fresh_account(server, tag):
+    """A new account with a root access key, once the running server sees it."""
+    created = create_account(server.data_dir, f"{tag}-{uuid.uuid4().hex[:8]}@example.com", tag)
+    wait_for(lambda: server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity())
+    return created

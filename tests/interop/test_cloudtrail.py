@@ -7,20 +7,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            result = predicate()
-        except ClientError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
+from gatehouse import create_account, wait_for
 
 
 @pytest.fixture(scope="module")

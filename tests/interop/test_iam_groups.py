@@ -1,37 +1,16 @@
 """IAM groups through boto3 and the aws CLI: members, renames, conflicts, the groups-per-user quota."""
 import json
 import time
-import uuid
 
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            result = predicate()
-        except ClientError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def error(excinfo):
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+from gatehouse import error, fresh_account
 
 
 @pytest.fixture(scope="module")
 def account(server):
-    created = create_account(server.data_dir, f"iam-groups-{uuid.uuid4().hex[:8]}@example.com", "iam-groups")
-    wait_for(lambda: server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity())
-    return created
+    return fresh_account(server, "iam-groups")
 
 
 @pytest.fixture(scope="module")

@@ -7,34 +7,14 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
+from gatehouse import wait_for, error, fresh_account
 
 GOOD = "Sturdy-Passw0rd!"
 
 
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            result = predicate()
-        except ClientError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def error(excinfo):
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
-
-
 @pytest.fixture(scope="module")
 def account(server):
-    created = create_account(server.data_dir, f"iam-passwords-{uuid.uuid4().hex[:8]}@example.com", "iam-passwords")
-    wait_for(lambda: server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity())
-    return created
+    return fresh_account(server, "iam-passwords")
 
 
 @pytest.fixture(scope="module")

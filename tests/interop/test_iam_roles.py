@@ -6,7 +6,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
+from gatehouse import error, fresh_account
 
 TRUST = {
     "Version": "2012-10-17",
@@ -15,29 +15,9 @@ TRUST = {
 IDENTITY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
 
 
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            result = predicate()
-        except ClientError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def error(excinfo):
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
-
-
 @pytest.fixture(scope="module")
 def account(server):
-    created = create_account(server.data_dir, f"iam-roles-{uuid.uuid4().hex[:8]}@example.com", "iam-roles")
-    wait_for(lambda: server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity())
-    return created
+    return fresh_account(server, "iam-roles")
 
 
 @pytest.fixture(scope="module")

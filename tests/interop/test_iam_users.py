@@ -7,36 +7,15 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
+from gatehouse import error, fresh_account
 
 DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
-
-
-def wait_for(predicate, timeout=5.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            result = predicate()
-        except ClientError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def error(excinfo):
-    """(code, HTTP status) of a ClientError, as boto3 shows it."""
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture(scope="module")
 def account(server):
     """An account of its own, so this module's users never meet another module's."""
-    created = create_account(server.data_dir, f"iam-users-{uuid.uuid4().hex[:8]}@example.com", "iam-users")
-    wait_for(lambda: server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity())
-    return created
+    return fresh_account(server, "iam-users")
 
 
 @pytest.fixture(scope="module")

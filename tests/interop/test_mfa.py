@@ -1,27 +1,18 @@
 """Virtual MFA devices: the QR code an authenticator app scans, two consecutive codes, no code twice."""
 import subprocess
 import time
-import uuid
 
 import pyotp
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
+from gatehouse import fresh_account
 
 
 @pytest.fixture
 def account(server):
-    created = create_account(server.data_dir, f"mfa-{uuid.uuid4().hex[:8]}@example.com", "mfa")
-    deadline = time.time() + 2
-    while True:
-        try:
-            server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity()
-            return created
-        except ClientError:
-            assert time.time() < deadline
-            time.sleep(0.05)
+    return fresh_account(server, "mfa")
 
 
 def iam(server, account, **config):

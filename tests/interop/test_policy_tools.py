@@ -1,13 +1,11 @@
 """The policy simulator API and the offline `gatehouse policy` commands, over the engine that enforces requests."""
 import json
 import subprocess
-import time
-import uuid
 
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import BIN, create_account
+from gatehouse import BIN, fresh_account
 
 MFA_ADMIN = {
     "Version": "2012-10-17",
@@ -21,16 +19,8 @@ MFA_ADMIN = {
 
 @pytest.fixture
 def iam(server):
-    created = create_account(server.data_dir, f"sim-{uuid.uuid4().hex[:8]}@example.com", "sim")
-    client = server.client("iam", key=created["AccessKeyId"], secret=created["SecretAccessKey"])
-    deadline = time.time() + 2
-    while True:
-        try:
-            client.list_users()
-            return client, created["AccountId"]
-        except ClientError:
-            assert time.time() < deadline
-            time.sleep(0.05)
+    created = fresh_account(server, "sim")
+    return server.client("iam", key=created["AccessKeyId"], secret=created["SecretAccessKey"]), created["AccountId"]
 
 
 def test_simulate_principal_policy_agrees_with_enforcement(iam, server):

@@ -1,13 +1,11 @@
 """Credential report and account authorization details, as auditors read them."""
 import csv
 import io
-import time
-import uuid
 
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import create_account
+from gatehouse import fresh_account
 
 COLUMNS = (
     "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,"
@@ -19,16 +17,8 @@ COLUMNS = (
 
 @pytest.fixture
 def iam(server):
-    created = create_account(server.data_dir, f"report-{uuid.uuid4().hex[:8]}@example.com", "report")
-    client = server.client("iam", key=created["AccessKeyId"], secret=created["SecretAccessKey"])
-    deadline = time.time() + 2
-    while True:
-        try:
-            client.list_users()
-            return client, created
-        except ClientError:
-            assert time.time() < deadline
-            time.sleep(0.05)
+    created = fresh_account(server, "report")
+    return server.client("iam", key=created["AccessKeyId"], secret=created["SecretAccessKey"]), created
 
 
 def test_report_is_absent_until_generated(iam):
