@@ -1,6 +1,6 @@
 /// A condition prepared for evaluation: its key lower-cased, its values parsed for the operator
 /// (patterns, numbers, dates, networks), so evaluating it allocates nothing.
-struct CompiledCondition: Sendable {
+final class CompiledCondition: Sendable {
     /// A policy value, parsed for the operator.
     enum Value: Sendable {
         case pattern(Pattern)

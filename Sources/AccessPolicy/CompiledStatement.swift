@@ -1,5 +1,6 @@
 /// A statement prepared for evaluation: actions and resources as compiled patterns, conditions parsed.
-struct CompiledStatement: Sendable {
+/// (A class: reading one on the request path costs one reference count, not one per field.)
+final class CompiledStatement: Sendable {
     /// How a statement matched: not at all, or (resource-based policies) naming the account or the principal itself.
     enum Match {
         case none, any, account, principal

@@ -4,38 +4,38 @@
 /// Matching reads the text's UTF-8 bytes in place and allocates nothing; a variable's value is
 /// read from the request context and matched as literal bytes.
 struct Pattern: Sendable {
-    enum Token: Sendable {
-        case byte(UInt8)
-        case one
-        case star
-        /// A policy variable: its lower-cased key, and the default's bytes if one was given.
-        case variable(String, [UInt8]?)
-    }
-
-    let tokens: [Token]
+    /// The compiled form, one code per element: a byte (0...255), ``one``, ``star``, or
+    /// ``variableBase`` + n for the n-th entry of ``variables``. Plain integers, so matching
+    /// walks the pattern without reference counting.
+    let codes: [UInt16]
+    /// Policy variables: lower-cased key, and the default's bytes if one was given.
+    let variables: [(key: String, fallback: [UInt8]?)]
     /// The pattern is `*` alone.
     let matchesEverything: Bool
+
+    static let one: UInt16 = 256
+    static let star: UInt16 = 257
+    static let variableBase: UInt16 = 258
 
     /// - Parameters:
     ///   - wildcards: `*` and `?` are wildcards (`...Like` operators, actions, resources).
     ///   - variables: `${...}` are policy variables (version 2012-10-17).
     ///   - lowercase: fold the pattern to lower case (case-insensitive comparisons).
-    init(_ text: String, wildcards: Bool, variables: Bool, lowercase: Bool) {
-        var tokens: [Token] = []
+    init(_ text: String, wildcards: Bool, variables allowVariables: Bool, lowercase: Bool) {
+        var codes: [UInt16] = []
+        var variables: [(key: String, fallback: [UInt8]?)] = []
         let bytes = Array(text.utf8)
         var index = 0
         func fold(_ byte: UInt8) -> UInt8 { lowercase && byte >= 65 && byte <= 90 ? byte + 32 : byte }
         while index < bytes.count {
             let byte = bytes[index]
-            if variables, byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
+            if allowVariables, byte == UInt8(ascii: "$"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
                 let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
             {
                 let body = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
                 index = close + 1
                 switch body {
-                case "*": tokens.append(.byte(UInt8(ascii: "*")))
-                case "?": tokens.append(.byte(UInt8(ascii: "?")))
-                case "$": tokens.append(.byte(UInt8(ascii: "$")))
+                case "*", "?", "$": codes.append(UInt16(body.utf8.first!))
                 default:
                     let parts = body.split(separator: ",", maxSplits: 1)
                     let key = parts.first.map { String($0).trimmedSpaces.lowercased() } ?? ""
@@ -44,21 +44,23 @@ struct Pattern: Sendable {
                         let text = String(parts[1]).trimmedSpaces
                         if text.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") { fallback = Array(text.dropFirst().dropLast().utf8).map(fold) }
                     }
-                    tokens.append(.variable(key, fallback))
+                    codes.append(Self.variableBase + UInt16(variables.count))
+                    variables.append((key, fallback))
                 }
                 continue
             }
             if wildcards, byte == UInt8(ascii: "*") {
-                tokens.append(.star)
+                codes.append(Self.star)
             } else if wildcards, byte == UInt8(ascii: "?") {
-                tokens.append(.one)
+                codes.append(Self.one)
             } else {
-                tokens.append(.byte(fold(byte)))
+                codes.append(UInt16(fold(byte)))
             }
             index += 1
         }
-        self.tokens = tokens
-        matchesEverything = tokens.count == 1 && { if case .star = tokens[0] { return true } else { return false } }()
+        self.codes = codes
+        self.variables = variables
+        matchesEverything = codes == [Self.star]
     }
 
     /// Whether `text` matches; `foldText` compares the text's ASCII letters in lower case.
@@ -71,57 +73,59 @@ struct Pattern: Sendable {
     /// Whether the bytes match (the two-pointer wildcard algorithm, with backtracking to the last `*`).
     func matches(_ text: Slice<UnsafeBufferPointer<UInt8>>, context: RequestContext, foldText: Bool) -> Bool {
         if matchesEverything { return true }
-        var token = 0
-        var position = text.startIndex
-        var starToken = -1
-        var starPosition = text.startIndex
-        func folded(_ byte: UInt8) -> UInt8 { foldText && byte >= 65 && byte <= 90 ? byte + 32 : byte }
-        while position < text.endIndex {
-            if token < tokens.count {
-                switch tokens[token] {
-                case .byte(let byte) where folded(text[position]) == byte:
-                    token += 1
-                    position += 1
-                    continue
-                case .one:
-                    token += 1
-                    position += 1
-                    continue
-                case .star:
-                    starToken = token
-                    starPosition = position
-                    token += 1
-                    continue
-                case .variable(let key, let fallback):
-                    if let length = variablePrefix(key, fallback, text[position...], context: context, foldText: foldText) {
+        return codes.withUnsafeBufferPointer { codes in
+            var token = 0
+            var position = text.startIndex
+            var starToken = -1
+            var starPosition = text.startIndex
+            while position < text.endIndex {
+                if token < codes.count {
+                    let code = codes[token]
+                    if code < 256 {
+                        let byte = text[position]
+                        if (foldText && byte >= 65 && byte <= 90 ? byte + 32 : byte) == UInt8(code) {
+                            token += 1
+                            position += 1
+                            continue
+                        }
+                    } else if code == Self.one {
+                        token += 1
+                        position += 1
+                        continue
+                    } else if code == Self.star {
+                        starToken = token
+                        starPosition = position
+                        token += 1
+                        continue
+                    } else if let length = variablePrefix(Int(code - Self.variableBase), text[position...], context: context, foldText: foldText) {
                         token += 1
                         position += length
                         continue
                     }
-                default:
-                    break
+                }
+                guard starToken >= 0 else { return false }
+                token = starToken + 1
+                starPosition += 1
+                position = starPosition
+            }
+            while token < codes.count {
+                let code = codes[token]
+                if code == Self.star {
+                    token += 1
+                } else if code >= Self.variableBase,
+                    variablePrefix(Int(code - Self.variableBase), text[position...], context: context, foldText: foldText) == 0
+                {
+                    token += 1
+                } else {
+                    return false
                 }
             }
-            guard starToken >= 0 else { return false }
-            token = starToken + 1
-            starPosition += 1
-            position = starPosition
+            return true
         }
-        while token < tokens.count {
-            switch tokens[token] {
-            case .star: token += 1
-            case .variable(let key, let fallback) where variablePrefix(key, fallback, text[position...], context: context, foldText: foldText) == 0:
-                token += 1
-            default: return false
-            }
-        }
-        return true
     }
 
     /// How many bytes a variable's value covers at the start of `text` (`nil`: it does not match, or has no value).
-    func variablePrefix(
-        _ key: String, _ fallback: [UInt8]?, _ text: Slice<UnsafeBufferPointer<UInt8>>, context: RequestContext, foldText: Bool
-    ) -> Int? {
+    func variablePrefix(_ variable: Int, _ text: Slice<UnsafeBufferPointer<UInt8>>, context: RequestContext, foldText: Bool) -> Int? {
         func prefix(_ value: some Collection<UInt8>) -> Int? {
             guard value.count <= text.count else { return nil }
             var position = text.startIndex
@@ -132,12 +136,12 @@ struct Pattern: Sendable {
             }
             return value.count
         }
-        if let values = context.keys[key] {
+        if let values = context.keys[variables[variable].key] {
             guard values.count == 1 else { return nil }
             var value = values[0]
             return value.withUTF8 { prefix($0) }
         }
-        return fallback.flatMap { prefix($0) }
+        return variables[variable].fallback.flatMap { prefix($0) }
     }
 }
 

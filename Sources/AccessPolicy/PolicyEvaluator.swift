@@ -9,7 +9,8 @@ public enum PolicyLayer: String, Sendable {
 }
 
 /// A policy ready for evaluation: its document, its statements compiled, and a name to explain decisions with.
-public struct CompiledPolicy: Sendable {
+/// (A class, so that the policies of a request are shared, not copied field by field.)
+public final class CompiledPolicy: Sendable {
     /// The policy's ARN, or `user/alice/inline-name` for inline policies.
     public let id: String
     public let document: PolicyDocument
@@ -66,7 +67,7 @@ public struct CompiledPolicy: Sendable {
     }
 
     /// Parses and compiles `text`.
-    public init(id: String, text: String, kind: PolicyKind = .identity) throws(PolicyError) {
+    public convenience init(id: String, text: String, kind: PolicyKind = .identity) throws(PolicyError) {
         self.init(id: id, document: try PolicyParser.parse(text, kind: kind))
     }
 }
