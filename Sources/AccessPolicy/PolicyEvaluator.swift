@@ -214,21 +214,23 @@ public enum PolicyEvaluator {
         return (identity.allow ? .allow : .implicitDeny, .identity)
     }
 
-    /// The account in a resource ARN (`arn:aws:iam::<account>:...`), when it names one.
+    /// The account in a resource ARN (`arn:aws:iam::<account>:...`), when it names one (bytes, not characters: no
+    /// grapheme breaking on the request path).
     static func resourceAccount(_ arn: String) -> Substring? {
+        let utf8 = arn.utf8
         var fields = 0
-        var start = arn.startIndex
-        var index = arn.startIndex
-        while index < arn.endIndex {
-            if arn[index] == ":" {
+        var start = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: ":") {
                 fields += 1
-                if fields == 4 { start = arn.index(after: index) }
+                if fields == 4 { start = utf8.index(after: index) }
                 if fields == 5 {
                     let account = arn[start..<index]
                     return account.utf8.count == 12 ? account : nil
                 }
             }
-            index = arn.index(after: index)
+            index = utf8.index(after: index)
         }
         return nil
     }
