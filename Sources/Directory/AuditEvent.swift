@@ -38,11 +38,14 @@ public struct AuditEvent: Sendable {
     public var readOnly: Bool
     public var recipientAccountId: String
     public var resources: [AuditResource]
+    /// The call went unchecked (emulator mode).
+    public var permissive: Bool
 
     public init(
         eventTime: Date, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String, userAgent: String,
         identity: Identity?, requestParameters: AWSValue? = nil, responseElements: AWSValue? = nil, errorCode: String? = nil,
-        errorMessage: String? = nil, requestId: String, readOnly: Bool, recipientAccountId: String, resources: [AuditResource] = []
+        errorMessage: String? = nil, requestId: String, readOnly: Bool, recipientAccountId: String, resources: [AuditResource] = [],
+        permissive: Bool = false
     ) {
         self.eventTime = eventTime
         self.eventSource = eventSource
@@ -59,6 +62,7 @@ public struct AuditEvent: Sendable {
         self.readOnly = readOnly
         self.recipientAccountId = recipientAccountId
         self.resources = resources
+        self.permissive = permissive
     }
 
     /// The CloudTrail record (JSON text), chained to the event before it.
@@ -78,7 +82,8 @@ public struct AuditEvent: Sendable {
             "managementEvent": .boolean(true),
             "recipientAccountId": .string(recipientAccountId),
             "eventCategory": "Management",
-            "additionalEventData": ["previousEventHash": .string(previousHash)],
+            "additionalEventData": .object(
+                permissive ? ["previousEventHash": .string(previousHash), "gatehousePermissive": .boolean(true)] : ["previousEventHash": .string(previousHash)]),
         ]
         record["userIdentity"] = identity.map(Self.userIdentity) ?? ["type": "GatehouseOperator", "invokedBy": "gatehouse"]
         if let requestParameters { record["requestParameters"] = requestParameters }

@@ -46,6 +46,11 @@ public final class AuditTrail: Sendable {
         }
     }
 
+    /// Drops the buffered events (a development server's reset).
+    func discardPending() {
+        pending.withLock { $0.removeAll() }
+    }
+
     /// Writes the buffered events now, in one transaction.
     public func flush() async throws {
         let events = pending.withLock { events in

@@ -58,22 +58,25 @@ extension Directory {
         }
     }
 
-    /// Makes the `--dev` account (`000000000000`, root key `test`/`test`) unless it exists.
+    /// Makes the `--dev` account (`id`, root key `test`/`test`) unless it exists.
     ///
     /// - Returns: whether it was made now.
+    /// - Throws: ``DirectoryError`` when the data folder's development account has another ID.
     @discardableResult
-    public func ensureDevAccount() async throws -> Bool {
+    public func ensureDevAccount(id: String = DevAccount.id) async throws -> Bool {
         let created = try await store.write { session -> Bool in
-            if try await session.account(id: DevAccount.id) != nil { return false }
-            let now = Date().timeIntervalSince1970
-            try await session.insert(AccountRecord(id: DevAccount.id, name: DevAccount.name, email: DevAccount.email, rootPasswordHash: nil, createdAt: now))
-            if try await session.accessKey(id: DevAccount.accessKeyId) == nil {
-                try await session.insert(
-                    AccessKeyRecord(
-                        id: DevAccount.accessKeyId, accountId: DevAccount.id, userName: nil,
-                        secretSealed: try instanceKey.seal(DevAccount.secret, context: DevAccount.accessKeyId), status: "Active",
-                        createdAt: now, expiresAt: nil))
+            if let key = try await session.accessKey(id: DevAccount.accessKeyId), key.accountId != id {
+                throw DirectoryError.invalidInput(
+                    "This data folder's development account is \(key.accountId); use --dev-account-id \(key.accountId) or a new data folder.")
             }
+            if try await session.account(id: id) != nil { return false }
+            let now = Date().timeIntervalSince1970
+            try await session.insert(AccountRecord(id: id, name: DevAccount.name, email: DevAccount.email, rootPasswordHash: nil, createdAt: now))
+            try await session.insert(
+                AccessKeyRecord(
+                    id: DevAccount.accessKeyId, accountId: id, userName: nil,
+                    secretSealed: try instanceKey.seal(DevAccount.secret, context: DevAccount.accessKeyId), status: "Active",
+                    createdAt: now, expiresAt: nil))
             return true
         }
         try await refresh()

@@ -16,10 +16,12 @@ public struct Caller: Sendable {
     public var sessionIssued: Date?
     /// When an MFA code was checked for these credentials (`aws:MultiFactorAuthAge`); `nil` without MFA.
     public var mfaAuthenticated: Date?
+    /// The request went unchecked (emulator mode): the caller stands in for an unknown key.
+    public var permissive: Bool
 
     public init(
         principal: Principal, accessKeyId: String, sessionCredentials: Bool, region: String, sourceIPAddress: String, userAgent: String,
-        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil
+        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil, permissive: Bool = false
     ) {
         self.principal = principal
         self.accessKeyId = accessKeyId
@@ -29,6 +31,7 @@ public struct Caller: Sendable {
         self.userAgent = userAgent
         self.sessionIssued = sessionIssued
         self.mfaAuthenticated = mfaAuthenticated
+        self.permissive = permissive
     }
 }
 

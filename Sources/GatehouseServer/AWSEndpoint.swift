@@ -15,6 +15,9 @@ import Storage
 struct AWSEndpoint: Sendable {
     let directory: Directory
     let authorizer: Authorizer
+    let accessMode: AccessMode
+    /// The account unknown keys act in when requests go unchecked.
+    let devAccountId: String
     let router: OperationRouter
     let operations: OperationRegistry
     let authenticator: Authenticator
@@ -53,10 +56,15 @@ struct AWSEndpoint: Sendable {
             claimError = error
         }
         let route = router.route(wire, signingName: claim?.scope.service)
+        let unchecked = accessMode.takeUncheckedTurn()
         var caller: Caller?
         if route.operation?.unsigned != true {
             do throws(Authenticator.Failure) {
                 if let claimError { throw Authenticator.Failure(error: claimError) }
+                if unchecked, claim.flatMap({ directory.credential(accessKeyId: $0.scope.accessKeyId) }) == nil {
+                    // Emulator mode: a key Gatehouse does not know (or none) acts as the development account's root user.
+                    throw Authenticator.Failure(error: .unknownAccessKey, permissiveFallback: true)
+                }
                 let (credential, principal) = try authenticator.authenticate(
                     signable, claim: claim, now: AmzDate(epochSeconds: Int64(now.timeIntervalSince1970)))
                 caller = Caller(
@@ -66,6 +74,11 @@ struct AWSEndpoint: Sendable {
                     sessionIssued: credential.sessionTokenHash == nil ? nil : Date(timeIntervalSince1970: credential.created),
                     mfaAuthenticated: credential.mfaAt.map { Date(timeIntervalSince1970: $0) })
                 if let claim { directory.noteKeyUse(credential.accessKeyId, service: claim.scope.service, region: claim.scope.region, at: now) }
+            } catch where error.permissiveFallback {
+                caller = Caller(
+                    principal: .root(of: devAccountId), accessKeyId: claim?.scope.accessKeyId ?? "", sessionCredentials: false,
+                    region: claim?.scope.region ?? "us-east-1", sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "",
+                    permissive: true)
             } catch {
                 let awsError = Authenticator.awsError(error.error, wireProtocol: route.wireProtocol)
                 logger.info(
@@ -93,7 +106,7 @@ struct AWSEndpoint: Sendable {
         var input: AWSValue?
         do throws(any Error) {
             input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput, optional: entry.optionalMembers)
-            if let caller { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty, now: now) }
+            if let caller, !unchecked { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty, now: now) }
             let call = OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now)
             let output: AWSValue
             if entry.readOnly {
@@ -155,7 +168,7 @@ struct AWSEndpoint: Sendable {
             requestParameters: input.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.input, model: service) },
             responseElements: output.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.output, model: service) },
             errorCode: error?.code, errorMessage: error?.message, requestId: requestId, readOnly: readOnly,
-            recipientAccountId: caller.principal.accountId)
+            recipientAccountId: caller.principal.accountId, permissive: caller.permissive)
     }
 
     static func response(_ wire: WireResponse) -> Response {

@@ -33,9 +33,12 @@ public func buildApplication(
     }
     let authorizer = Authorizer(directory: directory)
     IAMSimulation(directory: directory).register(in: &registry)
+    let accessMode = AccessMode(permissive: configuration.permissive)
     let endpoint = AWSEndpoint(
         directory: directory,
         authorizer: authorizer,
+        accessMode: accessMode,
+        devAccountId: configuration.devAccountId,
         router: OperationRouter(services: servedModels),
         operations: registry,
         authenticator: Authenticator(directory: directory),
@@ -43,9 +46,15 @@ public func buildApplication(
         maxBodySize: configuration.maxBodySize
     )
     let router = Router(context: GatehouseRequestContext.self)
+    var ownPaths: Set<String> = ["/healthz", "/metrics"]
+    if configuration.dev {
+        let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
+        ownPaths.formUnion(resets.paths)
+        resets.register(on: router)
+    }
     router.addMiddleware {
         MetricsMiddleware()
-        AWSEndpointMiddleware(endpoint: endpoint, ownPaths: ["/healthz", "/metrics"])
+        AWSEndpointMiddleware(endpoint: endpoint, ownPaths: ownPaths)
     }
     router.get("/healthz") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
@@ -72,7 +81,7 @@ struct AWSEndpointMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: GatehouseRequestContext, next: (Request, GatehouseRequestContext) async throws -> Response
     ) async throws -> Response {
-        if request.method == .get, ownPaths.contains(request.uri.path) { return try await next(request, context) }
+        if ownPaths.contains(request.uri.path) { return try await next(request, context) }
         return await endpoint.respond(to: request, context: context)
     }
 }

@@ -12,6 +12,8 @@ struct Authenticator: Sendable {
         var error: SigV4Error
         var credential: Credential?
         var principal: Principal?
+        /// In emulator mode: not a failure, the request goes on as the development account's root user.
+        var permissiveFallback = false
     }
 
     /// Verifies `claim` for `request`; returns the key and whom it speaks for.

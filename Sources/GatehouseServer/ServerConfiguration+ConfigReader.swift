@@ -4,15 +4,17 @@ import Logging
 extension ServerConfiguration {
     /// Reads the settings from a configuration reader, over `defaults`.
     ///
-    /// Keys: `listen`, `data.dir`, `dev`, `log.level`, `bcrypt.cost`. With an
-    /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`,
-    /// `GATEHOUSE_DEV`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`; in a JSON config
+    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`. With an
+    /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_DEV`,
+    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`; in a JSON config
     /// file, `{"listen": "...", "data": {"dir": "..."}, "dev": true, "log": {"level": "debug"}}`.
     public init(reader: ConfigReader, defaults: ServerConfiguration = ServerConfiguration()) throws {
         self = defaults
         if let listen = reader.string(forKey: "listen") { try setListen(listen) }
         if let directory = reader.string(forKey: "data.dir") { dataDirectory = directory }
         dev = reader.bool(forKey: "dev", default: defaults.dev)
+        permissive = reader.bool(forKey: "permissive", default: defaults.permissive)
+        if let id = reader.string(forKey: "dev.account.id") { devAccountId = id }
         if let level = reader.string(forKey: "log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("unknown log level '\(level)' (trace, debug, info, notice, warning, error, critical)")

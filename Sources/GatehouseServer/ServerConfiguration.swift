@@ -8,8 +8,13 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The data folder; `nil` keeps everything in memory (tests).
     public var dataDirectory: String?
-    /// Create the development account `000000000000` with root key `test`/`test`.
+    /// Create the development account (``devAccountId``) with root key `test`/`test`.
     public var dev: Bool
+    /// The development account's ID (suites written for moto expect `123456789012`).
+    public var devAccountId: String
+    /// Emulator-compatible mode: unknown keys act as the development account's root user and
+    /// authorization is not enforced. Implies ``dev``. Never the default.
+    public var permissive: Bool
     public var logLevel: Logger.Level
     /// bcrypt cost for passwords (10...31).
     public var bcryptCost: UInt8
@@ -21,6 +26,8 @@ public struct ServerConfiguration: Sendable {
         port: Int = 7070,
         dataDirectory: String? = ".gatehouse",
         dev: Bool = false,
+        devAccountId: String = "000000000000",
+        permissive: Bool = false,
         logLevel: Logger.Level = .info,
         bcryptCost: UInt8 = 12,
         maxBodySize: Int = 1 << 20
@@ -29,9 +36,19 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.dataDirectory = dataDirectory
         self.dev = dev
+        self.devAccountId = devAccountId
+        self.permissive = permissive
         self.logLevel = logLevel
         self.bcryptCost = bcryptCost
         self.maxBodySize = maxBodySize
+    }
+
+    /// Checks the settings that depend on each other.
+    public mutating func validate() throws {
+        guard devAccountId.count == 12, devAccountId.allSatisfy(\.isNumber) else {
+            throw ConfigurationError("--dev-account-id must be 12 digits, got '\(devAccountId)'")
+        }
+        if permissive { dev = true }
     }
 
     /// Sets host and port from `host:port` (`127.0.0.1:7070`, `[::1]:7070`, `:7070`).

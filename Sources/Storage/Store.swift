@@ -77,6 +77,16 @@ public final class Store: Sendable {
         }
     }
 
+    /// Deletes every row of every table in one transaction: the store as a new data folder has it
+    /// (the schema stays). For development servers only.
+    public func erase() async throws {
+        try await write { session in
+            for table in ["audit_resources", "audit_events", "documents", "access_keys", "accounts", "changes"] {
+                try await session.sql.raw("DELETE FROM \(ident: table)").run()
+            }
+        }
+    }
+
     /// Runs `body` in one write transaction; commits when it returns, rolls back when it throws.
     public func write<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
         try await gate.run { try await transaction(on: writer, begin: "BEGIN IMMEDIATE", body) }

@@ -25,10 +25,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: GATEHOUSE_LOG_LEVEL] (default: info)")
     var logLevel: String?
 
+    @Option(help: "The development account's ID; suites written for moto expect 123456789012. [env: GATEHOUSE_DEV_ACCOUNT_ID] (default: 000000000000)")
+    var devAccountId: String?
+
+    @Flag(
+        help:
+            "Emulator mode for test suites: unknown keys act as the development account's root user and authorization is not enforced. Implies --dev. Never use it for anything real. [env: GATEHOUSE_PERMISSIVE]"
+    )
+    var permissive = false
+
     func run() async throws {
         var configuration = try await settings.configuration()
         if let listen { try configuration.setListen(listen) }
         if dev { configuration.dev = true }
+        if permissive { configuration.permissive = true }
+        if let devAccountId { configuration.devAccountId = devAccountId }
+        try configuration.validate()
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("unknown log level '\(logLevel)'") }
             configuration.logLevel = level
@@ -41,29 +53,39 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = level
 
         let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, bcryptCost: configuration.bcryptCost, logger: logger)
-        if configuration.dev, try await directory.ensureDevAccount() {
-            logger.notice("created the development account", metadata: ["account": "\(DevAccount.id)"])
-        }
-        let (host, announce, serverLogger) = (configuration.host, configuration.dev, logger)
-        let app = buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
-            serverLogger.notice("listening", metadata: ["address": "http://\(host):\(port)"])
-            if announce { Self.printDevUsage(host: host, port: port) }
-        }
         do {
-            try await app.runService()
+            try await serve(configuration: configuration, directory: directory, registry: registry, logger: logger)
         } catch {
+            // Whatever stops the server, the store is closed (and the audit trail flushed) first.
             try? await directory.close()
             throw error
         }
         try await directory.close()
     }
 
-    static func printDevUsage(host: String, port: Int) {
+    func serve(configuration: ServerConfiguration, directory: Directory, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+        if configuration.dev, try await directory.ensureDevAccount(id: configuration.devAccountId) {
+            logger.notice("created the development account", metadata: ["account": "\(configuration.devAccountId)"])
+        }
+        if configuration.permissive {
+            logger.warning(
+                "PERMISSIVE MODE: requests with unknown or no keys act as the root user of the development account, and no request is authorized. For test suites only."
+            )
+        }
+        let (host, announce, account, serverLogger) = (configuration.host, configuration.dev, configuration.devAccountId, logger)
+        let app = buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
+            serverLogger.notice("listening", metadata: ["address": "http://\(host):\(port)"])
+            if announce { Self.printDevUsage(host: host, port: port, account: account) }
+        }
+        try await app.runService()
+    }
+
+    static func printDevUsage(host: String, port: Int, account: String) {
         // Written unbuffered: whoever reads the output needs it now, not at exit.
         FileHandle.standardOutput.write(
             Data(
                 """
-            Gatehouse is serving http://\(host):\(port) with the development account \(DevAccount.id).
+            Gatehouse is serving http://\(host):\(port) with the development account \(account).
             Use it with the aws CLI or any AWS SDK:
 
                 export AWS_ENDPOINT_URL=http://\(host):\(port)

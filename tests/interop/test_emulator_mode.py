@@ -1,0 +1,142 @@
+"""Drop-in for suites written against local emulators: --permissive, --dev-account-id, reset, reset-auth."""
+import json
+import subprocess
+import time
+
+import botocore
+import pytest
+import requests
+from botocore.exceptions import ClientError
+
+from gatehouse import BIN, ENV, Server
+
+
+@pytest.fixture
+def emulator():
+    server = Server(dev=False, extra_args=["--permissive", "--dev-account-id", "123456789012"]).start()
+    yield server
+    server.stop()
+
+
+def reset(server):
+    response = requests.post(server.url + "/moto-api/reset", timeout=10)
+    assert response.status_code == 200
+
+
+def reset_auth(server, count):
+    response = requests.post(server.url + "/moto-api/reset-auth", data=str(count), timeout=10)
+    assert response.status_code == 200
+    return json.loads(response.text)["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
+
+
+def test_unknown_keys_act_as_the_dev_root(emulator):
+    assert "PERMISSIVE MODE" in emulator.read_log()
+    sts = emulator.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="made-up")
+    assert sts.get_caller_identity()["Arn"] == "arn:aws:iam::123456789012:root"
+    iam = emulator.client("iam", key="AKIAIOSFODNN7EXAMPLE", secret="made-up")
+    assert iam.create_user(UserName="suite-user")["User"]["Arn"] == "arn:aws:iam::123456789012:user/suite-user"
+    unsigned = emulator.client("iam", signature_version=botocore.UNSIGNED)
+    assert [u["UserName"] for u in unsigned.list_users()["Users"]] == ["suite-user"]
+
+
+def test_authorization_is_not_enforced_but_calls_are_audited(emulator):
+    iam = emulator.client("iam", key="AKIAIOSFODNN7EXAMPLE", secret="x")
+    iam.create_user(UserName="powerless")
+    key = iam.create_access_key(UserName="powerless")["AccessKey"]
+    # A real key with no policies would be refused everything; here it is not.
+    emulator.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"]).list_users()
+    # Known keys are still verified.
+    with pytest.raises(ClientError) as excinfo:
+        emulator.client("iam", key=key["AccessKeyId"], secret="wrong").list_users()
+    assert excinfo.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    events = emulator.client("cloudtrail").lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}])["Events"]
+    record = json.loads(events[0]["CloudTrailEvent"])
+    assert record["additionalEventData"]["gatehousePermissive"] is True
+
+
+def test_malformed_signatures_are_still_refused(emulator):
+    client = emulator.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x")
+
+    def cut(request, **kwargs):
+        value = request.headers["Authorization"]
+        value = value.decode() if isinstance(value, bytes) else value
+        request.headers["Authorization"] = value.split(", Signature=")[0]
+
+    client.meta.events.register("before-send.sts.GetCallerIdentity", cut)
+    with pytest.raises(ClientError) as excinfo:
+        client.get_caller_identity()
+    assert excinfo.value.response["Error"]["Code"] == "IncompleteSignature"
+
+
+def test_reset_returns_to_first_start(emulator):
+    iam = emulator.client("iam", key="AKIAIOSFODNN7EXAMPLE", secret="x")
+    iam.create_user(UserName="leftover")
+    iam.create_group(GroupName="leftovers")
+    iam.create_account_alias(AccountAlias="leftover-alias")
+    reset(emulator)
+    assert iam.list_users()["Users"] == []
+    assert iam.list_groups()["Groups"] == []
+    assert iam.list_account_aliases()["AccountAliases"] == []
+    iam.create_user(UserName="leftover")  # the name is free again
+    assert emulator.client("sts").get_caller_identity()["Account"] == "123456789012"
+    time.sleep(0.5)
+    names = {e["EventName"] for e in emulator.client("cloudtrail").lookup_events()["Events"]}
+    assert "CreateGroup" not in names
+
+
+def test_reset_auth_switches_enforcement_on(emulator):
+    assert reset_auth(emulator, 2) == float("inf")
+    sts = emulator.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x")
+    sts.get_caller_identity()
+    sts.get_caller_identity()
+    with pytest.raises(ClientError) as excinfo:
+        sts.get_caller_identity()
+    assert excinfo.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    # Enforced now: the dev root works, a user without policies is refused.
+    iam = emulator.client("iam")
+    iam.create_user(UserName="checked")
+    key = iam.create_access_key(UserName="checked")["AccessKey"]
+    with pytest.raises(ClientError) as excinfo:
+        emulator.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"]).list_users()
+    assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
+    assert reset_auth(emulator, 5) == 0
+    bad = requests.post(emulator.url + "/_gatehouse/reset-auth", data="many", timeout=10)
+    assert bad.status_code == 400
+
+
+def test_dev_mode_offers_reset_but_enforces(fresh_server):
+    server = fresh_server.start()
+    with pytest.raises(ClientError) as excinfo:
+        server.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x").get_caller_identity()
+    assert excinfo.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    assert reset_auth(server, 1) == 0
+    assert server.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x").get_caller_identity()["Account"] == "000000000000"
+    server.client("iam").create_user(UserName="gone-after-reset")
+    requests.post(server.url + "/_gatehouse/reset", timeout=10).raise_for_status()
+    assert server.client("iam").list_users()["Users"] == []
+
+
+def test_no_reset_without_dev():
+    server = Server(dev=False).start()
+    try:
+        response = requests.post(server.url + "/moto-api/reset", timeout=10)
+        assert response.status_code == 403
+        assert "<Code>MissingAuthenticationToken</Code>" in response.text
+    finally:
+        server.stop()
+
+
+def test_dev_account_id_is_fixed_per_data_folder(tmp_path):
+    (tmp_path / "data").mkdir()
+    data = str(tmp_path / "data")
+    first = Server(dev=True, data_dir=data).start()
+    first.stop()
+    result = subprocess.run(
+        [BIN, "serve", "--dev", "--dev-account-id", "123456789012", "--data-dir", data, "--listen", "127.0.0.1:0"],
+        capture_output=True, text=True, env=ENV, timeout=30,
+    )
+    assert result.returncode != 0
+    assert "development account is 000000000000" in result.stderr
+    bad = subprocess.run([BIN, "serve", "--dev-account-id", "12345", "--data-dir", data], capture_output=True, text=True, env=ENV, timeout=30)
+    assert bad.returncode != 0 and "12 digits" in bad.stderr
