@@ -216,7 +216,7 @@ public enum PolicyEvaluator {
 
     /// The account in a resource ARN (`arn:aws:iam::<account>:...`), when it names one (bytes, not characters: no
     /// grapheme breaking on the request path).
-    static func resourceAccount(_ arn: String) -> Substring? {
+    public static func resourceAccount(_ arn: String) -> Substring? {
         let utf8 = arn.utf8
         var fields = 0
         var start = utf8.startIndex

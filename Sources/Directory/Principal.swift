@@ -64,9 +64,7 @@ public struct Credential: Sendable {
     public func acceptsSessionToken(_ token: String?) -> Bool {
         guard let expected = sessionTokenHash else { return token == nil }
         guard let token else { return false }
-        let presented = Array(SHA256.hash(data: Array(token.utf8)))
-        guard presented.count == expected.count else { return false }
-        return zip(presented, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equals(Array(SHA256.hash(data: Array(token.utf8))), expected)
     }
 }
 

@@ -45,10 +45,7 @@ public struct TOTP: Sendable {
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        ConstantTime.equals(a.utf8, b.utf8)
     }
 
     /// RFC 4648 base 32, without padding (what authenticator apps read).

@@ -10,7 +10,8 @@ import Synchronization
 /// The root user is allowed everything (no service control policies exist yet to limit it).
 final class Authorizer: Sendable {
     let directory: Directory
-    private let compiled = Mutex<[String: CompiledPolicy]>([:])
+    /// Compiled policies by ID, with the text they were compiled from.
+    private let compiled = Mutex<[String: (text: String, policy: CompiledPolicy)]>([:])
 
     init(directory: Directory) {
         self.directory = directory
@@ -61,7 +62,7 @@ final class Authorizer: Sendable {
 
     /// The resource-based policies that bear on a request: a role's trust policy for `sts:AssumeRole`.
     func resourcePolicies(action: String, resource: String) -> [CompiledPolicy] {
-        guard action == "sts:AssumeRole", let account = PolicyEvaluatorAccount.of(resource),
+        guard action == "sts:AssumeRole", let account = PolicyEvaluator.resourceAccount(resource).map(String.init),
             let name = resource.split(separator: "/").last, let role = directory.iam(account).roles[name.lowercased()], role.arn == resource
         else { return [] }
         return compile(id: "\(role.arn)#trust", role.trustPolicy, kind: .trust)
@@ -79,7 +80,7 @@ final class Authorizer: Sendable {
             identity += role.attachedPolicies.flatMap { managed($0, iam: iam) }
             let sessionPolicies: [CompiledPolicy]? =
                 session.hasSessionPolicies
-                ? session.policies.enumerated().flatMap { compile(id: "session#\($0.offset)", $0.element) }
+                ? session.policies.enumerated().flatMap { compile(id: "\(principal.arn)#session\($0.offset)", $0.element) }
                     + session.policyArns.flatMap { managed($0, iam: iam) }
                 : nil
             return PolicySet(
@@ -107,14 +108,15 @@ final class Authorizer: Sendable {
         return compile(id: arn, policy.defaultDocument)
     }
 
-    /// Compiled once per distinct document; documents were validated when they were written.
+    /// Compiled once per policy and text: the request path hashes only the policy's ID and compares the
+    /// text (the same string storage, in the common case) to see that it has not changed since.
+    /// Documents were validated when they were written.
     func compile(id: String, _ document: String, kind: PolicyKind = .identity) -> [CompiledPolicy] {
-        let key = id + "\u{0}" + document
-        if let cached = compiled.withLock({ $0[key] }) { return [cached] }
+        if let cached = compiled.withLock({ $0[id] }), cached.text == document { return [cached.policy] }
         guard let policy = try? CompiledPolicy(id: id, text: document, kind: kind) else { return [] }
         compiled.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
-            cache[key] = policy
+            cache[id] = (document, policy)
         }
         return [policy]
     }
@@ -176,11 +178,3 @@ final class Authorizer: Sendable {
     }
 }
 
-/// Reads the account out of an ARN.
-enum PolicyEvaluatorAccount {
-    static func of(_ arn: String) -> String? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[4].count == 12 else { return nil }
-        return String(parts[4])
-    }
-}

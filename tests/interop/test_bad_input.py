@@ -91,3 +91,19 @@ def test_rest_json_operation_not_yet_served(server):
     assert response.status_code == 501
     assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
     assert "sso" in response.json()["message"]
+
+
+def test_wrong_content_type_for_a_query_service(server):
+    # A JSON body is not how the query protocol carries parameters: there is no Action to find.
+    response = signed(server.url + "/", "sts", b'{"Action": "GetCallerIdentity"}', {"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "<Code>MissingAction</Code>" in response.text
+    assert_still_serving(server)
+
+
+def test_form_body_to_a_json_service(server):
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"}
+    response = signed(server.url + "/", "cloudtrail", b"MaxResults=5", headers)
+    assert response.status_code == 400
+    assert response.json()["__type"] == "SerializationException"
+    assert_still_serving(server)

@@ -222,3 +222,14 @@ def test_login_profiles_and_policy_through_the_aws_cli(server, iam, account):
     assert policy["MinimumPasswordLength"] == 16 and policy["RequireNumbers"] is True
     refused = server.aws("iam", "update-login-profile", "--user-name", name, "--password", "Too-short-1", check=False, **creds)
     assert refused.returncode != 0 and "PasswordPolicyViolation" in refused.stderr
+
+
+def test_change_password_needs_the_old_password(server, iam):
+    iam.update_account_password_policy(AllowUsersToChangePassword=True)
+    name, user_iam = _user_with_console_and_key(server, iam, "forgetful")
+    with pytest.raises(ClientError) as excinfo:
+        user_iam.change_password(OldPassword="Not-The-Passw0rd!", NewPassword="Brand-New-Passw0rd!")
+    code, status = error(excinfo)
+    assert 400 <= status < 500, code
+    # Nothing changed: the real old password still works.
+    user_iam.change_password(OldPassword=GOOD, NewPassword="Brand-New-Passw0rd!")
