@@ -24,6 +24,9 @@ SERVICES = {
     "cloudtrail": "cloudTrail",
     "sso": "ssoPortal",
     "sso-oidc": "ssoOIDC",
+    "organizations": "organizations",
+    "sso-admin": "ssoAdmin",
+    "identitystore": "identityStore",
 }
 
 DROP = {"documentation", "documentationUrl", "examples", "deprecatedMessage", "xmlOrder"}

@@ -60,3 +60,11 @@ extension AWSValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral, 
     }
     public init(arrayLiteral elements: AWSValue...) { self = .list(elements) }
 }
+
+extension AWSValue {
+    /// Reads any JSON text as a value (objects, lists, strings, numbers, booleans); `nil` when it is not JSON.
+    public init?(json: String) {
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed]) else { return nil }
+        self = JSONInputDecoder.document(parsed)
+    }
+}

@@ -73,6 +73,22 @@ struct JSONInputDecoder {
         case .blob:
             guard let text = raw as? String, let bytes = Base64.decode(text) else { throw mismatch(path, "base64 data") }
             return .blob(bytes)
+        case .document:
+            return Self.document(raw)
+        }
+    }
+
+    /// Any JSON value, as it is.
+    static func document(_ raw: Any) -> AWSValue {
+        switch raw {
+        case let text as String: return .string(text)
+        case let number as NSNumber:
+            if isBoolean(number) { return .boolean(number.boolValue) }
+            if let integer = Int64(exactly: number.doubleValue) { return .integer(integer) }
+            return .double(number.doubleValue)
+        case let items as [Any]: return .list(items.filter { !($0 is NSNull) }.map(document))
+        case let object as [String: Any]: return .object(object.filter { !($0.value is NSNull) }.mapValues(document))
+        default: return .object([:])
         }
     }
 

@@ -111,6 +111,8 @@ public struct Shape: Sendable {
     /// What kind of value the shape holds.
     public enum Kind: String, Sendable {
         case structure, list, map, string, integer, long, double, float, boolean, timestamp, blob
+        /// Any JSON value (a Smithy document: identity store's `AttributeValue`).
+        case document
     }
 
     public let kind: Kind
@@ -132,7 +134,7 @@ public struct Shape: Sendable {
     public let httpStatus: Int?
 
     init(_ raw: RawShape) {
-        kind = Kind(rawValue: raw.type) ?? .string
+        kind = raw.document == true ? .document : Kind(rawValue: raw.type) ?? .string
         members = (raw.members ?? [:]).mapValues(ShapeReference.init)
         required = Set(raw.required ?? [])
         member = raw.member.map(ShapeReference.init)
@@ -213,6 +215,7 @@ struct RawShape: Decodable {
     var timestampFormat: String?
     var sensitive: Bool?
     var error: ErrorTrait?
+    var document: Bool?
 }
 
 extension ServiceModel {

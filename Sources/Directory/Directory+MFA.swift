@@ -17,7 +17,7 @@ extension Directory {
     public func verifyMFACode(accountId: String, owner: String, serialNumber: String, code: String, now: Date) async throws -> Bool {
         guard let name = serialNumber.split(separator: "/").last.map(String.init) else { return false }
         return try await store.write { session in
-            let tx = IAMTransaction(session: session, accountId: accountId)
+            let tx = DocumentTransaction(session: session, accountId: accountId)
             guard var device = try await tx.get(VirtualMFADevice.self, .mfaDevice, name), device.serialNumber == serialNumber,
                 device.userName?.lowercased() == owner.lowercased()
             else { return false }

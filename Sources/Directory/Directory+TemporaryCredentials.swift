@@ -21,19 +21,29 @@ extension Directory {
         now: Date = Date()
     ) async throws -> TemporaryCredentials {
         guard account(id: accountId) != nil else { throw DirectoryError(.notFound, "No account \(accountId).") }
+        let credentials = try await store.write { session in
+            try await issueTemporaryCredentials(
+                accountId: accountId, userName: userName, roleSession: roleSession, duration: duration, mfaAt: mfaAt, now: now, in: session)
+        }
+        try await refresh()
+        return credentials
+    }
+
+    /// Issues temporary credentials inside a write transaction already open (the caller refreshes after it commits).
+    public func issueTemporaryCredentials(
+        accountId: String, userName: String? = nil, roleSession: RoleSession? = nil, duration: TimeInterval, mfaAt: Date? = nil,
+        now: Date, in session: StoreSession
+    ) async throws -> TemporaryCredentials {
         let id = Identifiers.prefixed("ASIA")
         let secret = Identifiers.secret()
         let token = Data((0..<64).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         let expiration = now.addingTimeInterval(duration)
-        try await store.write { session in
-            try await session.insert(
-                AccessKeyRecord(
-                    id: id, accountId: accountId, userName: userName, secretSealed: try instanceKey.seal(secret, context: id), status: "Active",
-                    createdAt: now.timeIntervalSince1970, expiresAt: expiration.timeIntervalSince1970,
-                    sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8))), mfaAt: mfaAt?.timeIntervalSince1970,
-                    roleSession: try roleSession.map { try IAMCoding.encode($0) }))
-        }
-        try await refresh()
+        try await session.insert(
+            AccessKeyRecord(
+                id: id, accountId: accountId, userName: userName, secretSealed: try instanceKey.seal(secret, context: id), status: "Active",
+                createdAt: now.timeIntervalSince1970, expiresAt: expiration.timeIntervalSince1970,
+                sessionTokenHash: Array(SHA256.hash(data: Array(token.utf8))), mfaAt: mfaAt?.timeIntervalSince1970,
+                roleSession: try roleSession.map { try DocumentCoding.encode($0) }))
         return TemporaryCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)
     }
 }

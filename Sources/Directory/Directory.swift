@@ -106,8 +106,7 @@ public final class Directory: Sendable {
         for account in accounts { snapshot.accounts[account.id] = Self.account(account) }
         for key in keys { snapshot.credentials[key.id] = try credential(key) }
         for document in documents {
-            guard let kind = IAMDocumentKind(rawValue: document.kind) else { continue }
-            try snapshot.iam[document.accountId, default: AccountIAM()].apply(kind: kind, key: document.key, body: document.body)
+            try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body)
         }
         state.withLock { $0 = snapshot }
     }
@@ -146,9 +145,8 @@ public final class Directory: Sendable {
             for (id, record) in accounts { snapshot.accounts[id] = record.map(Self.account) }
             for (id, credential) in credentials { snapshot.credentials[id] = credential }
             for document in documents {
-                guard let kind = IAMDocumentKind(rawValue: document.kind) else { continue }
                 do {
-                    try snapshot.iam[document.accountId, default: AccountIAM()].apply(kind: kind, key: document.key, body: document.body)
+                    try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body)
                 } catch {
                     logger.error("unreadable document", metadata: ["document": "\(document.accountId)/\(document.kind)/\(document.key)"])
                 }
@@ -188,7 +186,7 @@ public final class Directory: Sendable {
             expiresAt: record.expiresAt,
             sessionTokenHash: record.sessionTokenHash,
             mfaAt: record.mfaAt,
-            roleSession: try record.roleSession.map { try IAMCoding.decode(RoleSession.self, $0) }
+            roleSession: try record.roleSession.map { try DocumentCoding.decode(RoleSession.self, $0) }
         )
     }
 }

@@ -7,6 +7,26 @@ public struct DirectorySnapshot: Sendable {
     public var credentials: [String: Credential] = [:]
     /// Each account's IAM entities, by account ID.
     public var iam: [String: AccountIAM] = [:]
+    /// Organizations, by management account ID.
+    public var organizations: [String: OrganizationState] = [:]
+    /// Identity Center instances with their identity stores, permission sets and assignments, by owner account ID.
+    public var identityCenter: [String: IdentityCenterState] = [:]
+    /// The sign-in service's clients, device authorizations and tokens.
+    public var signIn = SignInState()
     /// The change-feed revision this snapshot reflects.
     public var revision: Int64 = 0
+
+    /// Applies one stored document (or its removal, when `body` is `nil`); kinds it does not know are skipped.
+    mutating func apply(accountId: String, kind: String, key: String, body: String?) throws {
+        if let kind = IAMDocumentKind(rawValue: kind) {
+            try iam[accountId, default: AccountIAM()].apply(kind: kind, key: key, body: body)
+        } else if let kind = OrganizationDocumentKind(rawValue: kind) {
+            try organizations[accountId, default: OrganizationState()].apply(kind: kind, key: key, body: body)
+            if organizations[accountId]?.organization == nil, organizations[accountId]?.members.isEmpty == true { organizations[accountId] = nil }
+        } else if let kind = IdentityCenterDocumentKind(rawValue: kind) {
+            try identityCenter[accountId, default: IdentityCenterState()].apply(kind: kind, key: key, body: body)
+        } else if let kind = SignInDocumentKind(rawValue: kind) {
+            try signIn.apply(kind: kind, key: key, body: body)
+        }
+    }
 }

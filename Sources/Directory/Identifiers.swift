@@ -1,3 +1,5 @@
+import Foundation
+
 /// Makes the identifiers AWS hands out, from the system's CSPRNG.
 enum Identifiers {
     static let base32: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
@@ -17,6 +19,19 @@ enum Identifiers {
         var generator = SystemRandomNumberGenerator()
         return prefix + String((0..<length).map { _ in base32.randomElement(using: &generator)! })
     }
+
+    /// Lower-case letters and digits: `o-` + 10 for an organization, `ou-` IDs, Identity Center IDs.
+    static func lowercase(_ length: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789") -> String {
+        var generator = SystemRandomNumberGenerator()
+        let characters = Array(alphabet)
+        return String((0..<length).map { _ in characters.randomElement(using: &generator)! })
+    }
+
+    /// Lower-case hexadecimal digits.
+    static func hex(_ length: Int) -> String { lowercase(length, alphabet: "0123456789abcdef") }
+
+    /// A random UUID in lower case, as identity store and Identity Center requests are named.
+    static func uuid() -> String { UUID().uuidString.lowercased() }
 
     /// A 40-character secret access key.
     static func secret() -> String {

@@ -68,3 +68,12 @@ public struct OperationCall: Sendable {
 
 /// Runs one operation: input in, output out; throws ``AWSError`` for AWS errors.
 public typealias OperationHandler = @Sendable (OperationCall) async throws -> AWSValue
+
+/// One operation of a service: its name, whether CloudTrail counts it read-only, and its handler.
+public struct OperationEntry: Sendable {
+    public let name: String
+    public let readOnly: Bool
+    public let handler: OperationHandler
+    /// Members the model requires that Gatehouse lets callers omit (`UserName` for root's own MFA).
+    public var optionalMembers: Set<String> = []
+}

@@ -7,7 +7,7 @@ import Prometheus
 import ServiceLifecycle
 
 /// The services Gatehouse serves, from botocore's models.
-public let servedModels: [ServiceModel] = [.iam, .sts, .cloudTrail, .ssoPortal, .ssoOIDC]
+public let servedModels: [ServiceModel] = [.iam, .sts, .cloudTrail, .organizations, .ssoAdmin, .identityStore, .ssoOIDC, .ssoPortal]
 
 /// Builds the Gatehouse application: the AWS endpoint on every path but `/healthz` and `/metrics`,
 /// with the directory's follower and the audit trail's flusher as services.
@@ -27,9 +27,20 @@ public func buildApplication(
     var registry = OperationRegistry()
     STSOperations(directory: directory).register(in: &registry)
     CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
-    for entry in IAMOperations(directory: directory).entries {
-        registry.add(
-            service: "iam", operation: entry.name, .init(handler: entry.handler, readOnly: entry.readOnly, optionalMembers: entry.optionalMembers))
+    let services: [(ServiceModel, [OperationEntry])] = [
+        (.iam, IAMOperations(directory: directory).entries),
+        (.organizations, OrganizationsOperations(directory: directory).entries),
+        (.ssoAdmin, SSOAdminOperations(directory: directory).entries),
+        (.identityStore, IdentityStoreOperations(directory: directory).entries),
+        (.ssoOIDC, SignInOperations(directory: directory).entries),
+        (.ssoPortal, PortalOperations(directory: directory).entries),
+    ]
+    for (service, entries) in services {
+        for entry in entries {
+            registry.add(
+                service: service.signingName, operation: entry.name,
+                .init(handler: entry.handler, readOnly: entry.readOnly, optionalMembers: entry.optionalMembers))
+        }
     }
     let authorizer = Authorizer(directory: directory)
     IAMSimulation(directory: directory).register(in: &registry)

@@ -41,7 +41,7 @@ extension IAMOperations {
     }
 
     /// The key named in the call, if it belongs to the user (or root) the call means.
-    static func ownedKey(_ call: OperationCall, _ tx: IAMTransaction) async throws -> AccessKeyRecord {
+    static func ownedKey(_ call: OperationCall, _ tx: DocumentTransaction) async throws -> AccessKeyRecord {
         let owner = try keyOwner(call)
         if let owner { _ = try await existingUser(owner, tx) }
         let id = try required(call, "AccessKeyId")

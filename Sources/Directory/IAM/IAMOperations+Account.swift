@@ -19,7 +19,7 @@ extension IAMOperations {
         if settings.alias == alias { return .empty }
         // Aliases are sign-in names: unique across every account of this installation.
         for document in try await tx.session.documents(kind: IAMDocumentKind.settings.rawValue) {
-            if try IAMCoding.decode(AccountSettings.self, document.body).alias == alias {
+            if try DocumentCoding.decode(AccountSettings.self, document.body).alias == alias {
                 throw alreadyExists("The account alias \(alias) already exists.")
             }
         }

@@ -50,7 +50,7 @@ extension IAMOperations {
         ]
     }
 
-    static func holder<Holder: PolicyHolder>(_ type: Holder.Type, _ call: OperationCall, _ tx: IAMTransaction) async throws -> Holder {
+    static func holder<Holder: PolicyHolder>(_ type: Holder.Type, _ call: OperationCall, _ tx: DocumentTransaction) async throws -> Holder {
         let name = try required(call, "\(Holder.label)Name")
         guard let holder = try await tx.get(Holder.self, Holder.kind, name) else {
             throw noSuchEntity("The \(Holder.label.lowercased()) with name \(name) cannot be found.")

@@ -22,7 +22,7 @@ extension IAMOperations {
         ]
     }
 
-    static func existingGroup(_ name: String, _ tx: IAMTransaction) async throws -> IAMGroup {
+    static func existingGroup(_ name: String, _ tx: DocumentTransaction) async throws -> IAMGroup {
         guard let group = try await tx.get(IAMGroup.self, .group, name) else {
             throw noSuchEntity("The group with name \(name) cannot be found.")
         }

@@ -34,7 +34,7 @@ extension IAMOperations {
         return String(name)
     }
 
-    static func existingDevice(_ serial: String, _ tx: IAMTransaction) async throws -> VirtualMFADevice {
+    static func existingDevice(_ serial: String, _ tx: DocumentTransaction) async throws -> VirtualMFADevice {
         let name = try deviceName(fromSerial: serial, accountId: tx.accountId)
         guard let device = try await tx.get(VirtualMFADevice.self, .mfaDevice, name), device.serialNumber == serial else {
             throw noSuchEntity("MFA device with serial number \(serial) does not exist.")

@@ -59,7 +59,7 @@ extension IAMOperations {
     }
 
     /// The account's policy named by `arn`, read in the transaction; AWS managed policies are not the account's to change.
-    static func ownPolicy(_ arn: String, _ tx: IAMTransaction) async throws -> ManagedPolicy {
+    static func ownPolicy(_ arn: String, _ tx: DocumentTransaction) async throws -> ManagedPolicy {
         if AWSManagedPolicies.byArn[arn] != nil {
             throw model.error("UnmodifiableEntityException", "Cannot modify an AWS managed policy: \(arn).")
         }
@@ -102,7 +102,7 @@ extension IAMOperations {
         return .empty
     }
 
-    static func attachmentCount(_ arn: String, _ tx: IAMTransaction) async throws -> Int {
+    static func attachmentCount(_ arn: String, _ tx: DocumentTransaction) async throws -> Int {
         let users = try await tx.all(IAMUser.self, .user).filter { $0.attachedPolicies.contains(arn) }.count
         let groups = try await tx.all(IAMGroup.self, .group).filter { $0.attachedPolicies.contains(arn) }.count
         let roles = try await tx.all(IAMRole.self, .role).filter { $0.attachedPolicies.contains(arn) }.count

@@ -45,7 +45,7 @@ extension IAMOperations {
         return ["Content": .blob(Array(report.csv.utf8)), "ReportFormat": "text/csv", "GeneratedTime": .timestamp(report.generated)]
     }
 
-    func credentialReportCSV(_ tx: IAMTransaction, now: Date) async throws -> String {
+    func credentialReportCSV(_ tx: DocumentTransaction, now: Date) async throws -> String {
         func time(_ date: Date?) -> String {
             guard let date else { return "N/A" }
             return Timestamp.iso8601(date).replacingOccurrences(of: "Z", with: "+00:00")

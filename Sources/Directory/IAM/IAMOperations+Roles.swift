@@ -35,7 +35,7 @@ extension IAMOperations {
         return .object(value)
     }
 
-    static func existingRole(_ name: String, _ tx: IAMTransaction) async throws -> IAMRole {
+    static func existingRole(_ name: String, _ tx: DocumentTransaction) async throws -> IAMRole {
         guard let role = try await tx.get(IAMRole.self, .role, name) else {
             throw noSuchEntity("The role with name \(name) cannot be found.")
         }

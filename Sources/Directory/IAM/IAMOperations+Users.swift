@@ -30,7 +30,7 @@ extension IAMOperations {
     }
 
     /// The user named in the transaction, or `NoSuchEntity`.
-    static func existingUser(_ name: String, _ tx: IAMTransaction) async throws -> IAMUser {
+    static func existingUser(_ name: String, _ tx: DocumentTransaction) async throws -> IAMUser {
         guard let user = try await tx.get(IAMUser.self, .user, name) else {
             throw noSuchEntity("The user with name \(name) cannot be found.")
         }
@@ -61,7 +61,7 @@ extension IAMOperations {
     }
 
     /// Checks in the transaction that a policy ARN exists (AWS managed or the account's own).
-    static func requirePolicy(_ arn: String, _ tx: IAMTransaction) async throws {
+    static func requirePolicy(_ arn: String, _ tx: DocumentTransaction) async throws {
         if AWSManagedPolicies.byArn[arn] != nil { return }
         _ = try await ownPolicy(arn, tx)
     }

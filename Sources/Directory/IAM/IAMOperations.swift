@@ -14,14 +14,7 @@ public struct IAMOperations: Sendable {
         self.directory = directory
     }
 
-    /// One operation: its name, whether CloudTrail counts it read-only, and its handler.
-    public struct Entry: Sendable {
-        public let name: String
-        public let readOnly: Bool
-        public let handler: OperationHandler
-        /// Members the model requires that Gatehouse lets callers omit (`UserName` for root's own MFA).
-        public var optionalMembers: Set<String> = []
-    }
+    public typealias Entry = OperationEntry
 
     /// Every IAM operation Gatehouse serves.
     public var entries: [Entry] {
@@ -42,8 +35,8 @@ public struct IAMOperations: Sendable {
     static func account(_ call: OperationCall) throws -> String { try call.requireCaller().principal.accountId }
 
     /// A transaction over the caller's account's IAM documents.
-    static func transaction(_ call: OperationCall) throws -> IAMTransaction {
-        IAMTransaction(session: try call.requireSession(), accountId: try account(call))
+    static func transaction(_ call: OperationCall) throws -> DocumentTransaction {
+        DocumentTransaction(session: try call.requireSession(), accountId: try account(call))
     }
 
     static func string(_ call: OperationCall, _ name: String) -> String? { call.input[name]?.string }

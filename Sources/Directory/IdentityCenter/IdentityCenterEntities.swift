@@ -1,0 +1,212 @@
+import Foundation
+
+/// The kinds of Identity Center documents, all kept under the instance's owner account.
+public enum IdentityCenterDocumentKind: String, DocumentKind, CaseIterable {
+    case instance = "sso_instance"
+    case user = "ids_user"
+    case group = "ids_group"
+    case membership = "ids_membership"
+    case permissionSet = "sso_permission_set"
+    case assignment = "sso_assignment"
+    case request = "sso_request"
+    case provisioned = "sso_provisioned"
+}
+
+/// An Identity Center instance: an organization instance (of the management account) or an account instance.
+public struct IdentityCenterInstance: Codable, Sendable, Equatable {
+    /// `ssoins-` and 16 hexadecimal digits.
+    public var id: String
+    /// `d-` and 10 hexadecimal digits: the identity store, and the start URL's name.
+    public var identityStoreId: String
+    public var ownerAccountId: String
+    public var name: String?
+    public var created: Date
+    /// Fixed at creation: the region of the call that created it.
+    public var homeRegion: String
+    /// The organization an organization instance serves; `nil` for an account instance.
+    public var organizationId: String?
+    /// `AWS_OWNED_KMS_KEY` or `CUSTOMER_MANAGED_KEY`.
+    public var keyType = "AWS_OWNED_KMS_KEY"
+    public var kmsKeyArn: String?
+    public var tags: [IAMTag] = []
+    public var signIn = SignInSettings()
+
+    public var arn: String { "arn:aws:sso:::instance/\(id)" }
+}
+
+/// How the portal signs users in (AWS keeps these in its console only).
+public struct SignInSettings: Codable, Sendable, Equatable {
+    /// When to ask for MFA: `EVERY_SIGN_IN`, `CONTEXT_AWARE` (AWS's default) or `DISABLED`.
+    public var mfaMode = "CONTEXT_AWARE"
+    /// Devices users may use: `AUTHENTICATOR_APP`, `SECURITY_KEY`.
+    public var allowedMFATypes = ["AUTHENTICATOR_APP", "SECURITY_KEY"]
+    /// A user with no device: `REGISTER_AT_SIGN_IN` (AWS's default), `BLOCKED` or `ALLOWED`.
+    public var withoutMFA = "REGISTER_AT_SIGN_IN"
+    /// How long a portal sign-in lasts, in hours (AWS: 1 to 168, default 8).
+    public var portalSessionHours = 8
+
+    public init() {}
+
+    public static let mfaModes = ["EVERY_SIGN_IN", "CONTEXT_AWARE", "DISABLED"]
+    public static let mfaTypes = ["AUTHENTICATOR_APP", "SECURITY_KEY"]
+    public static let withoutMFAChoices = ["REGISTER_AT_SIGN_IN", "BLOCKED", "ALLOWED"]
+}
+
+/// A user of an identity store. Its attributes are kept as AWS returns them (`Name`, `Emails`, ...).
+public struct IdentityStoreUser: Codable, Sendable, Equatable {
+    public var id: String
+    public var userName: String
+    /// Every other attribute, as the JSON object of DescribeUser's members.
+    public var attributes: String
+    public var created: Date
+    public var createdBy: String
+    public var updated: Date
+    public var updatedBy: String
+    /// The portal password's hash, once the user has one (one-time password or invitation).
+    public var passwordHash: String?
+    /// The password was made by an administrator and must be changed at the first sign-in.
+    public var passwordIsOneTime = false
+    /// Authenticator apps registered for the portal sign-in.
+    public var mfaDevices: [PortalMFADevice] = []
+}
+
+/// An authenticator app an Identity Center user registered.
+public struct PortalMFADevice: Codable, Sendable, Equatable {
+    public var name: String
+    /// The TOTP seed, sealed with the instance key.
+    public var sealedSeed: String
+    public var registered: Date
+    /// The last time step accepted, so that no code is accepted twice.
+    public var lastStep: Int64 = 0
+}
+
+/// A group of an identity store.
+public struct IdentityStoreGroup: Codable, Sendable, Equatable {
+    public var id: String
+    public var displayName: String
+    public var description: String?
+    public var created: Date
+    public var createdBy: String
+    public var updated: Date
+    public var updatedBy: String
+}
+
+/// A user's membership in a group.
+public struct IdentityStoreMembership: Codable, Sendable, Equatable {
+    public var id: String
+    public var groupId: String
+    public var userId: String
+    public var created: Date
+    public var createdBy: String
+}
+
+/// A permission set: the template of the role Identity Center provisions into each account it is assigned in.
+public struct PermissionSet: Codable, Sendable, Equatable {
+    /// A customer managed policy named by path and name, looked up in each target account.
+    public struct PolicyReference: Codable, Sendable, Equatable, Hashable {
+        public var name: String
+        public var path: String
+    }
+
+    /// `ps-` and 16 hexadecimal digits.
+    public var id: String
+    public var instanceId: String
+    public var name: String
+    public var description: String?
+    /// ISO 8601 (`PT1H`, at most `PT12H`).
+    public var sessionDuration: String
+    public var relayState: String?
+    public var created: Date
+    public var tags: [IAMTag] = []
+    public var managedPolicies: [String] = []
+    public var customerPolicies: [PolicyReference] = []
+    public var inlinePolicy: String?
+    public var boundaryManagedPolicy: String?
+    public var boundaryCustomerPolicy: PolicyReference?
+    /// Counts changes, so provisioning can tell whether an account has the latest.
+    public var revision = 1
+
+    public var arn: String { "arn:aws:sso:::permissionSet/\(instanceId)/\(id)" }
+}
+
+/// An assignment: a user or group may use a permission set in an account.
+public struct AccountAssignment: Codable, Sendable, Equatable {
+    public var permissionSetId: String
+    public var accountId: String
+    /// `USER` or `GROUP`.
+    public var principalType: String
+    public var principalId: String
+    public var created: Date
+
+    public var key: String { Self.key(permissionSetId, accountId, principalType, principalId) }
+    public static func key(_ permissionSetId: String, _ accountId: String, _ principalType: String, _ principalId: String) -> String {
+        "\(permissionSetId)/\(accountId)/\(principalType)/\(principalId)"
+    }
+}
+
+/// An asynchronous request (assignment creation or deletion, provisioning) and how it ended.
+public struct IdentityCenterRequest: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case createAssignment, deleteAssignment, provision
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// `SUCCEEDED` or `FAILED` (the work is done inside the request).
+    public var status: String
+    public var failureReason: String?
+    public var created: Date
+    public var accountId: String
+    public var permissionSetArn: String
+    public var principalType: String?
+    public var principalId: String?
+}
+
+/// A permission set's role in one account.
+public struct ProvisionedPermissionSet: Codable, Sendable, Equatable {
+    public var permissionSetId: String
+    public var accountId: String
+    public var roleName: String
+    /// The permission set's revision the role reflects.
+    public var revision: Int
+}
+
+/// One Identity Center instance in memory, under its owner account's ID in the snapshot.
+public struct IdentityCenterState: Sendable {
+    public var instance: IdentityCenterInstance?
+    public var users: [String: IdentityStoreUser] = [:]
+    public var groups: [String: IdentityStoreGroup] = [:]
+    public var memberships: [String: IdentityStoreMembership] = [:]
+    public var permissionSets: [String: PermissionSet] = [:]
+    public var assignments: [String: AccountAssignment] = [:]
+    public var requests: [String: IdentityCenterRequest] = [:]
+    public var provisioned: [String: ProvisionedPermissionSet] = [:]
+
+    public init() {}
+
+    mutating func apply(kind: IdentityCenterDocumentKind, key: String, body: String?) throws {
+        switch kind {
+        case .instance: instance = try body.map { try DocumentCoding.decode(IdentityCenterInstance.self, $0) }
+        case .user: users[key] = try body.map { try DocumentCoding.decode(IdentityStoreUser.self, $0) }
+        case .group: groups[key] = try body.map { try DocumentCoding.decode(IdentityStoreGroup.self, $0) }
+        case .membership: memberships[key] = try body.map { try DocumentCoding.decode(IdentityStoreMembership.self, $0) }
+        case .permissionSet: permissionSets[key] = try body.map { try DocumentCoding.decode(PermissionSet.self, $0) }
+        case .assignment: assignments[key] = try body.map { try DocumentCoding.decode(AccountAssignment.self, $0) }
+        case .request: requests[key] = try body.map { try DocumentCoding.decode(IdentityCenterRequest.self, $0) }
+        case .provisioned: provisioned[key] = try body.map { try DocumentCoding.decode(ProvisionedPermissionSet.self, $0) }
+        }
+    }
+
+    /// The groups a user is in.
+    public func groupIds(of userId: String) -> Set<String> {
+        Set(memberships.values.filter { $0.userId == userId }.map(\.groupId))
+    }
+
+    /// The assignments that reach a user, directly or through its groups.
+    public func assignments(of userId: String) -> [AccountAssignment] {
+        let groups = groupIds(of: userId)
+        return assignments.values.filter {
+            ($0.principalType == "USER" && $0.principalId == userId) || ($0.principalType == "GROUP" && groups.contains($0.principalId))
+        }
+    }
+}

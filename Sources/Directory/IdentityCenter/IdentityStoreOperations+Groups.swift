@@ -1,0 +1,189 @@
+import AWSWire
+import Foundation
+
+extension IdentityStoreOperations {
+    var groupEntries: [OperationEntry] {
+        [
+            OperationEntry(name: "CreateGroup", readOnly: false, handler: Self.createGroup),
+            OperationEntry(name: "DescribeGroup", readOnly: true, handler: { try describeGroup($0) }),
+            OperationEntry(name: "UpdateGroup", readOnly: false, handler: Self.updateGroup),
+            OperationEntry(name: "DeleteGroup", readOnly: false, handler: Self.deleteGroup),
+            OperationEntry(name: "ListGroups", readOnly: true, handler: { try listGroups($0) }),
+            OperationEntry(name: "GetGroupId", readOnly: true, handler: { try getGroupId($0) }),
+            OperationEntry(name: "CreateGroupMembership", readOnly: false, handler: Self.createMembership),
+            OperationEntry(name: "DeleteGroupMembership", readOnly: false, handler: Self.deleteMembership),
+            OperationEntry(name: "DescribeGroupMembership", readOnly: true, handler: { try describeMembership($0) }),
+            OperationEntry(name: "ListGroupMemberships", readOnly: true, handler: { try listMemberships($0) }),
+            OperationEntry(name: "ListGroupMembershipsForMember", readOnly: true, handler: { try listMembershipsForMember($0) }),
+            OperationEntry(name: "IsMemberInGroups", readOnly: true, handler: { try isMemberInGroups($0) }),
+            OperationEntry(name: "GetGroupMembershipId", readOnly: true, handler: { try getMembershipId($0) }),
+        ]
+    }
+
+    static func groupOutput(_ group: IdentityStoreGroup, storeId: String) -> AWSValue {
+        var output: [String: AWSValue] = [
+            "IdentityStoreId": .string(storeId), "GroupId": .string(group.id), "DisplayName": .string(group.displayName),
+            "CreatedAt": .timestamp(group.created), "CreatedBy": .string(group.createdBy), "UpdatedAt": .timestamp(group.updated),
+            "UpdatedBy": .string(group.updatedBy),
+        ]
+        if let description = group.description { output["Description"] = .string(description) }
+        return .object(output)
+    }
+
+    static func checkGroupName(_ name: String, id: String, tx: DocumentTransaction) async throws {
+        guard !name.isEmpty else { throw validation("Missing required attribute: displayName.") }
+        let groups = try await tx.all(IdentityStoreGroup.self, IdentityCenterDocumentKind.group)
+        if groups.contains(where: { $0.id != id && $0.displayName.lowercased() == name.lowercased() }) {
+            throw conflict("Duplicate GroupDisplayName: a group named \(name) already exists.")
+        }
+    }
+
+    static func createGroup(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, instance) = try await storedStore(call)
+        let name = call.input["DisplayName"]?.string ?? ""
+        let id = Identifiers.hex(10) + "-" + Identifiers.uuid()
+        try await checkGroupName(name, id: id, tx: tx)
+        let group = IdentityStoreGroup(
+            id: id, displayName: name, description: call.input["Description"]?.string, created: call.time, createdBy: actor(call),
+            updated: call.time, updatedBy: actor(call))
+        try await tx.put(group, IdentityCenterDocumentKind.group, id)
+        return ["IdentityStoreId": .string(instance.identityStoreId), "GroupId": .string(id)]
+    }
+
+    func describeGroup(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let id = call.input["GroupId"]?.string ?? ""
+        guard let group = state.groups[id.lowercased()] else { throw Self.notFound("GROUP", id) }
+        return Self.groupOutput(group, storeId: state.instance?.identityStoreId ?? "")
+    }
+
+    static func updateGroup(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _) = try await storedStore(call)
+        let id = call.input["GroupId"]?.string ?? ""
+        guard var group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw notFound("GROUP", id) }
+        var attributes: [String: AWSValue] = ["DisplayName": .string(group.displayName)]
+        if let description = group.description { attributes["Description"] = .string(description) }
+        for operation in call.input["Operations"]?.list ?? [] {
+            try apply(operation, to: &attributes, allowed: ["DisplayName", "Description"])
+        }
+        group.displayName = attributes["DisplayName"]?.string ?? ""
+        group.description = attributes["Description"]?.string
+        try await checkGroupName(group.displayName, id: id, tx: tx)
+        group.updated = call.time
+        group.updatedBy = actor(call)
+        try await tx.put(group, IdentityCenterDocumentKind.group, id)
+        return .empty
+    }
+
+    static func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _) = try await storedStore(call)
+        let id = call.input["GroupId"]?.string ?? ""
+        guard try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) != nil else { throw notFound("GROUP", id) }
+        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership) where membership.groupId == id {
+            try await tx.delete(IdentityCenterDocumentKind.membership, membership.id)
+        }
+        try await removeAssignments(of: id, tx: tx)
+        try await tx.delete(IdentityCenterDocumentKind.group, id)
+        return .empty
+    }
+
+    func listGroups(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let filter = Self.filter(call)
+        let groups = state.groups.values.filter { filter == nil || (filter?.path == "displayname" && $0.displayName == filter?.value) }
+            .sorted { $0.id < $1.id }
+        let (page, token) = try NextTokenPaging.page(groups, call: call, invalidToken: Self.invalidToken) { $0.id }
+        let storeId = state.instance?.identityStoreId ?? ""
+        return NextTokenPaging.output("Groups", page.map { Self.groupOutput($0, storeId: storeId) }, nextToken: token)
+    }
+
+    func getGroupId(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let unique = call.input["AlternateIdentifier"]?["UniqueAttribute"]
+        let value = unique?["AttributeValue"]?.string ?? ""
+        guard unique?["AttributePath"]?.string?.lowercased() == "displayname",
+            let group = state.groups.values.first(where: { $0.displayName.lowercased() == value.lowercased() })
+        else { throw Self.notFound("GROUP", value) }
+        return ["IdentityStoreId": .string(state.instance?.identityStoreId ?? ""), "GroupId": .string(group.id)]
+    }
+
+    static func membershipOutput(_ membership: IdentityStoreMembership, storeId: String) -> AWSValue {
+        [
+            "IdentityStoreId": .string(storeId), "MembershipId": .string(membership.id), "GroupId": .string(membership.groupId),
+            "MemberId": ["UserId": .string(membership.userId)],
+        ]
+    }
+
+    static func createMembership(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, instance) = try await storedStore(call)
+        let groupId = call.input["GroupId"]?.string ?? ""
+        let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
+        guard try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, groupId) != nil else { throw notFound("GROUP", groupId) }
+        guard try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, userId) != nil else { throw notFound("USER", userId) }
+        let memberships = try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership)
+        if memberships.contains(where: { $0.groupId == groupId && $0.userId == userId }) {
+            throw conflict("The user \(userId) is already a member of the group \(groupId).")
+        }
+        let membership = IdentityStoreMembership(
+            id: Identifiers.hex(10) + "-" + Identifiers.uuid(), groupId: groupId, userId: userId, created: call.time, createdBy: actor(call))
+        try await tx.put(membership, IdentityCenterDocumentKind.membership, membership.id)
+        return ["IdentityStoreId": .string(instance.identityStoreId), "MembershipId": .string(membership.id)]
+    }
+
+    static func deleteMembership(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _) = try await storedStore(call)
+        let id = call.input["MembershipId"]?.string ?? ""
+        guard try await tx.get(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, id) != nil else {
+            throw notFound("GROUP_MEMBERSHIP", id)
+        }
+        try await tx.delete(IdentityCenterDocumentKind.membership, id)
+        return .empty
+    }
+
+    func describeMembership(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let id = call.input["MembershipId"]?.string ?? ""
+        guard let membership = state.memberships[id.lowercased()] else { throw Self.notFound("GROUP_MEMBERSHIP", id) }
+        return Self.membershipOutput(membership, storeId: state.instance?.identityStoreId ?? "")
+    }
+
+    func membershipsPage(_ memberships: [IdentityStoreMembership], call: OperationCall, state: IdentityCenterState) throws -> AWSValue {
+        let (page, token) = try NextTokenPaging.page(memberships.sorted { $0.id < $1.id }, call: call, invalidToken: Self.invalidToken) { $0.id }
+        let storeId = state.instance?.identityStoreId ?? ""
+        return NextTokenPaging.output("GroupMemberships", page.map { Self.membershipOutput($0, storeId: storeId) }, nextToken: token)
+    }
+
+    func listMemberships(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let groupId = call.input["GroupId"]?.string ?? ""
+        guard state.groups[groupId.lowercased()] != nil else { throw Self.notFound("GROUP", groupId) }
+        return try membershipsPage(state.memberships.values.filter { $0.groupId == groupId }, call: call, state: state)
+    }
+
+    func listMembershipsForMember(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
+        guard state.users[userId.lowercased()] != nil else { throw Self.notFound("USER", userId) }
+        return try membershipsPage(state.memberships.values.filter { $0.userId == userId }, call: call, state: state)
+    }
+
+    func isMemberInGroups(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
+        let groups = state.groupIds(of: userId)
+        let results = (call.input["GroupIds"]?.list ?? []).compactMap(\.string).map { groupId -> AWSValue in
+            ["GroupId": .string(groupId), "MemberId": ["UserId": .string(userId)], "MembershipExists": .boolean(groups.contains(groupId))]
+        }
+        return ["Results": .list(results)]
+    }
+
+    func getMembershipId(_ call: OperationCall) throws -> AWSValue {
+        let state = try storeState(call)
+        let groupId = call.input["GroupId"]?.string ?? ""
+        let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
+        guard let membership = state.memberships.values.first(where: { $0.groupId == groupId && $0.userId == userId }) else {
+            throw Self.notFound("GROUP_MEMBERSHIP", "\(groupId)/\(userId)")
+        }
+        return ["IdentityStoreId": .string(state.instance?.identityStoreId ?? ""), "MembershipId": .string(membership.id)]
+    }
+}

@@ -1,0 +1,26 @@
+import AWSWire
+
+/// `NextToken`/`MaxResults` paging over items already in order, as the JSON services page:
+/// the token names the last key handed out, so a page stays right while items come and go.
+enum NextTokenPaging {
+    static func page<T>(
+        _ items: [T], call: OperationCall, maxResults: Int = 100, invalidToken: AWSError, key: (T) -> String
+    ) throws -> (items: [T], nextToken: String?) {
+        let limit = Int(call.input["MaxResults"]?.integer ?? Int64(maxResults))
+        var start = 0
+        if let token = call.input["NextToken"]?.string {
+            guard let bytes = Base64.decode(token), let after = String(validating: bytes, as: UTF8.self) else { throw invalidToken }
+            start = items.firstIndex { key($0) > after } ?? items.count
+        }
+        let slice = Array(items[start..<min(items.count, start + limit)])
+        let more = start + limit < items.count
+        return (slice, more ? slice.last.map { Base64.encode(Array(key($0).utf8)) } : nil)
+    }
+
+    /// `{member: [...], NextToken: ...}`.
+    static func output(_ member: String, _ values: [AWSValue], nextToken: String?) -> AWSValue {
+        var output: [String: AWSValue] = [member: .list(values)]
+        if let nextToken { output["NextToken"] = .string(nextToken) }
+        return .object(output)
+    }
+}

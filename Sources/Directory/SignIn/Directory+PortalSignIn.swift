@@ -1,0 +1,158 @@
+import AWSWire
+import Foundation
+import Storage
+
+extension Directory {
+    /// The instance whose identity store is `identityStoreId`, with its owner account, read inside a write.
+    func storedInstance(identityStoreId: String, in session: StoreSession) async throws -> (tx: DocumentTransaction, instance: IdentityCenterInstance) {
+        for record in try await session.documents(kind: IdentityCenterDocumentKind.instance.rawValue) {
+            let instance = try DocumentCoding.decode(IdentityCenterInstance.self, record.body)
+            if instance.identityStoreId == identityStoreId { return (DocumentTransaction(session: session, accountId: record.accountId), instance) }
+        }
+        throw DirectoryError(.notFound, "No Identity Center instance has the identity store \(identityStoreId).")
+    }
+
+    static func storedUser(_ userName: String, tx: DocumentTransaction) async throws -> IdentityStoreUser {
+        let users = try await tx.all(IdentityStoreUser.self, IdentityCenterDocumentKind.user)
+        guard let user = users.first(where: { $0.userName.lowercased() == userName.lowercased() }) else {
+            throw DirectoryError(.notFound, "No user \(userName) in the identity store.")
+        }
+        return user
+    }
+
+    /// Identity Center's password rules: 8 to 64 characters with upper and lower case letters, digits and symbols.
+    static func validatePortalPassword(_ password: String) throws {
+        let valid =
+            (8...64).contains(password.count) && password.contains(where: \.isUppercase) && password.contains(where: \.isLowercase)
+            && password.contains(where: \.isNumber) && password.contains(where: { !$0.isLetter && !$0.isNumber && !$0.isWhitespace })
+            && !password.contains("\0")
+        guard valid else {
+            throw DirectoryError.invalidInput("The password must be 8 to 64 characters with upper case and lower case letters, numbers and symbols.")
+        }
+    }
+
+    /// Gives an identity store user a one-time password (shown to the administrator once); the user sets their own at first sign-in.
+    public func setOneTimePassword(identityStoreId: String, userName: String) async throws -> String {
+        let password = "Gh1!" + Identifiers.secret().prefix(16).replacingOccurrences(of: "/", with: "-")
+        let hash = await passwords.hash(password)
+        try await store.write { session in
+            let (tx, _) = try await storedInstance(identityStoreId: identityStoreId, in: session)
+            var user = try await Self.storedUser(userName, tx: tx)
+            user.passwordHash = hash
+            user.passwordIsOneTime = true
+            try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
+        }
+        try await refresh()
+        return password
+    }
+
+    /// Changes an instance's sign-in settings.
+    public func updateSignInSettings(identityStoreId: String, _ change: @Sendable (inout SignInSettings) throws -> Void) async throws -> SignInSettings {
+        let settings = try await store.write { session in
+            var (tx, instance) = try await storedInstance(identityStoreId: identityStoreId, in: session)
+            try change(&instance.signIn)
+            guard SignInSettings.mfaModes.contains(instance.signIn.mfaMode),
+                SignInSettings.withoutMFAChoices.contains(instance.signIn.withoutMFA),
+                !instance.signIn.allowedMFATypes.isEmpty, instance.signIn.allowedMFATypes.allSatisfy(SignInSettings.mfaTypes.contains),
+                (1...168).contains(instance.signIn.portalSessionHours)
+            else { throw DirectoryError.invalidInput("Those sign-in settings are not valid.") }
+            try await tx.put(instance, IdentityCenterDocumentKind.instance, "instance")
+            return instance.signIn
+        }
+        try await refresh()
+        return settings
+    }
+
+    /// Checks a user's password; with `newPassword`, replaces a one-time password. Returns the user, with the transaction.
+    func signIn(
+        identityStoreId: String, userName: String, password: String, newPassword: String?, in session: StoreSession
+    ) async throws -> (tx: DocumentTransaction, instance: IdentityCenterInstance, user: IdentityStoreUser) {
+        let refused = DirectoryError.invalidInput("The user name or password is wrong.")
+        let (tx, instance) = try await storedInstance(identityStoreId: identityStoreId, in: session)
+        guard var user = try? await Self.storedUser(userName, tx: tx), let hash = user.passwordHash,
+            await passwords.verify(password, hash: hash)
+        else { throw refused }
+        if user.passwordIsOneTime {
+            guard let newPassword else {
+                throw DirectoryError.invalidInput("This is a one-time password: choose a new password to sign in.")
+            }
+            try Self.validatePortalPassword(newPassword)
+            user.passwordHash = await passwords.hash(newPassword)
+            user.passwordIsOneTime = false
+            try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
+        }
+        return (tx, instance, user)
+    }
+
+    /// Registers an authenticator app for a portal user: the seed the caller showed the user, and two consecutive codes from it.
+    public func registerPortalMFA(
+        identityStoreId: String, userName: String, password: String, newPassword: String? = nil, deviceName: String, seed: [UInt8],
+        codes: (String, String), now: Date = Date()
+    ) async throws {
+        try await store.write { session in
+            let (tx, _, signedIn) = try await signIn(
+                identityStoreId: identityStoreId, userName: userName, password: password, newPassword: newPassword, in: session)
+            var user = signedIn
+            let totp = TOTP(seed: seed)
+            guard let first = totp.matchingStep(codes.0, at: now, window: 2), let second = totp.matchingStep(codes.1, at: now, window: 2),
+                second == first + 1
+            else { throw DirectoryError.invalidInput("The codes are not two consecutive codes of this authenticator.") }
+            guard user.mfaDevices.count < 8 else { throw DirectoryError.invalidInput("A user can have at most 8 MFA devices.") }
+            let context = "portal-mfa/\(user.id)/\(deviceName)"
+            let sealed = Base64.encode(try instanceKey.seal(Base64.encode(seed), context: context))
+            user.mfaDevices.append(PortalMFADevice(name: deviceName, sealedSeed: sealed, registered: now, lastStep: second))
+            try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
+        }
+        try await refresh()
+    }
+
+    /// Approves a device sign-in (the step the device page does once the web console exists): the user's
+    /// password, a new one in place of a one-time password, and an MFA code as the instance's settings require.
+    public func approveDeviceSignIn(
+        userCode: String, userName: String, password: String, newPassword: String? = nil, mfaCode: String? = nil, now: Date = Date()
+    ) async throws {
+        try await store.write { session in
+            let signIn = DocumentTransaction(session: session, accountId: SignInState.accountKey)
+            let pending = try await signIn.all(DeviceAuthorization.self, SignInDocumentKind.deviceAuthorization)
+            guard var authorization = pending.first(where: { $0.userCode == userCode.uppercased() && $0.status == "pending" && $0.expires > now }) else {
+                throw DirectoryError(.notFound, "No sign-in is waiting for the code \(userCode).")
+            }
+            let instances = try await session.documents(accountId: authorization.ownerAccountId, kind: IdentityCenterDocumentKind.instance.rawValue)
+            guard let record = instances.first else { throw DirectoryError(.notFound, "The Identity Center instance is gone.") }
+            let storeId = try DocumentCoding.decode(IdentityCenterInstance.self, record.body).identityStoreId
+            let (tx, instance, user) = try await self.signIn(
+                identityStoreId: storeId, userName: userName, password: password, newPassword: newPassword, in: session)
+            authorization.mfaAt = try await checkPortalMFA(user: user, instance: instance, code: mfaCode, tx: tx, now: now)
+            authorization.status = "approved"
+            authorization.userId = user.id
+            try await signIn.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
+        }
+        try await refresh()
+    }
+
+    /// Applies the instance's MFA settings to a sign-in; returns when MFA was passed (`nil` when not asked).
+    func checkPortalMFA(user: IdentityStoreUser, instance: IdentityCenterInstance, code: String?, tx: DocumentTransaction, now: Date) async throws -> Date? {
+        let settings = instance.signIn
+        if settings.mfaMode == "DISABLED" { return nil }
+        if user.mfaDevices.isEmpty {
+            switch settings.withoutMFA {
+            case "ALLOWED": return nil
+            case "BLOCKED": throw DirectoryError.invalidInput("Sign-in needs an MFA device, and this user has none. An administrator must register one.")
+            default:
+                throw DirectoryError.invalidInput("Register an authenticator app first (gatehouse identity-center register-mfa), then sign in.")
+            }
+        }
+        guard let code else { throw DirectoryError.invalidInput("Enter the code from your authenticator app.") }
+        var updated = user
+        for (index, device) in user.mfaDevices.enumerated() {
+            let context = "portal-mfa/\(user.id)/\(device.name)"
+            guard let sealed = Base64.decode(device.sealedSeed), let seed = Base64.decode(try instanceKey.unseal(sealed, context: context)) else { continue }
+            if let step = TOTP(seed: seed).matchingStep(code, at: now), step > device.lastStep {
+                updated.mfaDevices[index].lastStep = step
+                try await tx.put(updated, IdentityCenterDocumentKind.user, user.id)
+                return now
+            }
+        }
+        throw DirectoryError.invalidInput("The MFA code is not valid.")
+    }
+}

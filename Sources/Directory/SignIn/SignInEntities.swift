@@ -1,0 +1,84 @@
+import Crypto
+import Foundation
+
+/// The kinds of sign-in documents (sso-oidc clients, device authorizations, portal tokens),
+/// kept under the pseudo-account ``SignInState/accountKey``. Secrets are stored only as SHA-256.
+public enum SignInDocumentKind: String, DocumentKind, CaseIterable {
+    case client = "oidc_client"
+    case deviceAuthorization = "oidc_device"
+    case token = "oidc_token"
+}
+
+/// A registered OIDC client (the AWS CLI registers one per sign-in session).
+public struct OIDCClient: Codable, Sendable, Equatable {
+    public var id: String
+    /// SHA-256 of the client secret, hexadecimal.
+    public var secretHash: String
+    public var name: String
+    public var scopes: [String]
+    public var grantTypes: [String]
+    public var redirectUris: [String]
+    public var issued: Date
+    public var expires: Date
+}
+
+/// A device authorization waiting for its user to approve it (RFC 8628).
+public struct DeviceAuthorization: Codable, Sendable, Equatable {
+    /// SHA-256 of the device code, hexadecimal: the document's key.
+    public var deviceCodeHash: String
+    public var clientId: String
+    /// `XXXX-XXXX`, what the user confirms.
+    public var userCode: String
+    /// The instance the start URL names.
+    public var ownerAccountId: String
+    public var expires: Date
+    /// Seconds a client must wait between polls.
+    public var interval: Int
+    /// `pending`, `approved` or `denied`.
+    public var status: String
+    public var userId: String?
+    /// When the approving user passed MFA.
+    public var mfaAt: Date?
+}
+
+/// A portal access or refresh token.
+public struct PortalToken: Codable, Sendable, Equatable {
+    /// SHA-256 of the token, hexadecimal: the document's key.
+    public var tokenHash: String
+    /// `access` or `refresh`.
+    public var kind: String
+    public var clientId: String
+    public var ownerAccountId: String
+    public var userId: String
+    /// Ties the tokens of one sign-in together, so Logout ends all of them.
+    public var sessionId: String
+    public var expires: Date
+    /// When the portal session ends (refreshing stops there).
+    public var sessionExpires: Date
+    public var mfaAt: Date?
+}
+
+/// The sign-in service's state in memory.
+public struct SignInState: Sendable {
+    /// The pseudo-account the documents are kept under (the service is not any one account's).
+    public static let accountKey = "sso-oidc"
+
+    public var clients: [String: OIDCClient] = [:]
+    public var deviceAuthorizations: [String: DeviceAuthorization] = [:]
+    public var tokens: [String: PortalToken] = [:]
+
+    public init() {}
+
+    mutating func apply(kind: SignInDocumentKind, key: String, body: String?) throws {
+        switch kind {
+        case .client: clients[key] = try body.map { try DocumentCoding.decode(OIDCClient.self, $0) }
+        case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.decode(DeviceAuthorization.self, $0) }
+        case .token: tokens[key] = try body.map { try DocumentCoding.decode(PortalToken.self, $0) }
+        }
+    }
+
+    /// SHA-256 of a secret, hexadecimal: how secrets are looked up without being stored.
+    public static func digest(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,211 @@
+import AWSWire
+import Foundation
+import Storage
+import Synchronization
+
+/// The OIDC sign-in service (`sso-oidc`, rest-json, unsigned) the AWS CLI uses to sign in to the
+/// access portal: client registration, the device authorization grant (RFC 8628) and refresh tokens.
+public final class SignInOperations: Sendable {
+    let directory: Directory
+    /// When each device code was last polled, for `slow_down`; polling state is not worth a write.
+    let lastPolls = Mutex<[String: Date]>([:])
+
+    public init(directory: Directory) {
+        self.directory = directory
+    }
+
+    /// Every sso-oidc operation Gatehouse serves.
+    public var entries: [OperationEntry] {
+        [
+            OperationEntry(name: "RegisterClient", readOnly: false, handler: { try await self.registerClient($0) }),
+            OperationEntry(name: "StartDeviceAuthorization", readOnly: false, handler: { try await self.startDeviceAuthorization($0) }),
+            OperationEntry(name: "CreateToken", readOnly: false, handler: { try await self.createToken($0) }),
+        ]
+    }
+
+    static let model = ServiceModel.ssoOIDC
+    static let deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
+    static let grantTypes: Set<String> = ["authorization_code", "refresh_token", deviceGrant]
+    /// Access tokens last an hour; the refresh token renews them until the portal session ends.
+    static let accessTokenLifetime: TimeInterval = 3600
+
+    static func error(_ exception: String, _ description: String) -> AWSError { model.error(exception, description) }
+
+    static func transaction(_ call: OperationCall) throws -> DocumentTransaction {
+        DocumentTransaction(session: try call.requireSession(), accountId: SignInState.accountKey)
+    }
+
+    func registerClient(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try Self.transaction(call)
+        guard call.input["clientType"]?.string == "public" else {
+            throw Self.error("InvalidClientMetadataException", "Only public clients may register (clientType public).")
+        }
+        let grants = (call.input["grantTypes"]?.list ?? []).compactMap(\.string)
+        if let unsupported = grants.first(where: { !Self.grantTypes.contains($0) }) {
+            throw Self.error("UnsupportedGrantTypeException", "The grant type \(unsupported) is not supported.")
+        }
+        let redirects = (call.input["redirectUris"]?.list ?? []).compactMap(\.string)
+        for uri in redirects {
+            guard let url = URL(string: uri), url.scheme == "http", ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "") else {
+                throw Self.error("InvalidRedirectUriException", "Redirect URIs must be loopback addresses (http://127.0.0.1:<port>/...).")
+            }
+        }
+        let secret = Identifiers.secret() + Identifiers.secret()
+        let client = OIDCClient(
+            id: Identifiers.lowercase(22), secretHash: SignInState.digest(secret), name: call.input["clientName"]?.string ?? "",
+            scopes: (call.input["scopes"]?.list ?? []).compactMap(\.string), grantTypes: grants.isEmpty ? [Self.deviceGrant, "refresh_token"] : grants,
+            redirectUris: redirects, issued: call.time, expires: call.time.addingTimeInterval(90 * 86400))
+        try await tx.put(client, SignInDocumentKind.client, client.id)
+        return [
+            "clientId": .string(client.id), "clientSecret": .string(secret),
+            "clientIdIssuedAt": .integer(Int64(client.issued.timeIntervalSince1970)),
+            "clientSecretExpiresAt": .integer(Int64(client.expires.timeIntervalSince1970)),
+        ]
+    }
+
+    /// The registered client `clientId`, if `clientSecret` is its secret and it has not expired.
+    func authenticatedClient(_ call: OperationCall) throws -> OIDCClient {
+        let id = call.input["clientId"]?.string ?? ""
+        let secret = call.input["clientSecret"]?.string ?? ""
+        guard let client = directory.snapshot.signIn.clients[id.lowercased()], client.id == id,
+            ConstantTime.equals(Array(SignInState.digest(secret).utf8), Array(client.secretHash.utf8)), client.expires > call.time
+        else { throw Self.error("InvalidClientException", "The client is not registered, or its secret is wrong or expired.") }
+        return client
+    }
+
+    /// The Identity Center instance a start URL names: `<this server>/start/<identity store ID>`.
+    func instance(startUrl: String) -> IdentityCenterInstance? {
+        guard let url = URL(string: startUrl), let storeId = url.pathComponents.last(where: { $0.hasPrefix("d-") }) else { return nil }
+        return directory.snapshot.identityCenter.values.compactMap(\.instance).first { $0.identityStoreId == storeId }
+    }
+
+    func startDeviceAuthorization(_ call: OperationCall) async throws -> AWSValue {
+        let client = try authenticatedClient(call)
+        let startUrl = call.input["startUrl"]?.string ?? ""
+        guard let instance = instance(startUrl: startUrl), let base = URL(string: startUrl).flatMap(Self.origin) else {
+            throw Self.error("InvalidRequestException", "The start URL \(startUrl) is not an access portal of this server.")
+        }
+        let tx = try Self.transaction(call)
+        // Expired authorizations are cleared as new ones come.
+        for (key, stale) in directory.snapshot.signIn.deviceAuthorizations where stale.expires < call.time {
+            try await tx.delete(SignInDocumentKind.deviceAuthorization, key)
+        }
+        let deviceCode = Identifiers.secret() + Identifiers.secret()
+        let letters = "BCDFGHJKLMNPQRSTVWXZ"
+        let userCode = Identifiers.lowercase(4, alphabet: letters) + "-" + Identifiers.lowercase(4, alphabet: letters)
+        let authorization = DeviceAuthorization(
+            deviceCodeHash: SignInState.digest(deviceCode), clientId: client.id, userCode: userCode, ownerAccountId: instance.ownerAccountId,
+            expires: call.time.addingTimeInterval(600), interval: 1, status: "pending")
+        try await tx.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
+        return [
+            "deviceCode": .string(deviceCode), "userCode": .string(userCode), "verificationUri": .string(base + "/device"),
+            "verificationUriComplete": .string(base + "/device?user_code=" + userCode), "expiresIn": .integer(600), "interval": .integer(Int64(authorization.interval)),
+        ]
+    }
+
+    /// `scheme://host:port` of a URL.
+    static func origin(_ url: URL) -> String? {
+        guard let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+
+    func createToken(_ call: OperationCall) async throws -> AWSValue {
+        let client = try authenticatedClient(call)
+        let grant = call.input["grantType"]?.string ?? ""
+        guard client.grantTypes.contains(grant) || (grant == "refresh_token" && client.grantTypes.contains(Self.deviceGrant)) else {
+            throw Self.grantTypes.contains(grant)
+                ? Self.error("UnauthorizedClientException", "The client is not registered for the \(grant) grant.")
+                : Self.error("UnsupportedGrantTypeException", "The grant type \(grant) is not supported.")
+        }
+        let tx = try Self.transaction(call)
+        switch grant {
+        case Self.deviceGrant:
+            return try await deviceToken(call, client: client, tx: tx)
+        case "refresh_token":
+            return try await refreshedToken(call, client: client, tx: tx)
+        default:
+            throw Self.error("UnsupportedGrantTypeException", "The grant type \(grant) is not supported.")
+        }
+    }
+
+    /// The device code grant: pending until the user approves, then the tokens (once).
+    func deviceToken(_ call: OperationCall, client: OIDCClient, tx: DocumentTransaction) async throws -> AWSValue {
+        let key = SignInState.digest(call.input["deviceCode"]?.string ?? "")
+        guard let authorization = try await tx.get(DeviceAuthorization.self, SignInDocumentKind.deviceAuthorization, key),
+            authorization.clientId == client.id
+        else { throw Self.error("InvalidGrantException", "The device code is not valid.") }
+        guard authorization.expires > call.time else {
+            try await tx.delete(SignInDocumentKind.deviceAuthorization, key)
+            throw Self.error("ExpiredTokenException", "The device code has expired.")
+        }
+        switch authorization.status {
+        case "approved":
+            try await tx.delete(SignInDocumentKind.deviceAuthorization, key)
+            lastPolls.withLock { $0[key] = nil }
+            guard let userId = authorization.userId else { throw AWSError.internalFailure }
+            return try await issueTokens(
+                client: client, ownerAccountId: authorization.ownerAccountId, userId: userId, mfaAt: authorization.mfaAt, now: call.time, tx: tx)
+        case "denied":
+            try await tx.delete(SignInDocumentKind.deviceAuthorization, key)
+            throw Self.error("AccessDeniedException", "The user denied the sign-in.")
+        default:
+            let tooSoon = lastPolls.withLock { polls in
+                defer { polls[key] = call.time }
+                return polls[key].map { call.time.timeIntervalSince($0) < Double(authorization.interval) } ?? false
+            }
+            if tooSoon { throw Self.error("SlowDownException", "Poll less often: wait the interval between requests.") }
+            throw Self.error("AuthorizationPendingException", "The user has not yet approved the sign-in.")
+        }
+    }
+
+    /// A new access token from a refresh token, within the portal session.
+    func refreshedToken(_ call: OperationCall, client: OIDCClient, tx: DocumentTransaction) async throws -> AWSValue {
+        let key = SignInState.digest(call.input["refreshToken"]?.string ?? "")
+        guard let refresh = try await tx.get(PortalToken.self, SignInDocumentKind.token, key), refresh.kind == "refresh", refresh.clientId == client.id,
+            refresh.sessionExpires > call.time
+        else { throw Self.error("InvalidGrantException", "The refresh token is not valid or its session has ended.") }
+        let accessToken = "aoa" + Identifiers.secret() + Identifiers.secret()
+        let expires = min(call.time.addingTimeInterval(Self.accessTokenLifetime), refresh.sessionExpires)
+        var access = refresh
+        access.tokenHash = SignInState.digest(accessToken)
+        access.kind = "access"
+        access.expires = expires
+        try await tx.put(access, SignInDocumentKind.token, access.tokenHash)
+        return [
+            "accessToken": .string(accessToken), "tokenType": "Bearer", "expiresIn": .integer(Int64(expires.timeIntervalSince(call.time))),
+            "refreshToken": .string(call.input["refreshToken"]?.string ?? ""),
+        ]
+    }
+
+    /// An access token and a refresh token for a new portal session of `userId`.
+    func issueTokens(client: OIDCClient, ownerAccountId: String, userId: String, mfaAt: Date?, now: Date, tx: DocumentTransaction) async throws -> AWSValue {
+        let hours = directory.snapshot.identityCenter[ownerAccountId]?.instance?.signIn.portalSessionHours ?? 8
+        let sessionExpires = now.addingTimeInterval(Double(hours) * 3600)
+        let expires = min(now.addingTimeInterval(Self.accessTokenLifetime), sessionExpires)
+        let accessToken = "aoa" + Identifiers.secret() + Identifiers.secret()
+        let refreshToken = "aor" + Identifiers.secret() + Identifiers.secret()
+        let sessionId = Identifiers.uuid()
+        for (token, kind, until) in [(accessToken, "access", expires), (refreshToken, "refresh", sessionExpires)] {
+            let record = PortalToken(
+                tokenHash: SignInState.digest(token), kind: kind, clientId: client.id, ownerAccountId: ownerAccountId, userId: userId,
+                sessionId: sessionId, expires: until, sessionExpires: sessionExpires, mfaAt: mfaAt)
+            try await tx.put(record, SignInDocumentKind.token, record.tokenHash)
+        }
+        for (key, stale) in directory.snapshot.signIn.tokens where stale.expires < now {
+            try await tx.delete(SignInDocumentKind.token, key)
+        }
+        return [
+            "accessToken": .string(accessToken), "tokenType": "Bearer", "expiresIn": .integer(Int64(expires.timeIntervalSince(now))),
+            "refreshToken": .string(refreshToken),
+        ]
+    }
+
+    /// Ends every portal session of a user (when the user is deleted).
+    static func endSessions(ofUser userId: String, session: StoreSession) async throws {
+        for record in try await session.documents(accountId: SignInState.accountKey, kind: SignInDocumentKind.token.rawValue) {
+            if try DocumentCoding.decode(PortalToken.self, record.body).userId == userId {
+                try await session.deleteDocument(accountId: SignInState.accountKey, kind: SignInDocumentKind.token.rawValue, key: record.key)
+            }
+        }
+    }
+}
