@@ -83,14 +83,15 @@ def test_garbage_get_is_aws_shaped(server):
     assert_still_serving(server)
 
 
-def test_rest_json_operation_not_yet_served(server):
+def test_rest_json_bad_bearer_token(server):
     response = requests.get(
         server.url + "/federation/credentials?role_name=Admin&account_id=123456789012",
         headers={"x-amz-sso_bearer_token": "not-a-token"}, timeout=10,
     )
-    assert response.status_code == 501
-    assert response.headers["x-amzn-ErrorType"] == "NotImplemented"
-    assert "sso" in response.json()["message"]
+    assert response.status_code == 401
+    assert response.headers["x-amzn-ErrorType"] == "UnauthorizedException"
+    assert "token" in response.json()["message"]
+    assert_still_serving(server)
 
 
 def test_wrong_content_type_for_a_query_service(server):
