@@ -239,3 +239,83 @@ def test_account_instance_cannot_assign_accounts(server):
             InstanceArn=instance_arn, TargetId="123456789012", TargetType="AWS_ACCOUNT", PermissionSetArn=permission_set["PermissionSetArn"],
             PrincipalType="USER", PrincipalId=user)
     assert error(refused)[0] == "ValidationException"
+
+
+def test_permission_set_policies_and_reprovisioning(server):
+    keys = fresh_account(server, "psets")
+    management = clients(server, keys)
+    orgs, admin, ids = management["organizations"], management["sso-admin"], management["identitystore"]
+    orgs.create_organization()
+    member = orgs.create_account(Email=f"ps-{time.time_ns()}@example.com", AccountName="Apps")["CreateAccountStatus"]["AccountId"]
+    instance_arn = admin.create_instance()["InstanceArn"]
+    store = admin.describe_instance(InstanceArn=instance_arn)["IdentityStoreId"]
+    ps = admin.create_permission_set(InstanceArn=instance_arn, Name="Custom", Tags=[{"Key": "team", "Value": "ops"}])["PermissionSet"]
+    arn = dict(InstanceArn=instance_arn, PermissionSetArn=ps["PermissionSetArn"])
+    inline = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
+    with pytest.raises(ClientError) as bad:
+        admin.put_inline_policy_to_permission_set(**arn, InlinePolicy='{"Statement":[{"Effect":"Maybe"}]}')
+    assert error(bad)[0] == "ValidationException"
+    admin.put_inline_policy_to_permission_set(**arn, InlinePolicy=inline)
+    assert admin.get_inline_policy_for_permission_set(**arn)["InlinePolicy"] == inline
+    admin.attach_managed_policy_to_permission_set(**arn, ManagedPolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    with pytest.raises(ClientError) as unknown:
+        admin.attach_managed_policy_to_permission_set(**arn, ManagedPolicyArn="arn:aws:iam::aws:policy/NoSuchPolicy")
+    assert error(unknown)[0] == "ResourceNotFoundException"
+    admin.attach_customer_managed_policy_reference_to_permission_set(**arn, CustomerManagedPolicyReference={"Name": "AppPolicy"})
+    admin.put_permissions_boundary_to_permission_set(**arn, PermissionsBoundary={"ManagedPolicyArn": "arn:aws:iam::aws:policy/PowerUserAccess"})
+    assert admin.list_tags_for_resource(InstanceArn=instance_arn, ResourceArn=ps["PermissionSetArn"])["Tags"] == [{"Key": "team", "Value": "ops"}]
+
+    user = new_user(ids, store, "dana")
+    ids.update_user(IdentityStoreId=store, UserId=user, Operations=[{"AttributePath": "displayName", "AttributeValue": "Dana D."}])
+    assert ids.describe_user(IdentityStoreId=store, UserId=user)["DisplayName"] == "Dana D."
+    with pytest.raises(ClientError) as immutable:
+        ids.update_user(IdentityStoreId=store, UserId=user, Operations=[{"AttributePath": "userName", "AttributeValue": "other"}])
+    assert error(immutable)[0] == "ValidationException"
+
+    # The customer managed policy is missing in the account: provisioning fails and says why.
+    failed = admin.create_account_assignment(
+        **arn, TargetId=member, TargetType="AWS_ACCOUNT", PrincipalType="USER", PrincipalId=user)["AccountAssignmentCreationStatus"]
+    assert failed["Status"] == "FAILED" and "AppPolicy" in failed["FailureReason"]
+
+    # Made in the member account (through the organization's access role), the assignment provisions.
+    ops = management["iam"].create_user(UserName=f"ops-{time.time_ns()}")["User"]["UserName"]
+    management["iam"].attach_user_policy(UserName=ops, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    ops_keys = management["iam"].create_access_key(UserName=ops)["AccessKey"]
+    ops_sts = server.client("sts", key=ops_keys["AccessKeyId"], secret=ops_keys["SecretAccessKey"])
+    creds = wait_for(lambda: ops_sts.assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="ops"))["Credentials"]
+    member_iam = server.client("iam", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"])
+    member_iam.create_policy(PolicyName="AppPolicy", PolicyDocument=inline)
+    done = admin.create_account_assignment(
+        **arn, TargetId=member, TargetType="AWS_ACCOUNT", PrincipalType="USER", PrincipalId=user)["AccountAssignmentCreationStatus"]
+    assert done["Status"] == "SUCCEEDED"
+    roles = member_iam.list_roles(PathPrefix="/aws-reserved/sso.amazonaws.com/")["Roles"]
+    assert len(roles) == 1 and roles[0]["RoleName"].startswith("AWSReservedSSO_Custom_")
+    role = roles[0]["RoleName"]
+    attached = {p["PolicyArn"] for p in member_iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]}
+    assert attached == {"arn:aws:iam::aws:policy/ReadOnlyAccess", f"arn:aws:iam::{member}:policy/AppPolicy"}
+    assert member_iam.list_role_policies(RoleName=role)["PolicyNames"] == ["AwsSSOInlinePolicy"]
+    assert member_iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == "arn:aws:iam::aws:policy/PowerUserAccess"
+    # No IAM principal can assume the role: only Identity Center sessions.
+    with pytest.raises(ClientError) as trust:
+        ops_sts.assume_role(RoleArn=roles[0]["Arn"], RoleSessionName="sneak")
+    assert error(trust)[0] == "AccessDenied"
+
+    # A change leaves the account behind until the permission set is provisioned again.
+    admin.detach_managed_policy_from_permission_set(**arn, ManagedPolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    stale = admin.list_permission_sets_provisioned_to_account(
+        InstanceArn=instance_arn, AccountId=member, ProvisioningStatus="LATEST_PERMISSION_SET_NOT_PROVISIONED")["PermissionSets"]
+    assert stale == [ps["PermissionSetArn"]]
+    status = admin.provision_permission_set(**arn, TargetType="ALL_PROVISIONED_ACCOUNTS")["PermissionSetProvisioningStatus"]
+    assert admin.describe_permission_set_provisioning_status(
+        InstanceArn=instance_arn, ProvisionPermissionSetRequestId=status["RequestId"])["PermissionSetProvisioningStatus"]["Status"] == "SUCCEEDED"
+    attached = {p["PolicyArn"] for p in member_iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]}
+    assert attached == {f"arn:aws:iam::{member}:policy/AppPolicy"}
+
+    # Deleting the user removes its assignment, and with it the role.
+    with pytest.raises(ClientError) as in_use:
+        admin.delete_permission_set(**arn)
+    assert error(in_use)[0] == "ConflictException"
+    ids.delete_user(IdentityStoreId=store, UserId=user)
+    assert member_iam.list_roles(PathPrefix="/aws-reserved/sso.amazonaws.com/")["Roles"] == []
+    admin.delete_permission_set(**arn)
+    assert admin.list_permission_sets(InstanceArn=instance_arn)["PermissionSets"] == []
