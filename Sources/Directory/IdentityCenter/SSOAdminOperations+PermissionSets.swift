@@ -46,7 +46,7 @@ extension SSOAdminOperations {
 
     /// Seconds in an ISO 8601 duration of hours, minutes and seconds (`PT1H`, `PT1H30M`).
     static func seconds(_ duration: String) -> Int? {
-        guard duration.hasPrefix("PT") else { return nil }
+        guard duration.hasPrefix("PT"), duration.count > 2 else { return nil }
         var total = 0
         var number = ""
         for character in duration.dropFirst(2) {
