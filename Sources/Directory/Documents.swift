@@ -56,6 +56,15 @@ public struct DocumentTransaction: Sendable {
         try await delete(kind: kind.rawValue, name)
     }
 
+    /// Deletes every document of these kinds in the account (a whole organization or Identity Center instance).
+    public func deleteAll<Kind: DocumentKind>(_ kinds: [Kind]) async throws {
+        for kind in kinds {
+            for record in try await session.documents(accountId: accountId, kind: kind.rawValue) {
+                try await session.deleteDocument(accountId: accountId, kind: kind.rawValue, key: record.key)
+            }
+        }
+    }
+
     // IAM's kinds, so that IAM code may write `.user`.
 
     public func get<T: Decodable>(_ type: T.Type, _ kind: IAMDocumentKind, _ name: String) async throws -> T? {

@@ -33,6 +33,9 @@ enum Identifiers {
     /// A random UUID in lower case, as identity store and Identity Center requests are named.
     static func uuid() -> String { UUID().uuidString.lowercased() }
 
+    /// An identity store user, group or membership ID: 10 hex digits, a dash and a UUID.
+    static func identityStoreResourceId() -> String { hex(10) + "-" + uuid() }
+
     /// A 40-character secret access key.
     static func secret() -> String {
         var generator = SystemRandomNumberGenerator()

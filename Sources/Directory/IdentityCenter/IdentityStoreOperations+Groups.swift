@@ -41,7 +41,7 @@ extension IdentityStoreOperations {
     static func createGroup(_ call: OperationCall) async throws -> AWSValue {
         let (tx, instance) = try await storedStore(call)
         let name = call.input["DisplayName"]?.string ?? ""
-        let id = Identifiers.hex(10) + "-" + Identifiers.uuid()
+        let id = Identifiers.identityStoreResourceId()
         try await checkGroupName(name, id: id, tx: tx)
         let group = IdentityStoreGroup(
             id: id, displayName: name, description: call.input["Description"]?.string, created: call.time, createdBy: actor(call),
@@ -125,7 +125,7 @@ extension IdentityStoreOperations {
             throw conflict("The user \(userId) is already a member of the group \(groupId).")
         }
         let membership = IdentityStoreMembership(
-            id: Identifiers.hex(10) + "-" + Identifiers.uuid(), groupId: groupId, userId: userId, created: call.time, createdBy: actor(call))
+            id: Identifiers.identityStoreResourceId(), groupId: groupId, userId: userId, created: call.time, createdBy: actor(call))
         try await tx.put(membership, IdentityCenterDocumentKind.membership, membership.id)
         return ["IdentityStoreId": .string(instance.identityStoreId), "MembershipId": .string(membership.id)]
     }

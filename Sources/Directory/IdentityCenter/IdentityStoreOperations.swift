@@ -90,7 +90,7 @@ public struct IdentityStoreOperations: Sendable {
         guard let userName = call.input["UserName"]?.string else { throw validation("Missing required attribute: userName.") }
         var attributes: [String: AWSValue] = [:]
         for name in userAttributes { attributes[name] = call.input[name] }
-        let id = Identifiers.hex(10) + "-" + Identifiers.uuid()
+        let id = Identifiers.identityStoreResourceId()
         try await checkUser(userName, attributes, id: id, tx: tx)
         let user = IdentityStoreUser(
             id: id, userName: userName, attributes: JSONWriter.write(.object(attributes)), created: call.time, createdBy: actor(call),

@@ -136,11 +136,7 @@ public struct SSOAdminOperations: Sendable {
         for provisioned in try await tx.all(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned) {
             try await tx.account(provisioned.accountId).delete(IAMDocumentKind.role, provisioned.roleName)
         }
-        for kind in IdentityCenterDocumentKind.allCases {
-            for record in try await tx.session.documents(accountId: tx.accountId, kind: kind.rawValue) {
-                try await tx.session.deleteDocument(accountId: tx.accountId, kind: kind.rawValue, key: record.key)
-            }
-        }
+        try await tx.deleteAll(IdentityCenterDocumentKind.allCases)
         return .empty
     }
 

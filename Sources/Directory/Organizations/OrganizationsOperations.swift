@@ -111,11 +111,7 @@ public struct OrganizationsOperations: Sendable {
             throw model.error(
                 "OrganizationNotEmptyException", "To delete an organization you must first remove all member accounts (except the master).")
         }
-        for kind in OrganizationDocumentKind.allCases {
-            for record in try await tx.session.documents(accountId: tx.accountId, kind: kind.rawValue) {
-                try await tx.session.deleteDocument(accountId: tx.accountId, kind: kind.rawValue, key: record.key)
-            }
-        }
+        try await tx.deleteAll(OrganizationDocumentKind.allCases)
         return .empty
     }
 

@@ -79,6 +79,6 @@ public struct SignInState: Sendable {
 
     /// SHA-256 of a secret, hexadecimal: how secrets are looked up without being stored.
     public static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(secret.utf8)).hexString
     }
 }
