@@ -152,6 +152,13 @@ def test_identity_center_journey(server):
     with pytest.raises(ClientError) as taken:
         new_user(ids, store, "alice")
     assert error(taken)[0] == "ConflictException"
+    for reserved in ("Administrator", "AWSAdministrators"):
+        with pytest.raises(ClientError) as taken_by_aws:
+            ids.create_group(IdentityStoreId=store, DisplayName=reserved)
+        assert error(taken_by_aws)[0] == "ValidationException"
+    with pytest.raises(ClientError) as no_display_name:
+        ids.create_user(IdentityStoreId=store, UserName="nameless", Name={"GivenName": "N", "FamilyName": "L"})
+    assert error(no_display_name)[0] == "ValidationException"
     admins = ids.create_group(IdentityStoreId=store, DisplayName="Admins")["GroupId"]
     ids.create_group_membership(IdentityStoreId=store, GroupId=admins, MemberId={"UserId": alice})
     assert ids.get_user_id(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "alice"}})["UserId"] == alice

@@ -32,6 +32,7 @@ extension IdentityStoreOperations {
 
     static func checkGroupName(_ name: String, id: String, tx: DocumentTransaction) async throws {
         guard !name.isEmpty else { throw validation("Missing required attribute: displayName.") }
+        if reservedNames.contains(name.lowercased()) { throw validation("\(name) is a reserved name and can't be used.") }
         let groups = try await tx.all(IdentityStoreGroup.self, IdentityCenterDocumentKind.group)
         if groups.contains(where: { $0.id != id && $0.displayName.lowercased() == name.lowercased() }) {
             throw conflict("Duplicate GroupDisplayName: a group named \(name) already exists.")

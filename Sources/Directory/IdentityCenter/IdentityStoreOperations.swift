@@ -69,8 +69,12 @@ public struct IdentityStoreOperations: Sendable {
         (attributes["Emails"]?.list ?? []).compactMap { $0["Value"]?.string?.lowercased() }
     }
 
+    /// Names AWS keeps for itself: no user or group may take them.
+    static let reservedNames: Set<String> = ["administrator", "awsadministrators"]
+
     /// Checks what AWS requires of a user, and that its user name and emails are its own.
     static func checkUser(_ userName: String, _ attributes: [String: AWSValue], id: String, tx: DocumentTransaction) async throws {
+        if reservedNames.contains(userName.lowercased()) { throw validation("\(userName) is a reserved name and can't be used.") }
         for (path, value) in [("displayName", attributes["DisplayName"]), ("name.givenName", attributes["Name"]?["GivenName"]), ("name.familyName", attributes["Name"]?["FamilyName"])]
         where value?.string?.isEmpty ?? true {
             throw validation("Missing required attribute: \(path).")
