@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // MARK: Pure modules (no I/O)
@@ -66,13 +68,24 @@ let package = Package(
             ]
         ),
 
+        /// Portal: the web pages people sign in with (the access portal's `/authorize` and `/device`), from Mustache templates.
+        .target(
+            name: "Portal",
+            dependencies: [
+                "Directory",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")]
+        ),
+
         // MARK: Composition
 
         /// GatehouseServer: the Hummingbird application, request pipeline, services and configuration.
         .target(
             name: "GatehouseServer",
             dependencies: [
-                "SigV4", "AWSWire", "Directory", "Storage",
+                "SigV4", "AWSWire", "Directory", "Storage", "Portal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -81,7 +94,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        /// gatehouse: the command-line tool (serve, account).
+        /// gatehouse: the command-line tool (serve, account, identity-center, login, policy, audit).
         .executableTarget(
             name: "gatehouse",
             dependencies: [
@@ -92,6 +105,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

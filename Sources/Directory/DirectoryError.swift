@@ -10,6 +10,8 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
         case alreadyExists
         /// No such entity.
         case notFound
+        /// The password was right but is a one-time password: the user must choose a new one to go on.
+        case passwordChangeRequired
         /// The store or the data folder failed.
         case storage
     }

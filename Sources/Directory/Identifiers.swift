@@ -1,7 +1,7 @@
 import Foundation
 
 /// Makes the identifiers AWS hands out, from the system's CSPRNG.
-enum Identifiers {
+public enum Identifiers {
     static let base32: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     static let secretAlphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
@@ -21,17 +21,22 @@ enum Identifiers {
     }
 
     /// Lower-case letters and digits: `o-` + 10 for an organization, `ou-` IDs, Identity Center IDs.
-    static func lowercase(_ length: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789") -> String {
+    public static func lowercase(_ length: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789") -> String {
         var generator = SystemRandomNumberGenerator()
         let characters = Array(alphabet)
         return String((0..<length).map { _ in characters.randomElement(using: &generator)! })
     }
 
     /// Lower-case hexadecimal digits.
-    static func hex(_ length: Int) -> String { lowercase(length, alphabet: "0123456789abcdef") }
+    public static func hex(_ length: Int) -> String { lowercase(length, alphabet: "0123456789abcdef") }
 
     /// A random UUID in lower case, as identity store and Identity Center requests are named.
     static func uuid() -> String { UUID().uuidString.lowercased() }
+
+    /// Letters and digits only, safe in a URL or a cookie without encoding: sign-in codes and form tokens.
+    public static func urlSafe(_ length: Int) -> String {
+        lowercase(length, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    }
 
     /// An identity store user, group or membership ID: 10 hex digits, a dash and a UUID.
     static func identityStoreResourceId() -> String { hex(10) + "-" + uuid() }

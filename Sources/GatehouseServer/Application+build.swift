@@ -3,14 +3,15 @@ import Directory
 import Hummingbird
 import Logging
 import NIOCore
+import Portal
 import Prometheus
 import ServiceLifecycle
 
 /// The services Gatehouse serves, from botocore's models.
 public let servedModels: [ServiceModel] = [.iam, .sts, .cloudTrail, .organizations, .ssoAdmin, .identityStore, .ssoOIDC, .ssoPortal]
 
-/// Builds the Gatehouse application: the AWS endpoint on every path but `/healthz` and `/metrics`,
-/// with the directory's follower and the audit trail's flusher as services.
+/// Builds the Gatehouse application: the access portal's sign-in pages, `/healthz`, `/metrics`, and the
+/// AWS endpoint on every other path, with the directory's follower and the audit trail's flusher as services.
 ///
 /// - Parameters:
 ///   - configuration: where to listen and keep data.
@@ -23,7 +24,7 @@ public func buildApplication(
     metrics: PrometheusCollectorRegistry,
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     var registry = OperationRegistry()
     STSOperations(directory: directory).register(in: &registry)
     CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
@@ -57,7 +58,8 @@ public func buildApplication(
         maxBodySize: configuration.maxBodySize
     )
     let router = Router(context: GatehouseRequestContext.self)
-    var ownPaths: Set<String> = ["/healthz", "/metrics"]
+    var ownPaths = PortalPages.paths.union(["/healthz", "/metrics"])
+    PortalPages(directory: directory, renderer: try await PageRenderer.load()).register(on: router)
     if configuration.dev {
         let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
         ownPaths.formUnion(resets.paths)

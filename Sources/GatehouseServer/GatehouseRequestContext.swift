@@ -1,8 +1,9 @@
 import Hummingbird
 import NIOCore
+import Portal
 
 /// The request context of every Gatehouse route.
-public struct GatehouseRequestContext: RequestContext {
+public struct GatehouseRequestContext: PortalRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The connection's remote address, for `sourceIPAddress` and `aws:SourceIp`.
     public let remoteAddress: SocketAddress?

@@ -107,7 +107,8 @@ struct IdentityCenterCommand: AsyncParsableCommand {
             guard let password = IdentityCenterCommand.inputLine() else { throw ValidationError("Give the password on standard input.") }
             let newPassword = changePassword ? IdentityCenterCommand.inputLine() : nil
             try await IdentityCenterCommand.withDirectory(settings) {
-                try await $0.approveDeviceSignIn(userCode: userCode, userName: user, password: password, newPassword: newPassword, mfaCode: mfaCode)
+                try await $0.approveDeviceSignIn(
+                    userCode: userCode, credentials: PortalCredentials(userName: user, password: password, newPassword: newPassword, mfaCode: mfaCode))
             }
             print("Approved sign-in \(userCode) for \(user).")
         }

@@ -73,7 +73,7 @@ struct Serve: AsyncParsableCommand {
             )
         }
         let (host, announce, account, serverLogger) = (configuration.host, configuration.dev, configuration.devAccountId, logger)
-        let app = buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
+        let app = try await buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
             serverLogger.notice("listening", metadata: ["address": "http://\(host):\(port)"])
             if announce { Self.printDevUsage(host: host, port: port, account: account) }
         }

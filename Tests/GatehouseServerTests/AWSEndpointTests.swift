@@ -19,7 +19,7 @@ struct AWSEndpointTests {
     func withServer(_ body: @escaping @Sendable (Directory, any TestClientProtocol) async throws -> Void) async throws {
         let directory = try await Directory.open(dataDirectory: nil, bcryptCost: 10, logger: Self.logger)
         try await directory.ensureDevAccount()
-        let app = buildApplication(
+        let app = try await buildApplication(
             configuration: ServerConfiguration(port: 0, dataDirectory: nil, maxBodySize: 4096),
             directory: directory, metrics: PrometheusCollectorRegistry(), logger: Self.logger)
         do {

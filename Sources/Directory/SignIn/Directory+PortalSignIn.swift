@@ -63,18 +63,28 @@ extension Directory {
         return settings
     }
 
-    /// Checks a user's password; with `newPassword`, replaces a one-time password. Returns the user, with the transaction.
+    /// Whose failed sign-ins ``portalSignInThrottle`` counts together.
+    static func throttleKey(identityStoreId: String, userName: String) -> String {
+        identityStoreId + "/" + userName.lowercased()
+    }
+
+    /// Checks a user's password (five failures in 15 minutes lock the user out for the rest of the window);
+    /// with `newPassword`, replaces a one-time password. Returns the user, with the transaction.
     func signIn(
         identityStoreId: String, userName: String, password: String, newPassword: String?, in session: StoreSession
     ) async throws -> (tx: DocumentTransaction, instance: IdentityCenterInstance, user: IdentityStoreUser) {
-        let refused = DirectoryError.invalidInput("The user name or password is wrong.")
+        let throttleKey = Self.throttleKey(identityStoreId: identityStoreId, userName: userName)
+        try portalSignInThrottle.admit(throttleKey)
         let (tx, instance) = try await storedInstance(identityStoreId: identityStoreId, in: session)
         guard var user = try? await Self.storedUser(userName, tx: tx), let hash = user.passwordHash,
             await passwords.verify(password, hash: hash)
-        else { throw refused }
+        else {
+            portalSignInThrottle.failed(throttleKey)
+            throw DirectoryError.invalidInput("The user name or password is wrong.")
+        }
         if user.passwordIsOneTime {
             guard let newPassword else {
-                throw DirectoryError.invalidInput("This is a one-time password: choose a new password to sign in.")
+                throw DirectoryError(.passwordChangeRequired, "This is a one-time password: choose a new password to sign in.")
             }
             try Self.validatePortalPassword(newPassword)
             user.passwordHash = await passwords.hash(newPassword)
@@ -93,6 +103,7 @@ extension Directory {
             let (tx, _, signedIn) = try await signIn(
                 identityStoreId: identityStoreId, userName: userName, password: password, newPassword: newPassword, in: session)
             var user = signedIn
+            portalSignInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: userName))
             let totp = TOTP(seed: seed)
             guard let first = totp.matchingStep(codes.0, at: now, window: 2), let second = totp.matchingStep(codes.1, at: now, window: 2),
                 second == first + 1
@@ -106,11 +117,22 @@ extension Directory {
         try await refresh()
     }
 
+    /// A whole access portal sign-in: password (a new one in place of a one-time password) and MFA as the
+    /// instance's settings require. Returns the user and when MFA was passed.
+    func portalSignIn(
+        identityStoreId: String, credentials: PortalCredentials, in session: StoreSession, now: Date
+    ) async throws -> (user: IdentityStoreUser, mfaAt: Date?) {
+        let (tx, instance, user) = try await signIn(
+            identityStoreId: identityStoreId, userName: credentials.userName, password: credentials.password,
+            newPassword: credentials.newPassword, in: session)
+        let mfaAt = try await checkPortalMFA(user: user, instance: instance, code: credentials.mfaCode, tx: tx, now: now)
+        portalSignInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: credentials.userName))
+        return (user, mfaAt)
+    }
+
     /// Approves a device sign-in (the step the device page does once the web console exists): the user's
     /// password, a new one in place of a one-time password, and an MFA code as the instance's settings require.
-    public func approveDeviceSignIn(
-        userCode: String, userName: String, password: String, newPassword: String? = nil, mfaCode: String? = nil, now: Date = Date()
-    ) async throws {
+    public func approveDeviceSignIn(userCode: String, credentials: PortalCredentials, now: Date = Date()) async throws {
         try await store.write { session in
             let signIn = DocumentTransaction(session: session, accountId: SignInState.accountKey)
             let pending = try await signIn.all(DeviceAuthorization.self, SignInDocumentKind.deviceAuthorization)
@@ -120,9 +142,8 @@ extension Directory {
             let instances = try await session.documents(accountId: authorization.ownerAccountId, kind: IdentityCenterDocumentKind.instance.rawValue)
             guard let record = instances.first else { throw DirectoryError(.notFound, "The Identity Center instance is gone.") }
             let storeId = try DocumentCoding.decode(IdentityCenterInstance.self, record.body).identityStoreId
-            let (tx, instance, user) = try await self.signIn(
-                identityStoreId: storeId, userName: userName, password: password, newPassword: newPassword, in: session)
-            authorization.mfaAt = try await checkPortalMFA(user: user, instance: instance, code: mfaCode, tx: tx, now: now)
+            let (user, mfaAt) = try await portalSignIn(identityStoreId: storeId, credentials: credentials, in: session, now: now)
+            authorization.mfaAt = mfaAt
             authorization.status = "approved"
             authorization.userId = user.id
             try await signIn.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
@@ -153,6 +174,7 @@ extension Directory {
                 return now
             }
         }
+        portalSignInThrottle.failed(Self.throttleKey(identityStoreId: instance.identityStoreId, userName: user.userName))
         throw DirectoryError.invalidInput("The MFA code is not valid.")
     }
 }

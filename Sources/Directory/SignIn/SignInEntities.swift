@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
 
-/// The kinds of sign-in documents (sso-oidc clients, device authorizations, portal tokens),
+/// The kinds of sign-in documents (sso-oidc clients, device authorizations, authorization codes, portal tokens),
 /// kept under the pseudo-account ``SignInState/accountKey``. Secrets are stored only as SHA-256.
 public enum SignInDocumentKind: String, DocumentKind, CaseIterable {
     case client = "oidc_client"
     case deviceAuthorization = "oidc_device"
+    case authorizationCode = "oidc_code"
     case token = "oidc_token"
 }
 
@@ -18,6 +19,8 @@ public struct OIDCClient: Codable, Sendable, Equatable {
     public var scopes: [String]
     public var grantTypes: [String]
     public var redirectUris: [String]
+    /// The start URL the client signs in to (`issuerUrl`), for the authorization code grant.
+    public var issuerUrl: String?
     public var issued: Date
     public var expires: Date
 }
@@ -39,6 +42,21 @@ public struct DeviceAuthorization: Codable, Sendable, Equatable {
     public var userId: String?
     /// When the approving user passed MFA.
     public var mfaAt: Date?
+}
+
+/// An authorization code the `/authorize` page gave after the user signed in (RFC 6749 with PKCE, RFC 7636).
+public struct AuthorizationCode: Codable, Sendable, Equatable {
+    /// SHA-256 of the code, hexadecimal: the document's key.
+    public var codeHash: String
+    public var clientId: String
+    /// The redirect URI the code was sent to; the token request must name the same.
+    public var redirectUri: String
+    /// BASE64URL(SHA-256(code verifier)), the S256 challenge.
+    public var codeChallenge: String
+    public var ownerAccountId: String
+    public var userId: String
+    public var mfaAt: Date?
+    public var expires: Date
 }
 
 /// A portal access or refresh token.
@@ -65,6 +83,7 @@ public struct SignInState: Sendable {
 
     public var clients: [String: OIDCClient] = [:]
     public var deviceAuthorizations: [String: DeviceAuthorization] = [:]
+    public var authorizationCodes: [String: AuthorizationCode] = [:]
     public var tokens: [String: PortalToken] = [:]
 
     public init() {}
@@ -73,6 +92,7 @@ public struct SignInState: Sendable {
         switch kind {
         case .client: clients[key] = try body.map { try DocumentCoding.decode(OIDCClient.self, $0) }
         case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.decode(DeviceAuthorization.self, $0) }
+        case .authorizationCode: authorizationCodes[key] = try body.map { try DocumentCoding.decode(AuthorizationCode.self, $0) }
         case .token: tokens[key] = try body.map { try DocumentCoding.decode(PortalToken.self, $0) }
         }
     }

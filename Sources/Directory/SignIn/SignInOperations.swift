@@ -4,7 +4,8 @@ import Storage
 import Synchronization
 
 /// The OIDC sign-in service (`sso-oidc`, rest-json, unsigned) the AWS CLI uses to sign in to the
-/// access portal: client registration, the device authorization grant (RFC 8628) and refresh tokens.
+/// access portal: client registration, the authorization code grant with PKCE (its `/authorize` page is the
+/// Portal module's), the device authorization grant (RFC 8628) and refresh tokens.
 public final class SignInOperations: Sendable {
     let directory: Directory
     /// When each device code was last polled, for `slow_down`; polling state is not worth a write.
@@ -50,11 +51,20 @@ public final class SignInOperations: Sendable {
                 throw Self.error("InvalidRedirectUriException", "Redirect URIs must be loopback addresses (http://127.0.0.1:<port>/...).")
             }
         }
+        let issuerUrl = call.input["issuerUrl"]?.string
+        if grants.contains("authorization_code") {
+            guard !redirects.isEmpty else {
+                throw Self.error("InvalidRequestException", "The authorization_code grant needs redirectUris.")
+            }
+            guard let issuerUrl, directory.instance(startUrl: issuerUrl) != nil else {
+                throw Self.error("InvalidRequestException", "The authorization_code grant needs issuerUrl: the start URL of an access portal of this server.")
+            }
+        }
         let secret = Identifiers.secret() + Identifiers.secret()
         let client = OIDCClient(
             id: Identifiers.lowercase(22), secretHash: SignInState.digest(secret), name: call.input["clientName"]?.string ?? "",
             scopes: (call.input["scopes"]?.list ?? []).compactMap(\.string), grantTypes: grants.isEmpty ? [Self.deviceGrant, "refresh_token"] : grants,
-            redirectUris: redirects, issued: call.time, expires: call.time.addingTimeInterval(90 * 86400))
+            redirectUris: redirects, issuerUrl: issuerUrl, issued: call.time, expires: call.time.addingTimeInterval(90 * 86400))
         try await tx.put(client, SignInDocumentKind.client, client.id)
         return [
             "clientId": .string(client.id), "clientSecret": .string(secret),
@@ -73,16 +83,10 @@ public final class SignInOperations: Sendable {
         return client
     }
 
-    /// The Identity Center instance a start URL names: `<this server>/start/<identity store ID>`.
-    func instance(startUrl: String) -> IdentityCenterInstance? {
-        guard let url = URL(string: startUrl), let storeId = url.pathComponents.last(where: { $0.hasPrefix("d-") }) else { return nil }
-        return directory.snapshot.identityCenter.values.compactMap(\.instance).first { $0.identityStoreId == storeId }
-    }
-
     func startDeviceAuthorization(_ call: OperationCall) async throws -> AWSValue {
         let client = try authenticatedClient(call)
         let startUrl = call.input["startUrl"]?.string ?? ""
-        guard let instance = instance(startUrl: startUrl), let base = URL(string: startUrl).flatMap(Self.origin) else {
+        guard let instance = directory.instance(startUrl: startUrl), let base = URL(string: startUrl).flatMap(Self.origin) else {
             throw Self.error("InvalidRequestException", "The start URL \(startUrl) is not an access portal of this server.")
         }
         let tx = try Self.transaction(call)
@@ -121,6 +125,8 @@ public final class SignInOperations: Sendable {
         switch grant {
         case Self.deviceGrant:
             return try await deviceToken(call, client: client, tx: tx)
+        case "authorization_code":
+            return try await authorizationCodeToken(call, client: client, tx: tx)
         case "refresh_token":
             return try await refreshedToken(call, client: client, tx: tx)
         default:
@@ -156,6 +162,25 @@ public final class SignInOperations: Sendable {
             if tooSoon { throw Self.error("SlowDownException", "Poll less often: wait the interval between requests.") }
             throw Self.error("AuthorizationPendingException", "The user has not yet approved the sign-in.")
         }
+    }
+
+    /// The authorization code grant with PKCE: the code the `/authorize` page gave, once, to the client it
+    /// was for, at the same redirect URI, with the verifier whose S256 challenge the code is bound to.
+    func authorizationCodeToken(_ call: OperationCall, client: OIDCClient, tx: DocumentTransaction) async throws -> AWSValue {
+        let key = SignInState.digest(call.input["code"]?.string ?? "")
+        guard let grant = try await tx.get(AuthorizationCode.self, SignInDocumentKind.authorizationCode, key) else {
+            throw Self.error("InvalidGrantException", "The authorization code is not valid, or was used already.")
+        }
+        let verifier = call.input["codeVerifier"]?.string ?? ""
+        let challenge = Directory.codeChallenge(verifier: verifier)
+        guard grant.clientId == client.id, grant.expires > call.time, call.input["redirectUri"]?.string == grant.redirectUri,
+            (43...128).contains(verifier.utf8.count), ConstantTime.equals(Array(challenge.utf8), Array(grant.codeChallenge.utf8))
+        else {
+            throw Self.error(
+                "InvalidGrantException", "The authorization code is not valid for this client, redirect URI and code verifier, or has expired.")
+        }
+        try await tx.delete(SignInDocumentKind.authorizationCode, key)
+        return try await issueTokens(client: client, ownerAccountId: grant.ownerAccountId, userId: grant.userId, mfaAt: grant.mfaAt, now: call.time, tx: tx)
     }
 
     /// A new access token from a refresh token, within the portal session.

@@ -1,0 +1,15 @@
+/// What a user gives to sign in to the access portal: user name and password, a new password in
+/// place of a one-time password, and a code from an authenticator app when MFA is asked for.
+public struct PortalCredentials: Sendable {
+    public var userName: String
+    public var password: String
+    public var newPassword: String?
+    public var mfaCode: String?
+
+    public init(userName: String, password: String, newPassword: String? = nil, mfaCode: String? = nil) {
+        self.userName = userName
+        self.password = password
+        self.newPassword = newPassword
+        self.mfaCode = mfaCode
+    }
+}
