@@ -115,7 +115,7 @@ public struct AuditEvent: Sendable {
             "accountId": .string(principal.accountId),
             "sessionContext": .object(sessionContext),
         ]
-        if principal.kind == .user { value["userName"] = .string(principal.username) }
+        if [.user, .identityCenterUser, .unknown].contains(principal.kind) { value["userName"] = .string(principal.username) }
         if let key = identity.accessKeyId { value["accessKeyId"] = .string(key) }
         return .object(value)
     }

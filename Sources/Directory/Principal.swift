@@ -1,13 +1,18 @@
 import Crypto
 import Foundation
 
-/// Who signed a request: the account's root user, for now; IAM users and role sessions follow.
+/// Who made a call: the account's root user, an IAM user, a role session, or (signing in to the access portal)
+/// an Identity Center user.
 public struct Principal: Sendable, Equatable {
     /// The kinds of principal AWS distinguishes (CloudTrail's `userIdentity.type`).
     public enum Kind: String, Sendable {
         case root = "Root"
         case user = "IAMUser"
         case assumedRole = "AssumedRole"
+        /// A user of an Identity Center identity store, signing in to the access portal.
+        case identityCenterUser = "IdentityCenterUser"
+        /// A sign-in attempt for a user name that does not exist (AWS hides the name).
+        case unknown = "Unknown"
     }
 
     public var kind: Kind
@@ -32,6 +37,16 @@ public struct Principal: Sendable, Equatable {
     /// An IAM user of `accountId`.
     public static func user(_ user: IAMUser, of accountId: String) -> Principal {
         Principal(kind: .user, accountId: accountId, arn: user.arn, userId: user.id, username: user.name)
+    }
+
+    /// A user of the identity store of the instance `ownerAccountId` owns.
+    public static func identityCenterUser(id: String, userName: String, of ownerAccountId: String) -> Principal {
+        Principal(kind: .identityCenterUser, accountId: ownerAccountId, arn: "arn:aws:identitystore:::user/\(id)", userId: id, username: userName)
+    }
+
+    /// Someone who gave a user name the identity store of `ownerAccountId` does not have.
+    public static func unknownUser(of ownerAccountId: String) -> Principal {
+        Principal(kind: .unknown, accountId: ownerAccountId, arn: "", userId: "", username: "HIDDEN_DUE_TO_SECURITY_REASONS")
     }
 
     /// A session of `role` (`arn:aws:sts::<account>:assumed-role/<role>/<session>`).

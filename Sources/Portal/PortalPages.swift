@@ -53,7 +53,7 @@ public struct PortalPages: Sendable {
             return Self.redirect(to: authorization.redirectUri, ["error": "access_denied", "error_description": "The user denied the sign-in.", "state": form["state"]])
         }
         do {
-            let credentials = try signInAttempt(form, address: address)
+            let credentials = try signInAttempt(form, request: request, address: address)
             let code = try await directory.authorize(authorization, credentials: credentials)
             return Self.redirect(to: authorization.redirectUri, ["code": code, "state": form["state"]])
         } catch {
@@ -113,7 +113,7 @@ public struct PortalPages: Sendable {
                 try await directory.denyDeviceSignIn(userCode: userCode)
                 return renderer.message("Sign-in denied", "The terminal that asked will not be signed in. You can close this window.")
             }
-            let credentials = try signInAttempt(form, address: address)
+            let credentials = try signInAttempt(form, request: request, address: address)
             try await directory.approveDeviceSignIn(userCode: userCode, credentials: credentials)
             return renderer.message("Sign-in approved", "Go back to your terminal: it is signed in. You can close this window.")
         } catch {
@@ -137,11 +137,13 @@ public struct PortalPages: Sendable {
     // MARK: Shared
 
     /// The credentials a sign-in form holds, once the address may try again.
-    func signInAttempt(_ form: [String: String], address: String) throws -> PortalCredentials {
+    func signInAttempt(_ form: [String: String], request: Request, address: String) throws -> PortalCredentials {
         try addressThrottle.admit(address)
         let newPassword = form["new_password"].flatMap { $0.isEmpty ? nil : $0 }
         let mfaCode = form["mfa_code"].flatMap { $0.isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
-        return PortalCredentials(userName: form["username"] ?? "", password: form["password"] ?? "", newPassword: newPassword, mfaCode: mfaCode)
+        return PortalCredentials(
+            userName: form["username"] ?? "", password: form["password"] ?? "", newPassword: newPassword, mfaCode: mfaCode,
+            sourceIPAddress: address, userAgent: request.headers[.userAgent] ?? "")
     }
 
     /// What a failed sign-in shows: the reason, whether to ask for a new password, and the status.

@@ -17,7 +17,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from gatehouse import BIN, ENV, error, fresh_account, gatehouse
+from gatehouse import BIN, ENV, error, fresh_account, gatehouse, wait_for
 from identity_center import clients, new_user, unsigned
 
 NEW_PASSWORD = "Correct-Horse-9!"
@@ -27,7 +27,8 @@ def portal(server, users=("alice",)):
     """A management account with an organization, a member account, an Identity Center instance whose users
     need no MFA device, an Admin permission set, and `users` assigned Admin in the member account.
     Returns the start URL, the member account, the identity store and each user's one-time password."""
-    c = clients(server, fresh_account(server, "portal"))
+    keys = fresh_account(server, "portal")
+    c = clients(server, keys)
     c["organizations"].create_organization(FeatureSet="ALL")
     member = c["organizations"].create_account(Email=f"work-{time.time_ns()}@example.com", AccountName="Work")["CreateAccountStatus"]["AccountId"]
     instance_arn = c["sso-admin"].create_instance(Name="Company")["InstanceArn"]
@@ -43,7 +44,7 @@ def portal(server, users=("alice",)):
         passwords[name] = gatehouse(
             "identity-center", "one-time-password", "--identity-store-id", store, "--user", name, data_dir=server.data_dir).stdout.strip()
     gatehouse("identity-center", "settings", "--identity-store-id", store, "--without-mfa", "ALLOWED", data_dir=server.data_dir)
-    return {"start_url": f"{server.url}/start/{store}", "member": member, "store": store, "passwords": passwords}
+    return {"start_url": f"{server.url}/start/{store}", "member": member, "store": store, "passwords": passwords, "keys": keys}
 
 
 def pkce_pair():
@@ -136,6 +137,18 @@ def test_authorization_code_flow_with_pkce(server):
     again = submit(browser, server.url + "/authorize", second.text, username="alice", password=NEW_PASSWORD)
     assert again.status_code == 303 and "code" in query(again.headers["Location"])
 
+    # Each attempt is in the management account's trail: who, from where, and how it ended.
+    trail = server.client("cloudtrail", key=setup["keys"]["AccessKeyId"], secret=setup["keys"]["SecretAccessKey"])
+
+    def sign_in_events():
+        found = trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UserAuthentication"}])["Events"]
+        return [json.loads(e["CloudTrailEvent"]) for e in found] if len(found) >= 4 else None
+
+    events = wait_for(sign_in_events)
+    outcomes = sorted((e["userIdentity"]["type"], e["userIdentity"]["userName"], e.get("errorCode", "Success")) for e in events)
+    assert outcomes == [("IdentityCenterUser", "alice", "AuthenticationFailed")] * 2 + [("IdentityCenterUser", "alice", "Success")] * 2
+    assert {e["eventSource"] for e in events} == {"signin.amazonaws.com"} and {e["sourceIPAddress"] for e in events} == {"127.0.0.1"}
+
 
 def test_authorize_refuses_bad_requests(server):
     setup = portal(server)
@@ -169,6 +182,13 @@ def test_sign_in_is_throttled(server):
     locked = submit(browser, server.url + "/authorize", page, username="carol", password=setup["passwords"]["carol"], new_password=NEW_PASSWORD)
     assert locked.status_code == 401 and "Too many failed sign-in attempts. Try again in 15 minutes." in locked.text
     assert server.client("sts").get_caller_identity()["Account"] == "000000000000"
+    # A name the store does not have is refused alike, and the trail does not repeat it.
+    nobody = submit(browser, server.url + "/authorize", page, username="nobody-here", password="Whatever-1!")
+    assert nobody.status_code == 401 and "The user name or password is wrong." in nobody.text
+    trail = server.client("cloudtrail", key=setup["keys"]["AccessKeyId"], secret=setup["keys"]["SecretAccessKey"])
+    unknown = wait_for(lambda: [
+        e for e in trail.lookup_events(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "HIDDEN_DUE_TO_SECURITY_REASONS"}])["Events"]])
+    assert json.loads(unknown[0]["CloudTrailEvent"])["userIdentity"]["type"] == "Unknown" and "nobody-here" not in unknown[0]["CloudTrailEvent"]
 
 
 def start_device(server, setup):

@@ -119,15 +119,44 @@ extension Directory {
 
     /// A whole access portal sign-in: password (a new one in place of a one-time password) and MFA as the
     /// instance's settings require. Returns the user and when MFA was passed.
+    /// Every attempt that gets as far as checking credentials is in the audit trail (`UserAuthentication`).
     func portalSignIn(
         identityStoreId: String, credentials: PortalCredentials, in session: StoreSession, now: Date
     ) async throws -> (user: IdentityStoreUser, mfaAt: Date?) {
-        let (tx, instance, user) = try await signIn(
-            identityStoreId: identityStoreId, userName: credentials.userName, password: credentials.password,
-            newPassword: credentials.newPassword, in: session)
-        let mfaAt = try await checkPortalMFA(user: user, instance: instance, code: credentials.mfaCode, tx: tx, now: now)
-        portalSignInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: credentials.userName))
-        return (user, mfaAt)
+        do {
+            let (tx, instance, user) = try await signIn(
+                identityStoreId: identityStoreId, userName: credentials.userName, password: credentials.password,
+                newPassword: credentials.newPassword, in: session)
+            let mfaAt = try await checkPortalMFA(user: user, instance: instance, code: credentials.mfaCode, tx: tx, now: now)
+            portalSignInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: credentials.userName))
+            let event = signInEvent(
+                instance: instance, principal: .identityCenterUser(id: user.id, userName: user.userName, of: instance.ownerAccountId),
+                credentials: credentials, mfa: mfaAt != nil, failure: nil, now: now)
+            try await auditTrail.append([event], in: session)
+            return (user, mfaAt)
+        } catch let error as DirectoryError where error.kind == .invalidInput {
+            // The write rolls back; the failed attempt is recorded on its own.
+            if let state = snapshot.identityCenter.values.first(where: { $0.instance?.identityStoreId == identityStoreId }), let instance = state.instance {
+                let user = state.users.values.first { $0.userName.lowercased() == credentials.userName.lowercased() }
+                let principal =
+                    user.map { Principal.identityCenterUser(id: $0.id, userName: $0.userName, of: instance.ownerAccountId) }
+                    ?? .unknownUser(of: instance.ownerAccountId)
+                auditTrail.record(signInEvent(instance: instance, principal: principal, credentials: credentials, mfa: false, failure: error.message, now: now))
+            }
+            throw error
+        }
+    }
+
+    /// CloudTrail's record of an access portal sign-in (`signin.amazonaws.com`, `UserAuthentication`).
+    func signInEvent(
+        instance: IdentityCenterInstance, principal: Principal, credentials: PortalCredentials, mfa: Bool, failure: String?, now: Date
+    ) -> AuditEvent {
+        AuditEvent(
+            eventTime: now, eventSource: "signin.amazonaws.com", eventName: "UserAuthentication", awsRegion: instance.homeRegion,
+            sourceIPAddress: credentials.sourceIPAddress, userAgent: credentials.userAgent,
+            identity: AuditEvent.Identity(principal: principal, accessKeyId: nil, mfaAuthenticated: mfa),
+            responseElements: failure == nil ? ["UserAuthentication": "Success"] : nil, errorCode: failure == nil ? nil : "AuthenticationFailed",
+            errorMessage: failure, requestId: Identifiers.uuid(), readOnly: false, recipientAccountId: instance.ownerAccountId)
     }
 
     /// Approves a device sign-in (the step the device page does once the web console exists): the user's
