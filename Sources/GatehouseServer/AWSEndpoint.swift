@@ -107,6 +107,9 @@ struct AWSEndpoint: Sendable {
         do throws(any Error) {
             input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput, optional: entry.optionalMembers)
             if let caller, !unchecked { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty, now: now) }
+            if let caller, unchecked, [ServiceModel.ssoAdmin.signingName, ServiceModel.identityStore.signingName].contains(service.signingName) {
+                try await directory.createInstanceOnFirstReference(operation: operation.name, input: input ?? .empty, caller: caller, now: now)
+            }
             let call = OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now)
             let output: AWSValue
             if entry.readOnly {

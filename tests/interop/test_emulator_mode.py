@@ -8,7 +8,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from gatehouse import BIN, ENV, Server
+from gatehouse import BIN, ENV, Server, fresh_account
 from signing import without_signature
 
 
@@ -134,3 +134,41 @@ def test_dev_account_id_is_fixed_per_data_folder(tmp_path):
     assert "development account is 000000000000" in result.stderr
     bad = subprocess.run([BIN, "serve", "--dev-account-id", "12345", "--data-dir", data], capture_output=True, text=True, env=ENV, timeout=30)
     assert bad.returncode != 0 and "12 digits" in bad.stderr
+
+
+def test_identity_center_names_a_suite_makes_up_exist_on_first_reference(emulator):
+    """As emulators do: a made-up instance ARN or identity store ID works at once; a server that enforces refuses it."""
+    admin = emulator.client("sso-admin", key="AKIAIOSFODNN7EXAMPLE", secret="made-up")
+    ids = emulator.client("identitystore", key="AKIAIOSFODNN7EXAMPLE", secret="made-up")
+    instance_arn = "arn:aws:sso:::instance/ssoins-1111111111111111"
+    created = admin.create_permission_set(InstanceArn=instance_arn, Name="Suite")["PermissionSet"]
+    assert created["PermissionSetArn"].startswith("arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-")
+    instances = admin.list_instances()["Instances"]
+    assert [i["InstanceArn"] for i in instances] == [instance_arn] and instances[0]["OwnerAccountId"] == "123456789012"
+    store = instances[0]["IdentityStoreId"]
+    user = ids.create_user(IdentityStoreId=store, UserName="suite", DisplayName="Suite", Name={"GivenName": "S", "FamilyName": "U"})
+    assert ids.describe_user(IdentityStoreId=store, UserId=user["UserId"])["UserName"] == "suite"
+    # A second, different instance is not made up: the account has its one instance.
+    with pytest.raises(ClientError) as other:
+        admin.list_permission_sets(InstanceArn="arn:aws:sso:::instance/ssoins-2222222222222222")
+    assert other.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+    trail = emulator.client("cloudtrail", key="AKIAIOSFODNN7EXAMPLE", secret="made-up")
+    made = trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateInstance"}])["Events"]
+    assert len(made) == 1 and json.loads(made[0]["CloudTrailEvent"])["additionalEventData"]["gatehousePermissive"] is True
+
+    # After a reset, an identity store ID named first makes the instance, and ListInstances alone makes one too.
+    reset(emulator)
+    assert ids.list_users(IdentityStoreId="d-1234567890")["Users"] == []
+    assert admin.list_instances()["Instances"][0]["IdentityStoreId"] == "d-1234567890"
+    reset(emulator)
+    assert len(admin.list_instances()["Instances"]) == 1
+
+
+def test_an_enforcing_server_makes_nothing_up(server):
+    keys = fresh_account(server, "nothing-made-up")
+    admin = server.client("sso-admin", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"])
+    with pytest.raises(ClientError) as missing:
+        admin.list_permission_sets(InstanceArn="arn:aws:sso:::instance/ssoins-1111111111111111")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert admin.list_instances()["Instances"] == []
