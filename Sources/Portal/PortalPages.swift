@@ -91,7 +91,7 @@ public struct PortalPages: Sendable {
             clientName: authorization.client.name.isEmpty ? "An application" : authorization.client.name,
             clientId: authorization.client.id, redirectUri: authorization.redirectUri, state: parameters["state"] ?? "",
             codeChallenge: authorization.codeChallenge, scopes: parameters["scopes"] ?? "",
-            form: CredentialsForm(csrf: csrf, userName: parameters["username"] ?? "", error: problem?.message, askNewPassword: problem?.askNewPassword ?? false))
+            form: CredentialsForm(csrf: csrf, parameters: parameters, problem: problem))
         var response = renderer.page("authorize", values, status: status)
         response.setCookie(CSRFToken.cookie(csrf))
         return response
@@ -128,7 +128,7 @@ public struct PortalPages: Sendable {
     ) -> Response {
         let values = DevicePage(
             userCode: userCode,
-            form: CredentialsForm(csrf: csrf, userName: parameters["username"] ?? "", error: problem?.message, askNewPassword: problem?.askNewPassword ?? false))
+            form: CredentialsForm(csrf: csrf, parameters: parameters, problem: problem))
         var response = renderer.page("device", values, status: status)
         response.setCookie(CSRFToken.cookie(csrf))
         return response
@@ -208,6 +208,14 @@ struct CredentialsForm {
     var userName: String
     var error: String?
     var askNewPassword: Bool
+
+    /// The form as last submitted (`parameters`), with what went wrong.
+    init(csrf: String, parameters: [String: String], problem: (message: String, askNewPassword: Bool)?) {
+        self.csrf = csrf
+        userName = parameters["username"] ?? ""
+        error = problem?.message
+        askNewPassword = problem?.askNewPassword ?? false
+    }
 }
 
 /// What the `/authorize` page shows.

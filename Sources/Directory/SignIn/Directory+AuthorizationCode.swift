@@ -69,11 +69,7 @@ extension Directory {
     /// Turns down a waiting device sign-in (the user did not start it); its client's next poll gets access_denied.
     public func denyDeviceSignIn(userCode: String, now: Date = Date()) async throws {
         try await store.write { session in
-            let signIn = DocumentTransaction(session: session, accountId: SignInState.accountKey)
-            let pending = try await signIn.all(DeviceAuthorization.self, SignInDocumentKind.deviceAuthorization)
-            guard var authorization = pending.first(where: { $0.userCode == userCode.uppercased() && $0.status == "pending" && $0.expires > now }) else {
-                throw DirectoryError(.notFound, "No sign-in is waiting for the code \(userCode).")
-            }
+            var (signIn, authorization) = try await Self.pendingDeviceAuthorization(userCode: userCode, in: session, now: now)
             authorization.status = "denied"
             try await signIn.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
         }

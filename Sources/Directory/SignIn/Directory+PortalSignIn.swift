@@ -163,11 +163,8 @@ extension Directory {
     /// password, a new one in place of a one-time password, and an MFA code as the instance's settings require.
     public func approveDeviceSignIn(userCode: String, credentials: PortalCredentials, now: Date = Date()) async throws {
         try await store.write { session in
-            let signIn = DocumentTransaction(session: session, accountId: SignInState.accountKey)
-            let pending = try await signIn.all(DeviceAuthorization.self, SignInDocumentKind.deviceAuthorization)
-            guard var authorization = pending.first(where: { $0.userCode == userCode.uppercased() && $0.status == "pending" && $0.expires > now }) else {
-                throw DirectoryError(.notFound, "No sign-in is waiting for the code \(userCode).")
-            }
+            let (signIn, waiting) = try await Self.pendingDeviceAuthorization(userCode: userCode, in: session, now: now)
+            var authorization = waiting
             let instances = try await session.documents(accountId: authorization.ownerAccountId, kind: IdentityCenterDocumentKind.instance.rawValue)
             guard let record = instances.first else { throw DirectoryError(.notFound, "The Identity Center instance is gone.") }
             let storeId = try DocumentCoding.decode(IdentityCenterInstance.self, record.body).identityStoreId
@@ -178,6 +175,18 @@ extension Directory {
             try await signIn.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
         }
         try await refresh()
+    }
+
+    /// The device sign-in waiting for `userCode` (case-insensitive), with the sign-in documents' transaction.
+    static func pendingDeviceAuthorization(
+        userCode: String, in session: StoreSession, now: Date
+    ) async throws -> (tx: DocumentTransaction, authorization: DeviceAuthorization) {
+        let tx = DocumentTransaction(session: session, accountId: SignInState.accountKey)
+        let pending = try await tx.all(DeviceAuthorization.self, SignInDocumentKind.deviceAuthorization)
+        guard let authorization = pending.first(where: { $0.userCode == userCode.uppercased() && $0.status == "pending" && $0.expires > now }) else {
+            throw DirectoryError(.notFound, "No sign-in is waiting for the code \(userCode).")
+        }
+        return (tx, authorization)
     }
 
     /// Applies the instance's MFA settings to a sign-in; returns when MFA was passed (`nil` when not asked).
