@@ -18,10 +18,11 @@ swift-test: build
 	$(SWIFT) test --skip-build
 
 # The interop suites drive the server binary of the same debug build with boto3 and the aws CLI;
-# zbarimg (Debian's zbar-tools) reads the MFA QR codes back.
+# the browser suites drive its web pages with Playwright and Debian's Chromium (headless; screenshots
+# in test-output/screenshots). zbarimg (Debian's zbar-tools) reads the MFA QR codes back.
 interop: build $(VENV)/.installed tools
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" GATEHOUSE_BIN="$$($(SWIFT) build --show-bin-path)/gatehouse" \
-		$(PY) -m pytest -q -p no:cacheprovider tests/interop
+		$(PY) -m pytest -q -p no:cacheprovider tests/interop tests/browser
 
 $(VENV)/.installed: tests/requirements.txt
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
@@ -30,7 +31,8 @@ $(VENV)/.installed: tests/requirements.txt
 	touch $@
 
 tools:
-	@command -v zbarimg >/dev/null 2>&1 || { apt-get update && apt-get install -y zbar-tools; }
+	@command -v zbarimg >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y zbar-tools chromium; }
 
 # Benchmarks (release builds; not part of `make test`). Results: BENCHMARKS.md.
 bench:
@@ -44,4 +46,4 @@ models:
 	$(PYTHON) scripts/generate-models.py
 
 clean:
-	rm -rf .build .build-bench $(VENV)
+	rm -rf .build .build-bench $(VENV) test-output

@@ -68,11 +68,13 @@ let package = Package(
             ]
         ),
 
-        /// Portal: the web pages people sign in with (the access portal's `/authorize` and `/device`), from Mustache templates.
+        /// Portal: the web pages, from Mustache templates: the account console (sign-in, MFA, credentials,
+        /// administration) and the access portal's sign-in pages (`/authorize`, `/device`).
         .target(
             name: "Portal",
             dependencies: [
-                "Directory",
+                "Directory", "AWSWire", "QRCode",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -30,6 +30,12 @@ public enum AWSCodec {
         return value
     }
 
+    /// Checks an input made in code (not decoded from a request) against the operation's model, as a decoded one is.
+    public static func validate(_ input: AWSValue, operation: ServiceOperation, service: ServiceModel, optional: Set<String> = []) throws(AWSError) {
+        guard let reference = operation.input else { return }
+        try InputValidator(model: service).validate(input, shape: service.shape(reference), optional: optional)
+    }
+
     static func restInput(_ request: WireRequest, route: OperationRouter.Route, service: ServiceModel, shape: Shape) throws(AWSError) -> AWSValue {
         guard case .object(var members) = try JSONInputDecoder(model: service).decode(request.body, shape: shape) else { return .empty }
         let query = try FormDecoding.pairs(Array(request.query.utf8))

@@ -40,6 +40,10 @@ public struct AuditEvent: Sendable {
     public var resources: [AuditResource]
     /// The call went unchecked (emulator mode).
     public var permissive: Bool
+    /// CloudTrail's `eventType` when it is not an API call (`AwsConsoleSignIn`); `nil` means the usual.
+    public var eventType: String?
+    /// Facts CloudTrail keeps in `additionalEventData` beside the chain hash (`MFAUsed`).
+    public var additionalEventData: [String: AWSValue] = [:]
 
     public init(
         eventTime: Date, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String, userAgent: String,
@@ -78,13 +82,15 @@ public struct AuditEvent: Sendable {
             "requestID": .string(requestId),
             "eventID": .string(eventId),
             "readOnly": .boolean(readOnly),
-            "eventType": identity == nil ? "GatehouseOperatorCall" : "AwsApiCall",
+            "eventType": .string(eventType ?? (identity == nil ? "GatehouseOperatorCall" : "AwsApiCall")),
             "managementEvent": .boolean(true),
             "recipientAccountId": .string(recipientAccountId),
             "eventCategory": "Management",
-            "additionalEventData": .object(
-                permissive ? ["previousEventHash": .string(previousHash), "gatehousePermissive": .boolean(true)] : ["previousEventHash": .string(previousHash)]),
         ]
+        var additional = additionalEventData
+        additional["previousEventHash"] = .string(previousHash)
+        if permissive { additional["gatehousePermissive"] = .boolean(true) }
+        record["additionalEventData"] = .object(additional)
         record["userIdentity"] = identity.map(Self.userIdentity) ?? ["type": "GatehouseOperator", "invokedBy": "gatehouse"]
         if let requestParameters { record["requestParameters"] = requestParameters }
         if let responseElements { record["responseElements"] = responseElements }

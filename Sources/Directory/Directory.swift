@@ -20,8 +20,8 @@ public final class Directory: Sendable {
     /// Key uses noted since the last flush, and those already flushed (see `Directory+KeyUsage`).
     let keyUses = Mutex<[String: KeyUse]>([:])
     let flushedKeyUses = Mutex<[String: KeyUse]>([:])
-    /// Failed access portal sign-ins per user: five in 15 minutes lock the user out for the rest of the window.
-    let portalSignInThrottle = SignInThrottle(limit: 5)
+    /// Failed sign-ins per identity (portal user, console root or IAM user): five in 15 minutes lock it out for the rest of the window.
+    let signInThrottle = SignInThrottle(limit: 5)
 
     init(store: Store, instanceKey: InstanceKey, passwords: PasswordHasher, logger: Logger) {
         self.store = store

@@ -49,6 +49,11 @@ public struct Principal: Sendable, Equatable {
         Principal(kind: .unknown, accountId: ownerAccountId, arn: "", userId: "", username: "HIDDEN_DUE_TO_SECURITY_REASONS")
     }
 
+    /// Someone who gave an IAM user name `accountId` does not have (CloudTrail hides the name).
+    public static func unknownIAMUser(of accountId: String) -> Principal {
+        Principal(kind: .user, accountId: accountId, arn: "", userId: "", username: "HIDDEN_DUE_TO_SECURITY_REASONS")
+    }
+
     /// A session of `role` (`arn:aws:sts::<account>:assumed-role/<role>/<session>`).
     public static func assumedRole(_ role: IAMRole, session: RoleSession, of accountId: String) -> Principal {
         Principal(

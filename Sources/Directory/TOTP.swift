@@ -48,6 +48,12 @@ public struct TOTP: Sendable {
         ConstantTime.equals(a.utf8, b.utf8)
     }
 
+    /// The `otpauth://` URI an authenticator app reads from a QR code: the label (`device@account`), the secret in base 32, the issuer.
+    public static func provisioningURI(label: String, secret: String, issuer: String = "Gatehouse") -> String {
+        let label = label.addingPercentEncoding(withAllowedCharacters: .rfc3986Unreserved.union(CharacterSet(charactersIn: "@"))) ?? label
+        return "otpauth://totp/\(label)?secret=\(secret)&issuer=\(issuer)"
+    }
+
     /// RFC 4648 base 32, without padding (what authenticator apps read).
     public static func base32(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")

@@ -23,6 +23,8 @@ struct AWSEndpoint: Sendable {
     let authenticator: Authenticator
     let auditTrail: AuditTrail
     let maxBodySize: Int
+    /// For faults of calls the web pages make (API calls log with their request's logger).
+    let logger: Logger
 
     func respond(to request: Request, context: GatehouseRequestContext) async -> Response {
         let requestId = UUID().uuidString.lowercased()
@@ -103,9 +105,29 @@ struct AWSEndpoint: Sendable {
             if let caller { record(service: service, operation: operation, caller: caller, input: nil, output: nil, error: error, requestId: requestId, time: now, readOnly: true) }
             return AWSCodec.error(error, route: route, requestId: requestId)
         }
-        var input: AWSValue?
-        do throws(any Error) {
+        let input: AWSValue?
+        do throws(AWSError) {
             input = try AWSCodec.input(of: wire, route: route, validate: !entry.validatesInput, optional: entry.optionalMembers)
+        } catch {
+            if let caller { record(service: service, operation: operation, caller: caller, input: nil, output: nil, error: error, requestId: requestId, time: now, readOnly: entry.readOnly) }
+            return AWSCodec.error(error, route: route, requestId: requestId)
+        }
+        let result = await perform(
+            service: service, operation: operation, entry: entry, input: input, caller: caller, unchecked: unchecked, requestId: requestId, now: now,
+            logger: logger)
+        switch result {
+        case .success(let output): return AWSCodec.response(output, route: route, requestId: requestId)
+        case .failure(let error): return AWSCodec.error(error, route: route, requestId: requestId)
+        }
+    }
+
+    /// Runs a call whose caller is known and whose input is decoded: authorizes it (unless the turn is `unchecked`),
+    /// runs the handler (a change and its audit event in one transaction) and records the outcome in the audit trail.
+    func perform(
+        service: ServiceModel, operation: ServiceOperation, entry: OperationRegistry.Entry, input: AWSValue?, caller: Caller?, unchecked: Bool,
+        requestId: String, now: Date, logger: Logger
+    ) async -> Result<AWSValue, AWSError> {
+        do throws(any Error) {
             if let caller, !unchecked { try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty, now: now) }
             if let caller, unchecked, [ServiceModel.ssoAdmin.signingName, ServiceModel.identityStore.signingName].contains(service.signingName) {
                 try await directory.createInstanceOnFirstReference(operation: operation.name, input: input ?? .empty, caller: caller, now: now)
@@ -132,7 +154,7 @@ struct AWSEndpoint: Sendable {
                 // Read your writes: the snapshot has the change before the answer leaves.
                 try await directory.refresh()
             }
-            return AWSCodec.response(output, route: route, requestId: requestId)
+            return .success(output)
         } catch {
             let awsError: AWSError
             if let known = error as? AWSError {
@@ -142,7 +164,7 @@ struct AWSEndpoint: Sendable {
                 awsError = .internalFailure
             }
             if let caller { record(service: service, operation: operation, caller: caller, input: input, output: nil, error: awsError, requestId: requestId, time: now, readOnly: entry.readOnly) }
-            return AWSCodec.error(awsError, route: route, requestId: requestId)
+            return .failure(awsError)
         }
     }
 

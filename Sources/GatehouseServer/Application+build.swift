@@ -55,11 +55,14 @@ public func buildApplication(
         operations: registry,
         authenticator: Authenticator(directory: directory),
         auditTrail: directory.auditTrail,
-        maxBodySize: configuration.maxBodySize
+        maxBodySize: configuration.maxBodySize,
+        logger: logger
     )
     let router = Router(context: GatehouseRequestContext.self)
     var ownPaths = PortalPages.paths.union(["/healthz", "/metrics"])
-    PortalPages(directory: directory, renderer: try await PageRenderer.load()).register(on: router)
+    let renderer = try await PageRenderer.load()
+    PortalPages(directory: directory, renderer: renderer).register(on: router)
+    ConsolePages(directory: directory, renderer: renderer, invoker: endpoint).register(on: router)
     if configuration.dev {
         let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
         ownPaths.formUnion(resets.paths)
@@ -94,7 +97,8 @@ struct AWSEndpointMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: GatehouseRequestContext, next: (Request, GatehouseRequestContext) async throws -> Response
     ) async throws -> Response {
-        if ownPaths.contains(request.uri.path) { return try await next(request, context) }
+        let path = request.uri.path
+        if ownPaths.contains(path) || path == ConsolePages.prefix || path.hasPrefix(ConsolePages.prefix + "/") { return try await next(request, context) }
         return await endpoint.respond(to: request, context: context)
     }
 }

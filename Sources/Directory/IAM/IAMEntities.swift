@@ -126,6 +126,11 @@ public struct VirtualMFADevice: Codable, Sendable, Equatable {
 public struct AccountSettings: Codable, Sendable, Equatable {
     /// The account alias: the sign-in name that stands for the account ID.
     public var alias: String?
+    /// The root user's switch "IAM user and role access to billing" (stored optional: older documents lack it).
+    var billingAccess: Bool?
+
+    /// Whether IAM identities whose policies allow billing actions may use them; off until root turns it on.
+    public var iamBillingAccess: Bool { billingAccess ?? false }
 
     public init() {}
 }

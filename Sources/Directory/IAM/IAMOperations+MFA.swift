@@ -57,17 +57,13 @@ extension IAMOperations {
         try await tx.put(device, .mfaDevice, name)
         let secret = TOTP.base32(seed)
         let accountName = directory.iam(tx.accountId).settings.alias ?? tx.accountId
-        let uri = "otpauth://totp/\(Self.uriComponent("\(name)@\(accountName)"))?secret=\(secret)&issuer=Gatehouse"
+        let uri = TOTP.provisioningURI(label: "\(name)@\(accountName)", secret: secret)
         var output: [String: AWSValue] = [
             "SerialNumber": .string(serial), "Base32StringSeed": .blob(Array(secret.utf8)),
             "QRCodePNG": .blob(try QRCode(encoding: uri).png(scale: 4)),
         ]
         if !device.tags.isEmpty { output["Tags"] = Self.tags(device.tags) }
         return ["VirtualMFADevice": .object(output)]
-    }
-
-    static func uriComponent(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .rfc3986Unreserved.union(CharacterSet(charactersIn: "@"))) ?? text
     }
 
     /// The step of the second of two consecutive codes, if they are (never a step already used).

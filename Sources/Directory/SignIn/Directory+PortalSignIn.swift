@@ -63,7 +63,7 @@ extension Directory {
         return settings
     }
 
-    /// Whose failed sign-ins ``portalSignInThrottle`` counts together.
+    /// Whose failed sign-ins ``signInThrottle`` counts together.
     static func throttleKey(identityStoreId: String, userName: String) -> String {
         identityStoreId + "/" + userName.lowercased()
     }
@@ -74,12 +74,12 @@ extension Directory {
         identityStoreId: String, userName: String, password: String, newPassword: String?, in session: StoreSession
     ) async throws -> (tx: DocumentTransaction, instance: IdentityCenterInstance, user: IdentityStoreUser) {
         let throttleKey = Self.throttleKey(identityStoreId: identityStoreId, userName: userName)
-        try portalSignInThrottle.admit(throttleKey)
+        try signInThrottle.admit(throttleKey)
         let (tx, instance) = try await storedInstance(identityStoreId: identityStoreId, in: session)
         guard var user = try? await Self.storedUser(userName, tx: tx), let hash = user.passwordHash,
             await passwords.verify(password, hash: hash)
         else {
-            portalSignInThrottle.failed(throttleKey)
+            signInThrottle.failed(throttleKey)
             throw DirectoryError.invalidInput("The user name or password is wrong.")
         }
         if user.passwordIsOneTime {
@@ -103,7 +103,7 @@ extension Directory {
             let (tx, _, signedIn) = try await signIn(
                 identityStoreId: identityStoreId, userName: userName, password: password, newPassword: newPassword, in: session)
             var user = signedIn
-            portalSignInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: userName))
+            signInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: userName))
             let totp = TOTP(seed: seed)
             guard let first = totp.matchingStep(codes.0, at: now, window: 2), let second = totp.matchingStep(codes.1, at: now, window: 2),
                 second == first + 1
@@ -128,7 +128,7 @@ extension Directory {
                 identityStoreId: identityStoreId, userName: credentials.userName, password: credentials.password,
                 newPassword: credentials.newPassword, in: session)
             let mfaAt = try await checkPortalMFA(user: user, instance: instance, code: credentials.mfaCode, tx: tx, now: now)
-            portalSignInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: credentials.userName))
+            signInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: credentials.userName))
             let event = signInEvent(
                 instance: instance, principal: .identityCenterUser(id: user.id, userName: user.userName, of: instance.ownerAccountId),
                 credentials: credentials, mfa: mfaAt != nil, failure: nil, now: now)
@@ -212,7 +212,7 @@ extension Directory {
                 return now
             }
         }
-        portalSignInThrottle.failed(Self.throttleKey(identityStoreId: instance.identityStoreId, userName: user.userName))
+        signInThrottle.failed(Self.throttleKey(identityStoreId: instance.identityStoreId, userName: user.userName))
         throw DirectoryError.invalidInput("The MFA code is not valid.")
     }
 }

@@ -1,0 +1,148 @@
+import AWSWire
+import Foundation
+import Storage
+
+/// Someone who passed the console's password step, and what the sign-in still asks of them.
+public struct ConsoleSignIn: Sendable {
+    public var principal: Principal
+    /// Serial numbers of the identity's active MFA devices: the MFA step is needed when there are any.
+    public var mfaSerialNumbers: [String]
+    /// The login profile asks for a new password (set by an administrator, or expired) before anything else.
+    public var passwordResetRequired: Bool
+    /// Where the attempt came from, for the audit trail.
+    public var source: SignInSource
+}
+
+/// Where a sign-in attempt came from.
+public struct SignInSource: Sendable {
+    public var sourceIPAddress: String
+    public var userAgent: String
+
+    public init(sourceIPAddress: String, userAgent: String) {
+        self.sourceIPAddress = sourceIPAddress
+        self.userAgent = userAgent
+    }
+}
+
+extension Directory {
+    /// The console's password step for the root user: the account's email and root password.
+    /// A wrong password counts against the email's sign-in throttle and is a failed `ConsoleLogin` in the account's trail.
+    public func consoleSignIn(rootEmail email: String, password: String, source: SignInSource, now: Date = Date()) async throws -> ConsoleSignIn {
+        let key = "console-root/" + email.lowercased()
+        let record = try await store.read { session in try await session.account(email: email) }
+        let principal = record.map { Principal.root(of: $0.id) }
+        try admitConsoleSignIn(key, principal: principal, source: source, now: now)
+        guard let record, let principal, let hash = record.rootPasswordHash, await passwords.verify(password, hash: hash) else {
+            signInThrottle.failed(key, now: now)
+            if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
+            throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
+        }
+        return ConsoleSignIn(principal: principal, mfaSerialNumbers: activeMFADevices(of: "root", in: record.id), passwordResetRequired: false, source: source)
+    }
+
+    /// The console's password step for an IAM user: the account (ID or alias), user name and console password.
+    public func consoleSignIn(
+        account: String, userName: String, password: String, source: SignInSource, now: Date = Date()
+    ) async throws -> ConsoleSignIn {
+        let snapshot = snapshot
+        let accountId =
+            snapshot.accounts[account] != nil
+            ? account : snapshot.iam.first(where: { $0.value.settings.alias == account.lowercased() })?.key
+        let key = "console-user/\(accountId ?? account)/\(userName.lowercased())"
+        let iam = accountId.map { self.iam($0) }
+        let user = iam?.user(userName)
+        let principal = user.map { Principal.user($0, of: accountId ?? "") } ?? accountId.map(Principal.unknownIAMUser(of:))
+        try admitConsoleSignIn(key, principal: principal, source: source, now: now)
+        guard let accountId, let iam, let user, let profile = iam.loginProfiles[user.name.lowercased()],
+            await passwords.verify(password, hash: profile.passwordHash)
+        else {
+            signInThrottle.failed(key, now: now)
+            if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
+            throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
+        }
+        var resetRequired = profile.passwordResetRequired
+        if let policy = iam.passwordPolicy, let days = policy.maxPasswordAge, days > 0,
+            now.timeIntervalSince(profile.passwordChanged) > Double(days) * 86_400
+        {
+            guard !policy.hardExpiry else {
+                recordConsoleLogin(.user(user, of: accountId), source: source, mfaUsed: false, failure: "Password expired", now: now)
+                throw DirectoryError.invalidInput("Your password has expired. Ask your administrator to reset it.")
+            }
+            resetRequired = true
+        }
+        return ConsoleSignIn(
+            principal: .user(user, of: accountId), mfaSerialNumbers: activeMFADevices(of: user.name, in: accountId),
+            passwordResetRequired: resetRequired, source: source)
+    }
+
+    /// Finishes a console sign-in: checks the MFA code when the identity has a device (a code is accepted once),
+    /// notes the password's use, and records the successful `ConsoleLogin`. Returns when MFA was passed.
+    public func completeConsoleSignIn(_ signIn: ConsoleSignIn, mfaCode: String?, now: Date = Date()) async throws -> Date? {
+        let principal = signIn.principal
+        let key = principal.kind == .root ? "console-root/" + principal.accountId : "console-user/\(principal.accountId)/\(principal.username.lowercased())"
+        var mfaAt: Date?
+        if !signIn.mfaSerialNumbers.isEmpty {
+            try admitConsoleSignIn(key, principal: principal, source: signIn.source, now: now)
+            var accepted = false
+            if let mfaCode {
+                for serial in signIn.mfaSerialNumbers where !accepted {
+                    accepted = try await verifyMFACode(accountId: principal.accountId, owner: principal.username, serialNumber: serial, code: mfaCode, now: now)
+                }
+            }
+            guard accepted else {
+                signInThrottle.failed(key, now: now)
+                recordConsoleLogin(principal, source: signIn.source, mfaUsed: true, failure: "Failed authentication", now: now)
+                throw DirectoryError.invalidInput("The MFA code is not valid. Enter the current code from your device.")
+            }
+            mfaAt = now
+        }
+        signInThrottle.succeeded(key)
+        try await store.write { session in
+            if principal.kind == .user {
+                let tx = DocumentTransaction(session: session, accountId: principal.accountId)
+                if var user = try await tx.get(IAMUser.self, .user, principal.username) {
+                    user.passwordLastUsed = now
+                    try await tx.put(user, .user, user.name)
+                }
+            }
+            try await auditTrail.append([consoleLoginEvent(principal, source: signIn.source, mfaUsed: mfaAt != nil, failure: nil, now: now)], in: session)
+        }
+        try await refresh()
+        return mfaAt
+    }
+
+    /// Serial numbers of the MFA devices assigned to `owner` (an IAM user name, or `root`).
+    func activeMFADevices(of owner: String, in accountId: String) -> [String] {
+        iam(accountId).mfaDevices.values.filter { $0.userName?.lowercased() == owner.lowercased() && $0.enabled != nil }
+            .map(\.serialNumber).sorted()
+    }
+
+    /// Refuses an attempt while the identity or its throttle key is locked out; the refusal is in the trail too.
+    func admitConsoleSignIn(_ key: String, principal: Principal?, source: SignInSource, now: Date) throws {
+        do {
+            try signInThrottle.admit(key, now: now)
+        } catch {
+            if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "\(error)", now: now) }
+            throw error
+        }
+    }
+
+    /// Buffers a failed `ConsoleLogin` (a failure changes nothing, so it needs no transaction of its own).
+    func recordConsoleLogin(_ principal: Principal, source: SignInSource, mfaUsed: Bool, failure: String, now: Date) {
+        auditTrail.record(consoleLoginEvent(principal, source: source, mfaUsed: mfaUsed, failure: failure, now: now))
+    }
+
+    /// CloudTrail's record of a console sign-in: `signin.amazonaws.com` `ConsoleLogin`, type `AwsConsoleSignIn`,
+    /// `ConsoleLogin` Success or Failure, and whether MFA was used.
+    func consoleLoginEvent(_ principal: Principal, source: SignInSource, mfaUsed: Bool, failure: String?, now: Date) -> AuditEvent {
+        var event = AuditEvent(
+            eventTime: now, eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", awsRegion: "us-east-1",
+            sourceIPAddress: source.sourceIPAddress, userAgent: source.userAgent,
+            identity: AuditEvent.Identity(principal: principal, accessKeyId: nil, mfaAuthenticated: mfaUsed && failure == nil),
+            responseElements: ["ConsoleLogin": failure == nil ? "Success" : "Failure"], errorMessage: failure, requestId: Identifiers.uuid(),
+            readOnly: false, recipientAccountId: principal.accountId)
+        event.eventType = "AwsConsoleSignIn"
+        event.additionalEventData = ["LoginTo": "/console", "MobileVersion": "No", "MFAUsed": mfaUsed ? "Yes" : "No"]
+        return event
+    }
+}

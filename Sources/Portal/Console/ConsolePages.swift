@@ -1,0 +1,131 @@
+import AWSWire
+import Directory
+import Foundation
+import Hummingbird
+
+/// The account console: sign-in (root user or IAM user, then MFA), the security dashboard, the signed-in
+/// person's own security credentials, and the administration pages journey 2 needs. Every action a page
+/// takes is an AWS operation run through ``OperationInvoker`` as the signed-in person.
+public struct ConsolePages: Sendable {
+    /// Every console page lives under this path.
+    public static let prefix = "/console"
+
+    let directory: Directory
+    let renderer: PageRenderer
+    let invoker: any OperationInvoker
+    let sessions = WebSessions(cookieName: "gatehouse_console")
+    /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
+    let addressThrottle = SignInThrottle(limit: 30)
+
+    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker) {
+        self.directory = directory
+        self.renderer = renderer
+        self.invoker = invoker
+    }
+
+    public func register<Context: PortalRequestContext>(on router: Router<Context>) {
+        registerSignIn(on: router)
+        registerDashboard(on: router)
+        registerCredentials(on: router)
+        registerAdministration(on: router)
+    }
+
+    // MARK: Signed-in requests
+
+    /// A request from someone signed in: the session, and the caller its operations run as.
+    struct Visit {
+        let id: String
+        let session: WebSession
+        let caller: Caller
+        let form: [String: String]
+        let secure: Bool
+        /// `http://host:port` as the browser reached the server, for links shown to be used elsewhere.
+        let origin: String
+
+        var principal: Principal { caller.principal }
+        var isRoot: Bool { principal.kind == .root }
+    }
+
+    /// Runs `page` for a signed-in session (for a post, only with the session's CSRF token);
+    /// anyone else goes to the sign-in page, and a session that must change its password to that page.
+    func signedIn<Context: PortalRequestContext>(
+        _ request: Request, _ context: Context, allowWhilePasswordExpired: Bool = false, _ page: (Visit) async -> Response
+    ) async -> Response {
+        guard let (id, session) = sessions.session(for: request), case .signedIn = session.stage, let principal = session.principal else {
+            return Self.redirect(to: Self.prefix + "/signin")
+        }
+        var form: [String: String] = [:]
+        if request.method == .post {
+            guard let posted = await PortalPages.form(request) else {
+                return renderer.message("Request not understood", "The form could not be read.", status: .badRequest)
+            }
+            guard session.accepts(csrf: posted["csrf"]) else {
+                return renderer.message(
+                    "Form expired", "Go back, reload the page and try again.", problem: "This form is out of date or was not sent from this page.",
+                    status: .forbidden)
+            }
+            form = posted
+        }
+        if session.mustChangePassword, !allowWhilePasswordExpired { return Self.redirect(to: Self.prefix + "/password") }
+        let caller = Caller(
+            principal: principal, accessKeyId: "", sessionCredentials: false, region: "us-east-1", sourceIPAddress: context.sourceIPAddress,
+            userAgent: request.headers[.userAgent] ?? "", sessionIssued: session.signedInAt, mfaAuthenticated: session.mfaAt)
+        let secure = Self.isSecure(request)
+        let origin = (secure ? "https://" : "http://") + (request.head.authority ?? "127.0.0.1")
+        return await page(Visit(id: id, session: session, caller: caller, form: form, secure: secure, origin: origin))
+    }
+
+    /// Runs an IAM operation as the visitor.
+    func iam(_ operation: String, _ input: AWSValue = .empty, as visit: Visit) async -> Result<AWSValue, AWSError> {
+        await invoker.invoke(.iam, operation, input, as: visit.caller)
+    }
+
+    /// A console page: the layout with the navigation for `visit`.
+    func page(_ template: String, _ values: some Any, visit: Visit, status: HTTPResponse.Status = .ok) -> Response {
+        renderer.page(template, ConsoleFrame(navigation: Navigation(visit), page: values), status: status)
+    }
+
+    /// A 303 to `path` (after a post, the browser loads the page it names).
+    static func redirect(to path: String) -> Response {
+        var headers = PageRenderer.pageHeaders
+        headers[.location] = path
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// Whether the browser reached the server over TLS (the session cookie is then `Secure`).
+    static func isSecure(_ request: Request) -> Bool {
+        request.head.scheme == "https"
+    }
+}
+
+/// What every console page shows around its content: who is signed in, and the session's CSRF token for the forms.
+struct Navigation {
+    var identity: String
+    var account: String
+    var csrf: String
+    var isRoot: Bool
+
+    init(_ visit: ConsolePages.Visit) {
+        identity = visit.isRoot ? "Root user" : visit.principal.username
+        account = visit.principal.accountId
+        csrf = visit.session.csrf
+        isRoot = visit.isRoot
+    }
+}
+
+/// A console page's values: the navigation and the page's own.
+struct ConsoleFrame<Page> {
+    var navigation: Navigation
+    var page: Page
+}
+
+/// An AWS error as a page shows it.
+struct Problem {
+    var code: String
+    var message: String
+
+    init(_ error: AWSError) {
+        code = error.code
+        message = error.message
+    }
+}

@@ -1,0 +1,9 @@
+import AWSWire
+import Directory
+
+/// Runs AWS operations for the web pages as the signed-in person: authorized by the policy engine and
+/// recorded in the audit trail exactly as the same call over the API would be (the console holds no back door).
+public protocol OperationInvoker: Sendable {
+    /// Runs `operation` of `service` with `input` as `caller`; the output, or the AWS error the API would answer.
+    func invoke(_ service: ServiceModel, _ operation: String, _ input: AWSValue, as caller: Caller) async -> Result<AWSValue, AWSError>
+}

@@ -1,0 +1,129 @@
+import Crypto
+import Directory
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// A browser's session with the console: who signed in, how far the sign-in got, and the token its forms carry.
+struct WebSession: Sendable {
+    /// How far the sign-in has got.
+    enum Stage: Sendable {
+        /// Nobody has signed in yet: the session only carries the sign-in form's CSRF token.
+        case anonymous
+        /// The password was right; the MFA step (or the new password) is still to come.
+        case passwordChecked(ConsoleSignIn)
+        /// Signed in.
+        case signedIn
+    }
+
+    var stage: Stage
+    var principal: Principal?
+    /// When the MFA code was checked; `nil` when the sign-in asked for none.
+    var mfaAt: Date?
+    var signedInAt: Date?
+    /// The console allows nothing but choosing a new password until this is `false`.
+    var mustChangePassword = false
+    /// The token every form of this session carries (synchronizer token).
+    var csrf: String
+    let created: Date
+    var lastSeen: Date
+    /// An authenticator app being assigned, waiting for its codes.
+    var pendingMFA: PendingMFADevice?
+
+    /// A session for a sign-in form, before anyone has signed in.
+    static func anonymous(now: Date = Date()) -> WebSession {
+        WebSession(stage: .anonymous, csrf: Identifiers.hex(64), created: now, lastSeen: now)
+    }
+
+    /// Whether `token` (from a posted form) is this session's CSRF token.
+    func accepts(csrf token: String?) -> Bool {
+        guard let token, token.utf8.count == 64 else { return false }
+        return ConstantTime.equals(Array(token.utf8), Array(csrf.utf8))
+    }
+}
+
+/// A virtual MFA device created and shown to the person, waiting for their two codes.
+struct PendingMFADevice: Sendable {
+    var serialNumber: String
+    var deviceName: String
+}
+
+/// The console's sessions, in memory: a random 256-bit token in an `HttpOnly`, `SameSite=Lax` cookie
+/// (`Secure` over TLS) names a session; only the token's SHA-256 is kept. Sessions end after 15 idle minutes
+/// (an anonymous one) or an hour (a signed-in one), and 12 hours after sign-in whatever happens; a new token
+/// is issued whenever the sign-in advances, so a token seen before sign-in is worth nothing after it.
+final class WebSessions: Sendable {
+    let cookieName: String
+    let idleTimeout: TimeInterval = 60 * 60
+    let anonymousTimeout: TimeInterval = 15 * 60
+    let absoluteTimeout: TimeInterval = 12 * 60 * 60
+    private let sessions = Mutex<[String: WebSession]>([:])
+
+    init(cookieName: String) {
+        self.cookieName = cookieName
+    }
+
+    /// The request's live session, touched; `nil` when it has none or it timed out.
+    func session(for request: Request, now: Date = Date()) -> (id: String, session: WebSession)? {
+        guard let token = request.cookies[cookieName]?.value, token.utf8.count == 64 else { return nil }
+        let id = Self.digest(token)
+        return sessions.withLock { all -> (String, WebSession)? in
+            guard var session = all[id] else { return nil }
+            guard isAlive(session, now: now) else {
+                all[id] = nil
+                return nil
+            }
+            session.lastSeen = now
+            all[id] = session
+            return (id, session)
+        }
+    }
+
+    /// Stores `session` under a new token with a new CSRF token, dropping the session `replacing` names
+    /// (a sign-in step never keeps a token); returns the new ID and the cookie that carries the token.
+    func start(_ session: WebSession, replacing old: String? = nil, secure: Bool, now: Date = Date()) -> (id: String, session: WebSession, cookie: Cookie) {
+        let token = Identifiers.hex(64)
+        let id = Self.digest(token)
+        var fresh = session
+        fresh.csrf = Identifiers.hex(64)
+        fresh.lastSeen = now
+        sessions.withLock { all in
+            if let old { all[old] = nil }
+            all = all.filter { isAlive($0.value, now: now) }
+            all[id] = fresh
+        }
+        return (id, fresh, cookie(token, secure: secure))
+    }
+
+    /// Saves a changed session under its ID.
+    func update(_ id: String, _ change: (inout WebSession) -> Void) {
+        sessions.withLock { all in
+            if var session = all[id] {
+                change(&session)
+                all[id] = session
+            }
+        }
+    }
+
+    /// Ends a session; returns the cookie that clears it in the browser.
+    func end(_ id: String?, secure: Bool) -> Cookie {
+        if let id { sessions.withLock { $0[id] = nil } }
+        return Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    func isAlive(_ session: WebSession, now: Date) -> Bool {
+        if case .signedIn = session.stage {
+            let signedIn = session.signedInAt ?? session.created
+            return now.timeIntervalSince(session.lastSeen) < idleTimeout && now.timeIntervalSince(signedIn) < absoluteTimeout
+        }
+        return now.timeIntervalSince(session.lastSeen) < anonymousTimeout
+    }
+
+    func cookie(_ token: String, secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
