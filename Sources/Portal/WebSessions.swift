@@ -29,6 +29,8 @@ struct WebSession: Sendable {
     var lastSeen: Date
     /// An authenticator app being assigned, waiting for its codes.
     var pendingMFA: PendingMFADevice?
+    /// A CSV with a secret shown once (a new password or access key), waiting to be downloaded once.
+    var download: PendingDownload?
 
     /// A session for a sign-in form, before anyone has signed in.
     static func anonymous(now: Date = Date()) -> WebSession {
@@ -46,6 +48,13 @@ struct WebSession: Sendable {
 struct PendingMFADevice: Sendable {
     var serialNumber: String
     var deviceName: String
+}
+
+/// A file the console offers once, right after it showed the secret in it; it is dropped when fetched or after ten minutes.
+struct PendingDownload: Sendable {
+    var fileName: String
+    var content: String
+    var expires: Date
 }
 
 /// The console's sessions, in memory: a random 256-bit token in an `HttpOnly`, `SameSite=Lax` cookie

@@ -126,6 +126,7 @@ extension ConsolePages {
                 let key = output["AccessKey"]
                 let id = key?["AccessKeyId"]?.string ?? ""
                 let secret = key?["SecretAccessKey"]?.string ?? ""
+                offer("\(id)_accessKeys.csv", "Access key ID,Secret access key\n\(id),\(secret)\n", to: visit)
                 return await credentials(
                     visit, notice: "Access key created. This is the only time the secret access key is shown: copy it or download the CSV now.",
                     newKey: NewAccessKey(id: id, secret: secret))
@@ -210,16 +211,10 @@ struct AccessKeyRow {
     var active: Bool
 }
 
-/// A key just created: its secret is on this one page, and in the CSV it offers.
+/// A key just created: its secret is on this one page, and in the CSV offered once beside it.
 struct NewAccessKey {
     var id: String
     var secret: String
-
-    /// The CSV the console offers for download, as a `data:` URL (it never reaches the server again).
-    var csvURL: String {
-        let csv = "Access key ID,Secret access key\n\(id),\(secret)\n"
-        return "data:text/csv;charset=utf-8," + (csv.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-    }
 }
 
 /// What the authenticator-app setup page shows.

@@ -72,6 +72,7 @@ extension ConsolePages {
             case .failure(let error): result.problems.append(Problem(error))
             case .success:
                 result.password = password
+                offer("\(name)_credentials.csv", "User name,Password,Console sign-in URL\n\(name),\(password),\(result.signInURL)\n", to: visit)
                 if reset, !policies.contains(Self.changePasswordPolicy) { policies.append(Self.changePasswordPolicy) }
             }
         }
@@ -179,17 +180,12 @@ struct CreateUserPage {
     var groups: [String] = []
 }
 
-/// The page after a user is made: the password appears here once, and in the CSV it offers.
+/// The page after a user is made: the password appears here once, and in the CSV offered once beside it.
 struct CreatedUserPage {
     var userName: String
     var signInURL: String
     var password: String?
     var problems: [Problem] = []
-
-    var csvURL: String {
-        let csv = "User name,Password,Console sign-in URL\n\(userName),\(password ?? ""),\(signInURL)\n"
-        return "data:text/csv;charset=utf-8," + (csv.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-    }
 }
 
 struct UserPage {

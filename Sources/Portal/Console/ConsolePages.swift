@@ -28,7 +28,13 @@ public struct ConsolePages: Sendable {
         registerDashboard(on: router)
         registerCredentials(on: router)
         registerAdministration(on: router)
+        router.get(RouterPath(Self.downloadPath)) { request, context in
+            await self.signedIn(request, context) { visit in self.download(visit) }
+        }
     }
+
+    /// Where the one-time CSV of a new password or access key is fetched (the session says which; no secret in the URL).
+    static let downloadPath = prefix + "/download"
 
     // MARK: Signed-in requests
 
@@ -73,6 +79,27 @@ public struct ConsolePages: Sendable {
         let secure = Self.isSecure(request)
         let origin = (secure ? "https://" : "http://") + (request.head.authority ?? "127.0.0.1")
         return await page(Visit(id: id, session: session, caller: caller, form: form, secure: secure, origin: origin))
+    }
+
+    /// Keeps a CSV holding a secret just shown, for the visitor to download once from ``downloadPath``.
+    func offer(_ fileName: String, _ content: String, to visit: Visit) {
+        sessions.update(visit.id) { $0.download = PendingDownload(fileName: fileName, content: content, expires: Date().addingTimeInterval(600)) }
+    }
+
+    /// Hands over the session's pending download, once.
+    func download(_ visit: Visit) -> Response {
+        var pending: PendingDownload?
+        sessions.update(visit.id) { session in
+            pending = session.download
+            session.download = nil
+        }
+        guard let pending, pending.expires > Date() else {
+            return page("console-message", MessagePage(heading: "Nothing to download", message: "The file was offered once and is gone. Create a new secret to get another.", problem: nil), visit: visit, status: .notFound)
+        }
+        var headers = PageRenderer.pageHeaders
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(pending.fileName)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pending.content)))
     }
 
     /// Runs an IAM operation as the visitor.
