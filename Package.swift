@@ -123,6 +123,8 @@ let package = Package(
         ),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(
+            name: "PortalTests", dependencies: ["Portal", "Directory", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(
             name: "DirectoryTests",
             dependencies: [
                 "Directory", "Storage", "AWSWire",

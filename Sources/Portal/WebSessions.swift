@@ -74,7 +74,12 @@ final class WebSessions: Sendable {
 
     /// The request's live session, touched; `nil` when it has none or it timed out.
     func session(for request: Request, now: Date = Date()) -> (id: String, session: WebSession)? {
-        guard let token = request.cookies[cookieName]?.value, token.utf8.count == 64 else { return nil }
+        session(token: request.cookies[cookieName]?.value, now: now)
+    }
+
+    /// The live session `token` names, touched; `nil` when there is none or it timed out.
+    func session(token: String?, now: Date = Date()) -> (id: String, session: WebSession)? {
+        guard let token, token.utf8.count == 64 else { return nil }
         let id = Self.digest(token)
         return sessions.withLock { all -> (String, WebSession)? in
             guard var session = all[id] else { return nil }

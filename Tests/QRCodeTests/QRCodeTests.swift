@@ -50,3 +50,14 @@ struct QRCodeTests {
         }
     }
 }
+
+@Suite struct QRCodeSVGTests {
+    @Test func everyDarkModuleIsOneUnitSquareInsideTheQuietZone() throws {
+        let code = try QRCode(encoding: "otpauth://totp/phone@123456789012?secret=JBSWY3DPEHPK3PXP&issuer=Gatehouse")
+        let svg = code.svg(label: "a \"quoted\" <label> & more")
+        let dark = code.modules.joined().filter { $0 }.count
+        #expect(svg.components(separatedBy: "h1v1h-1z").count - 1 == dark)
+        #expect(svg.contains("viewBox=\"0 0 \(code.size + 8) \(code.size + 8)\""))
+        #expect(svg.contains("aria-label=\"a &quot;quoted&quot; &lt;label> &amp; more\""))
+    }
+}

@@ -1,0 +1,60 @@
+import Directory
+import Foundation
+import Hummingbird
+import Testing
+
+@testable import Portal
+
+@Suite struct WebSessionsTests {
+    let sessions = WebSessions(cookieName: "test")
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func signedIn(at time: Date) -> WebSession {
+        var session = WebSession.anonymous(now: time)
+        session.stage = .signedIn
+        session.principal = .root(of: "123456789012")
+        session.signedInAt = time
+        return session
+    }
+
+    @Test func aSignInStepReplacesTheTokenAndTheCSRFToken() {
+        let anonymous = sessions.start(.anonymous(now: start), secure: false, now: start)
+        let next = sessions.start(signedIn(at: start), replacing: anonymous.id, secure: false, now: start)
+        #expect(sessions.session(token: anonymous.cookie.value, now: start) == nil)
+        #expect(sessions.session(token: next.cookie.value, now: start)?.id == next.id)
+        #expect(next.session.csrf != anonymous.session.csrf)
+        #expect(next.cookie.httpOnly && next.cookie.sameSite == .lax && !next.cookie.secure)
+        #expect(sessions.start(.anonymous(now: start), secure: true, now: start).cookie.secure)
+    }
+
+    @Test func signedInSessionsEndAfterAnIdleHour() {
+        let started = sessions.start(signedIn(at: start), secure: false, now: start)
+        #expect(sessions.session(token: started.cookie.value, now: start.addingTimeInterval(59 * 60)) != nil)
+        // Each visit restarts the idle clock; an hour with no visit ends the session.
+        #expect(sessions.session(token: started.cookie.value, now: start.addingTimeInterval(2 * 59 * 60)) != nil)
+        #expect(sessions.session(token: started.cookie.value, now: start.addingTimeInterval(3 * 60 * 60)) == nil)
+    }
+
+    @Test func signedInSessionsEndTwelveHoursAfterSignInWhateverHappens() {
+        let started = sessions.start(signedIn(at: start), secure: false, now: start)
+        var time = start
+        for _ in 0..<(12 * 2 - 1) {
+            time = time.addingTimeInterval(30 * 60)
+            #expect(sessions.session(token: started.cookie.value, now: time) != nil)
+        }
+        #expect(sessions.session(token: started.cookie.value, now: time.addingTimeInterval(30 * 60)) == nil)
+    }
+
+    @Test func anonymousSessionsLastFifteenIdleMinutes() {
+        let started = sessions.start(.anonymous(now: start), secure: false, now: start)
+        #expect(sessions.session(token: started.cookie.value, now: start.addingTimeInterval(16 * 60)) == nil)
+    }
+
+    @Test func onlyTheSessionsOwnTokenPassesItsForms() {
+        let session = WebSession.anonymous(now: start)
+        #expect(session.accepts(csrf: session.csrf))
+        #expect(!session.accepts(csrf: nil))
+        #expect(!session.accepts(csrf: String(repeating: "0", count: 64)))
+        #expect(!session.accepts(csrf: String(session.csrf.prefix(63))))
+    }
+}
