@@ -12,6 +12,8 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
         case notFound
         /// The password was right but is a one-time password: the user must choose a new one to go on.
         case passwordChangeRequired
+        /// The password was right, but the instance makes a user without an MFA device register one to go on.
+        case mfaRegistrationRequired
         /// The store or the data folder failed.
         case storage
     }

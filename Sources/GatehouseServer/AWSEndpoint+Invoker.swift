@@ -6,7 +6,7 @@ import Portal
 extension AWSEndpoint: OperationInvoker {
     /// A call the web pages make for a signed-in person: validated against the model, then authorized,
     /// run and audited as an API call (never unchecked, whatever the server's access mode).
-    func invoke(_ service: ServiceModel, _ name: String, _ input: AWSValue, as caller: Caller) async -> Result<AWSValue, AWSError> {
+    func invoke(_ service: ServiceModel, _ name: String, _ input: AWSValue, as caller: Caller?) async -> Result<AWSValue, AWSError> {
         let requestId = UUID().uuidString.lowercased()
         let now = Date()
         guard let operation = service.operations[name], let entry = operations.entry(service: service.signingName, operation: name) else {
@@ -16,7 +16,9 @@ extension AWSEndpoint: OperationInvoker {
             do throws(AWSError) {
                 try AWSCodec.validate(input, operation: operation, service: service, optional: entry.optionalMembers)
             } catch {
-                record(service: service, operation: operation, caller: caller, input: input, output: nil, error: error, requestId: requestId, time: now, readOnly: entry.readOnly)
+                if let caller {
+                    record(service: service, operation: operation, caller: caller, input: input, output: nil, error: error, requestId: requestId, time: now, readOnly: entry.readOnly)
+                }
                 return .failure(error)
             }
         }

@@ -59,10 +59,8 @@ public func buildApplication(
         logger: logger
     )
     let router = Router(context: GatehouseRequestContext.self)
-    var ownPaths = PortalPages.paths.union(["/healthz", "/metrics"])
-    let renderer = try await PageRenderer.load()
-    PortalPages(directory: directory, renderer: renderer).register(on: router)
-    ConsolePages(directory: directory, renderer: renderer, invoker: endpoint).register(on: router)
+    var ownPaths: Set<String> = ["/healthz", "/metrics"]
+    WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint).register(on: router)
     if configuration.dev {
         let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
         ownPaths.formUnion(resets.paths)
@@ -98,7 +96,7 @@ struct AWSEndpointMiddleware: RouterMiddleware {
         _ request: Request, context: GatehouseRequestContext, next: (Request, GatehouseRequestContext) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        if ownPaths.contains(path) || path == ConsolePages.prefix || path.hasPrefix(ConsolePages.prefix + "/") { return try await next(request, context) }
+        if ownPaths.contains(path) || WebPages.owns(path) { return try await next(request, context) }
         return await endpoint.respond(to: request, context: context)
     }
 }

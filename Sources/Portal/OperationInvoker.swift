@@ -4,6 +4,7 @@ import Directory
 /// Runs AWS operations for the web pages as the signed-in person: authorized by the policy engine and
 /// recorded in the audit trail exactly as the same call over the API would be (the console holds no back door).
 public protocol OperationInvoker: Sendable {
-    /// Runs `operation` of `service` with `input` as `caller`; the output, or the AWS error the API would answer.
-    func invoke(_ service: ServiceModel, _ operation: String, _ input: AWSValue, as caller: Caller) async -> Result<AWSValue, AWSError>
+    /// Runs `operation` of `service` with `input` as `caller` (`nil` for the operations AWS calls without SigV4,
+    /// such as the access portal API's, which carry a bearer token); the output, or the AWS error the API would answer.
+    func invoke(_ service: ServiceModel, _ operation: String, _ input: AWSValue, as caller: Caller?) async -> Result<AWSValue, AWSError>
 }

@@ -10,21 +10,21 @@ public protocol PortalRequestContext: RequestContext {
 
 /// The access portal's sign-in pages: `/authorize`, where the authorization code flow with PKCE
 /// (`aws sso login`, `gatehouse login`) sends the browser, and `/device`, the device flow's verification page.
-public struct PortalPages: Sendable {
+struct PortalPages: Sendable {
     /// The paths these pages answer; everything else on the server is the AWS endpoint.
-    public static let paths: Set<String> = ["/authorize", "/device"]
+    static let paths: Set<String> = ["/authorize", "/device"]
 
     let directory: Directory
     let renderer: PageRenderer
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
 
-    public init(directory: Directory, renderer: PageRenderer) {
+    init(directory: Directory, renderer: PageRenderer) {
         self.directory = directory
         self.renderer = renderer
     }
 
-    public func register<Context: PortalRequestContext>(on router: Router<Context>) {
+    func register<Context: PortalRequestContext>(on router: Router<Context>) {
         router.get("/authorize") { request, _ in self.showAuthorize(request) }
         router.post("/authorize") { request, context in await self.submitAuthorize(request, address: context.sourceIPAddress) }
         router.get("/device") { request, _ in self.showDevice(request) }
@@ -154,6 +154,8 @@ public struct PortalPages: Sendable {
         switch error.kind {
         case .passwordChangeRequired:
             return (error.message, true, .ok)
+        case .mfaRegistrationRequired:
+            return (error.message + " Sign in at the access portal's start page once to register it, then come back.", false, .forbidden)
         case .storage:
             return ("Sign-in failed for a reason on our side. Try again.", false, .internalServerError)
         default:

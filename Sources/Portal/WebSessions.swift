@@ -29,6 +29,15 @@ struct WebSession: Sendable {
     var lastSeen: Date
     /// An authenticator app being assigned, waiting for its codes.
     var pendingMFA: PendingMFADevice?
+    /// For a console session opened from the access portal: when its role credentials end (so does the session).
+    var expires: Date?
+    /// An access portal session: the portal API token its pages call with.
+    var portal: PortalWebSession?
+    /// The seed of an authenticator app a portal user is registering at sign-in (never sent in a form).
+    var pendingSeed: [UInt8]?
+    /// What a portal user signed in with before being asked to register an authenticator app: held in
+    /// memory until the registration step (at most the 15 minutes an unsigned-in session lives), never in a page.
+    var pendingCredentials: PortalCredentials?
     /// A CSV with a secret shown once (a new password or access key), waiting to be downloaded once.
     var download: PendingDownload?
 
@@ -66,10 +75,13 @@ final class WebSessions: Sendable {
     let idleTimeout: TimeInterval = 60 * 60
     let anonymousTimeout: TimeInterval = 15 * 60
     let absoluteTimeout: TimeInterval = 12 * 60 * 60
+    /// At most this many sessions are kept; past it, the least recently seen ones not signed in are dropped first.
+    let capacity: Int
     private let sessions = Mutex<[String: WebSession]>([:])
 
-    init(cookieName: String) {
+    init(cookieName: String, capacity: Int = 50_000) {
         self.cookieName = cookieName
+        self.capacity = capacity
     }
 
     /// The request's live session, touched; `nil` when it has none or it timed out.
@@ -104,6 +116,11 @@ final class WebSessions: Sendable {
         sessions.withLock { all in
             if let old { all[old] = nil }
             all = all.filter { isAlive($0.value, now: now) }
+            if all.count >= capacity {
+                // Someone is opening sign-in forms in bulk: forms left unused go first, then the idlest sessions.
+                let victims = all.sorted { (Self.isSignedIn($0.value) ? 1 : 0, $0.value.lastSeen) < (Self.isSignedIn($1.value) ? 1 : 0, $1.value.lastSeen) }
+                for (victim, _) in victims.prefix(all.count - capacity + 1) { all[victim] = nil }
+            }
             all[id] = fresh
         }
         return (id, fresh, cookie(token, secure: secure))
@@ -125,7 +142,13 @@ final class WebSessions: Sendable {
         return Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
+    static func isSignedIn(_ session: WebSession) -> Bool {
+        if case .signedIn = session.stage { return true }
+        return false
+    }
+
     func isAlive(_ session: WebSession, now: Date) -> Bool {
+        if let expires = session.expires, expires <= now { return false }
         if case .signedIn = session.stage {
             let signedIn = session.signedInAt ?? session.created
             return now.timeIntervalSince(session.lastSeen) < idleTimeout && now.timeIntervalSince(signedIn) < absoluteTimeout

@@ -58,3 +58,19 @@ import Testing
         #expect(!session.accepts(csrf: String(session.csrf.prefix(63))))
     }
 }
+
+@Suite struct WebSessionsCapacityTests {
+    @Test func pastCapacityUnusedSignInFormsGoBeforeSignedInSessions() {
+        let sessions = WebSessions(cookieName: "test", capacity: 3)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var member = WebSession.anonymous(now: start)
+        member.stage = .signedIn
+        member.signedInAt = start
+        let signedIn = sessions.start(member, secure: false, now: start)
+        let forms = (1...5).map { sessions.start(.anonymous(now: start), secure: false, now: start.addingTimeInterval(Double($0))) }
+        let later = start.addingTimeInterval(10)
+        #expect(sessions.session(token: signedIn.cookie.value, now: later) != nil)
+        #expect(forms.filter { sessions.session(token: $0.cookie.value, now: later) != nil }.count == 2)
+        #expect(sessions.session(token: forms[4].cookie.value, now: later) != nil)
+    }
+}

@@ -100,21 +100,26 @@ extension Directory {
         codes: (String, String), now: Date = Date()
     ) async throws {
         try await store.write { session in
-            let (tx, _, signedIn) = try await signIn(
+            let (tx, _, user) = try await signIn(
                 identityStoreId: identityStoreId, userName: userName, password: password, newPassword: newPassword, in: session)
-            var user = signedIn
             signInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: userName))
-            let totp = TOTP(seed: seed)
-            guard let first = totp.matchingStep(codes.0, at: now, window: 2), let second = totp.matchingStep(codes.1, at: now, window: 2),
-                second == first + 1
-            else { throw DirectoryError.invalidInput("The codes are not two consecutive codes of this authenticator.") }
-            guard user.mfaDevices.count < 8 else { throw DirectoryError.invalidInput("A user can have at most 8 MFA devices.") }
-            let context = "portal-mfa/\(user.id)/\(deviceName)"
-            let sealed = Base64.encode(try instanceKey.seal(Base64.encode(seed), context: context))
-            user.mfaDevices.append(PortalMFADevice(name: deviceName, sealedSeed: sealed, registered: now, lastStep: second))
-            try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
+            try await addPortalDevice(PortalMFARegistration(deviceName: deviceName, seed: seed, codes: codes), to: user, tx: tx, now: now)
         }
         try await refresh()
+    }
+
+    /// Adds an authenticator app to a user once its two codes check out.
+    func addPortalDevice(_ registration: PortalMFARegistration, to user: IdentityStoreUser, tx: DocumentTransaction, now: Date) async throws {
+        var user = user
+        let totp = TOTP(seed: registration.seed)
+        guard let first = totp.matchingStep(registration.codes.0, at: now, window: 2), let second = totp.matchingStep(registration.codes.1, at: now, window: 2),
+            second == first + 1
+        else { throw DirectoryError.invalidInput("The codes are not two consecutive codes of this authenticator.") }
+        guard user.mfaDevices.count < 8 else { throw DirectoryError.invalidInput("A user can have at most 8 MFA devices.") }
+        let context = "portal-mfa/\(user.id)/\(registration.deviceName)"
+        let sealed = Base64.encode(try instanceKey.seal(Base64.encode(registration.seed), context: context))
+        user.mfaDevices.append(PortalMFADevice(name: registration.deviceName, sealedSeed: sealed, registered: now, lastStep: second))
+        try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
     }
 
     /// A whole access portal sign-in: password (a new one in place of a one-time password) and MFA as the
@@ -127,7 +132,7 @@ extension Directory {
             let (tx, instance, user) = try await signIn(
                 identityStoreId: identityStoreId, userName: credentials.userName, password: credentials.password,
                 newPassword: credentials.newPassword, in: session)
-            let mfaAt = try await checkPortalMFA(user: user, instance: instance, code: credentials.mfaCode, tx: tx, now: now)
+            let mfaAt = try await checkPortalMFA(user: user, instance: instance, credentials: credentials, tx: tx, now: now)
             signInThrottle.succeeded(Self.throttleKey(identityStoreId: identityStoreId, userName: credentials.userName))
             let event = signInEvent(
                 instance: instance, principal: .identityCenterUser(id: user.id, userName: user.userName, of: instance.ownerAccountId),
@@ -190,7 +195,9 @@ extension Directory {
     }
 
     /// Applies the instance's MFA settings to a sign-in; returns when MFA was passed (`nil` when not asked).
-    func checkPortalMFA(user: IdentityStoreUser, instance: IdentityCenterInstance, code: String?, tx: DocumentTransaction, now: Date) async throws -> Date? {
+    func checkPortalMFA(
+        user: IdentityStoreUser, instance: IdentityCenterInstance, credentials: PortalCredentials, tx: DocumentTransaction, now: Date
+    ) async throws -> Date? {
         let settings = instance.signIn
         if settings.mfaMode == "DISABLED" { return nil }
         if user.mfaDevices.isEmpty {
@@ -198,10 +205,14 @@ extension Directory {
             case "ALLOWED": return nil
             case "BLOCKED": throw DirectoryError.invalidInput("Sign-in needs an MFA device, and this user has none. An administrator must register one.")
             default:
-                throw DirectoryError.invalidInput("Register an authenticator app first (gatehouse identity-center register-mfa), then sign in.")
+                guard let registration = credentials.registration else {
+                    throw DirectoryError(.mfaRegistrationRequired, "Register an authenticator app to sign in: MFA is required.")
+                }
+                try await addPortalDevice(registration, to: user, tx: tx, now: now)
+                return now
             }
         }
-        guard let code else { throw DirectoryError.invalidInput("Enter the code from your authenticator app.") }
+        guard let code = credentials.mfaCode else { throw DirectoryError.invalidInput("Enter the code from your authenticator app.") }
         var updated = user
         for (index, device) in user.mfaDevices.enumerated() {
             let context = "portal-mfa/\(user.id)/\(device.name)"

@@ -6,6 +6,8 @@ public struct PortalCredentials: Sendable {
     public var password: String
     public var newPassword: String?
     public var mfaCode: String?
+    /// An authenticator app registered in this sign-in, for a user the instance makes register one.
+    public var registration: PortalMFARegistration?
     public var sourceIPAddress: String
     public var userAgent: String
 
@@ -19,5 +21,18 @@ public struct PortalCredentials: Sendable {
         self.mfaCode = mfaCode
         self.sourceIPAddress = sourceIPAddress
         self.userAgent = userAgent
+    }
+}
+
+/// An authenticator app a user registers while signing in: the seed the page showed, and two consecutive codes from it.
+public struct PortalMFARegistration: Sendable {
+    public var deviceName: String
+    public var seed: [UInt8]
+    public var codes: (String, String)
+
+    public init(deviceName: String, seed: [UInt8], codes: (String, String)) {
+        self.deviceName = deviceName
+        self.seed = seed
+        self.codes = codes
     }
 }

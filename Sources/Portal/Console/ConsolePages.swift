@@ -6,9 +6,9 @@ import Hummingbird
 /// The account console: sign-in (root user or IAM user, then MFA), the security dashboard, the signed-in
 /// person's own security credentials, and the administration pages journey 2 needs. Every action a page
 /// takes is an AWS operation run through ``OperationInvoker`` as the signed-in person.
-public struct ConsolePages: Sendable {
+struct ConsolePages: Sendable {
     /// Every console page lives under this path.
-    public static let prefix = "/console"
+    static let prefix = "/console"
 
     let directory: Directory
     let renderer: PageRenderer
@@ -17,13 +17,13 @@ public struct ConsolePages: Sendable {
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
 
-    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker) {
+    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker) {
         self.directory = directory
         self.renderer = renderer
         self.invoker = invoker
     }
 
-    public func register<Context: PortalRequestContext>(on router: Router<Context>) {
+    func register<Context: PortalRequestContext>(on router: Router<Context>) {
         registerSignIn(on: router)
         registerDashboard(on: router)
         registerCredentials(on: router)
