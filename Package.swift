@@ -68,12 +68,15 @@ let package = Package(
             ]
         ),
 
+        /// Mail: the messages Gatehouse sends (invitations, password resets), written to the outbox folder as `.eml` files.
+        .target(name: "Mail"),
+
         /// Portal: the web pages, from Mustache templates: the account console (sign-in, MFA, credentials,
         /// administration) and the access portal's sign-in pages (`/authorize`, `/device`).
         .target(
             name: "Portal",
             dependencies: [
-                "Directory", "AWSWire", "QRCode",
+                "Directory", "AWSWire", "QRCode", "Mail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -87,7 +90,7 @@ let package = Package(
         .target(
             name: "GatehouseServer",
             dependencies: [
-                "SigV4", "AWSWire", "Directory", "Storage", "Portal",
+                "SigV4", "AWSWire", "Directory", "Storage", "Portal", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "GatehouseServer", "Directory", "AccessPolicy",
+                "GatehouseServer", "Directory", "AccessPolicy", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

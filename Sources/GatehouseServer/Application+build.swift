@@ -2,6 +2,7 @@ import AWSWire
 import Directory
 import Hummingbird
 import Logging
+import Mail
 import NIOCore
 import Portal
 import Prometheus
@@ -60,7 +61,8 @@ public func buildApplication(
     )
     let router = Router(context: GatehouseRequestContext.self)
     var ownPaths: Set<String> = ["/healthz", "/metrics"]
-    WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint).register(on: router)
+    let outbox = try Outbox(folder: configuration.dataDirectory.map { $0 + "/outbox" })
+    WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox).register(on: router)
     if configuration.dev {
         let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
         ownPaths.formUnion(resets.paths)

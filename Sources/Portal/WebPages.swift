@@ -1,5 +1,6 @@
 import Directory
 import Hummingbird
+import Mail
 
 /// Every web page Gatehouse serves: the account console, the access portal at its start URL, and the
 /// portal's sign-in pages for the CLI flows. The console and the portal share the console's sessions
@@ -9,10 +10,10 @@ public struct WebPages: Sendable {
     let console: ConsolePages
     let start: StartPages
 
-    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker) {
+    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox) {
         portal = PortalPages(directory: directory, renderer: renderer)
-        console = ConsolePages(directory: directory, renderer: renderer, invoker: invoker)
-        start = StartPages(directory: directory, renderer: renderer, invoker: invoker, consoleSessions: console.sessions)
+        console = ConsolePages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox)
+        start = StartPages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, consoleSessions: console.sessions)
     }
 
     public func register<Context: PortalRequestContext>(on router: Router<Context>) {

@@ -8,6 +8,7 @@ public enum SignInDocumentKind: String, DocumentKind, CaseIterable {
     case deviceAuthorization = "oidc_device"
     case authorizationCode = "oidc_code"
     case token = "oidc_token"
+    case passwordSetup = "portal_password_setup"
 }
 
 /// A registered OIDC client (the AWS CLI registers one per sign-in session).
@@ -85,6 +86,8 @@ public struct SignInState: Sendable {
     public var deviceAuthorizations: [String: DeviceAuthorization] = [:]
     public var authorizationCodes: [String: AuthorizationCode] = [:]
     public var tokens: [String: PortalToken] = [:]
+    /// Invitation and password-reset links waiting to be used, by token digest.
+    public var passwordSetups: [String: PasswordSetup] = [:]
 
     public init() {}
 
@@ -94,6 +97,7 @@ public struct SignInState: Sendable {
         case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.decode(DeviceAuthorization.self, $0) }
         case .authorizationCode: authorizationCodes[key] = try body.map { try DocumentCoding.decode(AuthorizationCode.self, $0) }
         case .token: tokens[key] = try body.map { try DocumentCoding.decode(PortalToken.self, $0) }
+        case .passwordSetup: passwordSetups[key] = try body.map { try DocumentCoding.decode(PasswordSetup.self, $0) }
         }
     }
 

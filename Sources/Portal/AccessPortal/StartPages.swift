@@ -2,6 +2,7 @@ import AWSWire
 import Directory
 import Foundation
 import Hummingbird
+import Mail
 import QRCode
 
 /// The access portal at its start URL (`/start/<identity store ID>`): sign-in with the instance's MFA rules
@@ -15,11 +16,14 @@ struct StartPages: Sendable {
     let directory: Directory
     let renderer: PageRenderer
     let invoker: any OperationInvoker
+    let outbox: Outbox
     let sessions = WebSessions(cookieName: "gatehouse_portal")
     /// Console sessions, for "Management console".
     let consoleSessions: WebSessions
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
+    /// Password reset mails per user: three in 15 minutes at most.
+    let resetThrottle = SignInThrottle(limit: 3)
 
     func register<Context: PortalRequestContext>(on router: Router<Context>) {
         router.get("/start/:store") { request, context in await self.start(request, store: context.parameters.get("store") ?? "") }
@@ -35,6 +39,7 @@ struct StartPages: Sendable {
         router.post("/start/:store/signout") { request, context in
             await self.portalVisit(request, store: context.parameters.get("store") ?? "") { visit in await self.signOut(visit, request: request) }
         }
+        registerPasswordPages(on: router)
     }
 
     /// The start page: the dashboard when signed in to this instance, else the sign-in form.

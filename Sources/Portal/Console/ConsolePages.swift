@@ -2,6 +2,7 @@ import AWSWire
 import Directory
 import Foundation
 import Hummingbird
+import Mail
 
 /// The account console: sign-in (root user or IAM user, then MFA), the security dashboard, the signed-in
 /// person's own security credentials, and the administration pages journey 2 needs. Every action a page
@@ -13,14 +14,17 @@ struct ConsolePages: Sendable {
     let directory: Directory
     let renderer: PageRenderer
     let invoker: any OperationInvoker
+    /// Where invitations go.
+    let outbox: Outbox
     let sessions = WebSessions(cookieName: "gatehouse_console")
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
 
-    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker) {
+    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox) {
         self.directory = directory
         self.renderer = renderer
         self.invoker = invoker
+        self.outbox = outbox
     }
 
     func register<Context: PortalRequestContext>(on router: Router<Context>) {
@@ -28,6 +32,7 @@ struct ConsolePages: Sendable {
         registerDashboard(on: router)
         registerCredentials(on: router)
         registerAdministration(on: router)
+        registerIdentityCenter(on: router)
         router.get(RouterPath(Self.downloadPath)) { request, context in
             await self.signedIn(request, context) { visit in self.download(visit) }
         }

@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+
+/// Where Gatehouse's mail goes: each message becomes an `.eml` file in the outbox folder, written to a
+/// temporary name, synced and renamed, so a message the caller was told about is on disk whole.
+/// Without a folder (an in-memory server) messages are kept in memory.
+public final class Outbox: Sendable {
+    /// The folder, or `nil` for memory.
+    public let folder: String?
+    /// The sender every message names.
+    public let sender: String
+    private let kept = Mutex<[String]>([])
+
+    public init(folder: String?, sender: String = "Gatehouse <no-reply@gatehouse.local>") throws {
+        self.folder = folder
+        self.sender = sender
+        if let folder {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Writes `message` to the outbox; returns its file name. Durable when it returns.
+    @discardableResult
+    public func send(to recipient: String, subject: String, text: String, now: Date = Date()) throws -> String {
+        let id = UUID().uuidString.lowercased()
+        let message = MailMessage(from: sender, to: recipient, subject: subject, text: text)
+        let rendered = message.rendered(date: now, messageId: "\(id)@gatehouse.local")
+        let name = "\(Int64(now.timeIntervalSince1970 * 1000))-\(id).eml"
+        guard let folder else {
+            kept.withLock { $0.append(rendered) }
+            return name
+        }
+        let temporary = "\(folder)/.\(name).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(rendered.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw OutboxError.unwritable(folder)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        try handle.synchronize()
+        try handle.close()
+        try FileManager.default.moveItem(atPath: temporary, toPath: "\(folder)/\(name)")
+        return name
+    }
+
+    /// The messages kept in memory (an outbox without a folder), oldest first.
+    public var inMemory: [String] { kept.withLock { $0 } }
+}
+
+/// The outbox could not take a message.
+public enum OutboxError: Error, CustomStringConvertible {
+    case unwritable(String)
+
+    public var description: String {
+        switch self {
+        case .unwritable(let folder): "cannot write to the outbox \(folder)"
+        }
+    }
+}
