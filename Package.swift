@@ -68,6 +68,15 @@ let package = Package(
             ]
         ),
 
+        /// WebAuthn: security keys and passkeys as a relying party: CBOR, COSE keys (ES256, RS256), registration and authentication checks.
+        .target(
+            name: "WebAuthn",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+
         /// Mail: the messages Gatehouse sends (invitations, password resets), written to the outbox folder as `.eml` files.
         .target(name: "Mail"),
 
@@ -76,7 +85,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Directory", "AWSWire", "QRCode", "Mail",
+                "Directory", "AWSWire", "QRCode", "Mail", "WebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -125,6 +134,9 @@ let package = Package(
             dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(
+            name: "WebAuthnTests",
+            dependencies: ["WebAuthn", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")]),
         .testTarget(
             name: "PortalTests", dependencies: ["Portal", "Directory", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
