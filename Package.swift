@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Directory",
             dependencies: [
-                "Storage", "AWSWire", "AccessPolicy", "QRCode",
+                "Storage", "AWSWire", "AccessPolicy", "QRCode", "WebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +90,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Templates")]
+            resources: [.copy("Templates"), .copy("Scripts")]
         ),
 
         // MARK: Composition

@@ -19,7 +19,7 @@ extension Directory {
         return try await store.write { session in
             let tx = DocumentTransaction(session: session, accountId: accountId)
             guard var device = try await tx.get(VirtualMFADevice.self, .mfaDevice, name), device.serialNumber == serialNumber,
-                device.userName?.lowercased() == owner.lowercased()
+                device.userName?.lowercased() == owner.lowercased(), device.securityKey == nil
             else { return false }
             guard let step = try totp(for: device).matchingStep(code, at: now), step > device.lastStep else { return false }
             device.lastStep = step

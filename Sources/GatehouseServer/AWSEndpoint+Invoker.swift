@@ -26,4 +26,18 @@ extension AWSEndpoint: OperationInvoker {
             service: service, operation: operation, entry: entry, input: input, caller: caller, unchecked: false, requestId: requestId, now: now,
             logger: logger)
     }
+
+    func authorize(_ service: ServiceModel, _ name: String, _ input: AWSValue, as caller: Caller) -> AWSError? {
+        guard let operation = service.operations[name] else { return .notImplemented(service: service.signingName, operation: name) }
+        let now = Date()
+        do throws(AWSError) {
+            try authorizer.authorize(caller, service: service, operation: operation, input: input, now: now)
+            return nil
+        } catch {
+            record(
+                service: service, operation: operation, caller: caller, input: input, output: nil, error: error, requestId: UUID().uuidString.lowercased(),
+                time: now, readOnly: false)
+            return error
+        }
+    }
 }

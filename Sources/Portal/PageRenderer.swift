@@ -6,13 +6,15 @@ import Mustache
 /// no caching, no framing, no referrer (a redirect URL holds a code), and a content policy that runs no script.
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    /// The one script the pages have: the WebAuthn ceremonies (served from `/console/webauthn.js`).
+    let webAuthnScript: String
 
     /// Loads the templates shipped with the module.
     public static func load() async throws -> PageRenderer {
-        guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
-            throw PortalError.templatesMissing
-        }
-        return PageRenderer(library: try await MustacheLibrary(directory: directory))
+        guard let resources = Bundle.module.resourceURL,
+            let script = try? String(contentsOf: resources.appendingPathComponent("Scripts/webauthn.js"), encoding: .utf8)
+        else { throw PortalError.templatesMissing }
+        return PageRenderer(library: try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path), webAuthnScript: script)
     }
 
     /// The headers of every page.
@@ -25,10 +27,23 @@ public struct PageRenderer: Sendable {
         .init("Referrer-Policy")!: "no-referrer",
     ]
 
-    /// The page `template` shows `values` with, as a response of `status`.
-    func page(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok) -> Response {
+    /// The page `template` shows `values` with, as a response of `status`; with `script`, the page may load
+    /// this server's own scripts (the WebAuthn pages), and nothing else.
+    func page(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok, script: Bool = false) -> Response {
         let html = library.render(values, withTemplate: template) ?? ""
-        return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
+        var headers = Self.pageHeaders
+        if script {
+            headers[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The WebAuthn script, as `/console/webauthn.js` serves it.
+    func script() -> Response {
+        var headers = Self.pageHeaders
+        headers[.contentType] = "text/javascript; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: webAuthnScript)))
     }
 
     /// A page with a heading and a sentence, for outcomes and faults.

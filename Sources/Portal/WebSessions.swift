@@ -38,6 +38,10 @@ struct WebSession: Sendable {
     /// What a portal user signed in with before being asked to register an authenticator app: held in
     /// memory until the registration step (at most the 15 minutes an unsigned-in session lives), never in a page.
     var pendingCredentials: PortalCredentials?
+    /// The WebAuthn challenge the current page issued (single use: taken when the answer comes back).
+    var webAuthnChallenge: [UInt8]?
+    /// The name a security key being registered will get.
+    var pendingKeyName: String?
     /// The token of the password set-up link this browser opened (kept here, not in the page's address).
     var setupToken: String?
     /// A CSV with a secret shown once (a new password or access key), waiting to be downloaded once.

@@ -1,10 +1,9 @@
 """Journey 1 in the browser: the root user signs in, follows the dashboard's advice (MFA, no access keys), and signs in with MFA."""
+import json
 import uuid
 
-from gatehouse import gatehouse
-import json
-
 from console import assign_authenticator, next_code, sign_in_root, sign_out
+from gatehouse import gatehouse, wait_for
 
 PASSWORD = "Root-Passw0rd!"
 
@@ -15,6 +14,9 @@ def new_account(server, tag, root_key=True):
     if root_key:
         args.append("--root-access-key")
     created = json.loads(gatehouse(*args, data_dir=server.data_dir, stdin=PASSWORD + "\n").stdout)
+    if root_key:
+        # The server learns of the account from the store's change feed, within moments.
+        wait_for(lambda: server.client("sts", key=created["AccessKeyId"], secret=created["SecretAccessKey"]).get_caller_identity())
     return email, created
 
 

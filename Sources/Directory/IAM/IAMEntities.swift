@@ -1,4 +1,5 @@
 import Foundation
+import WebAuthn
 
 /// A tag on an IAM entity.
 public struct IAMTag: Codable, Sendable, Equatable {
@@ -120,6 +121,8 @@ public struct VirtualMFADevice: Codable, Sendable, Equatable {
     /// The last TOTP time step accepted (a code is never accepted twice).
     public var lastStep: Int64 = 0
     public var tags: [IAMTag] = []
+    /// For a security key or passkey (registered in the console with WebAuthn): its credential. Such a device has no seed.
+    public var securityKey: WebAuthnCredential?
 }
 
 /// Account-wide IAM settings.

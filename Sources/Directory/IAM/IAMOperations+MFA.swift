@@ -28,7 +28,9 @@ extension IAMOperations {
     }
 
     static func deviceName(fromSerial serial: String, accountId: String) throws -> String {
-        guard serial.hasPrefix("arn:aws:iam::\(accountId):mfa/"), let name = serial.split(separator: "/").last else {
+        guard serial.hasPrefix("arn:aws:iam::\(accountId):mfa/") || serial.hasPrefix("arn:aws:iam::\(accountId):u2f/"),
+            let name = serial.split(separator: "/").last
+        else {
             throw noSuchEntity("MFA device with serial number \(serial) does not exist.")
         }
         return String(name)
@@ -68,6 +70,7 @@ extension IAMOperations {
 
     /// The step of the second of two consecutive codes, if they are (never a step already used).
     func consecutiveStep(_ device: VirtualMFADevice, _ call: OperationCall) throws -> Int64 {
+        if device.securityKey != nil { throw Self.model.error("InvalidInputException", "A security key has no codes to check.") }
         let first = try Self.required(call, "AuthenticationCode1")
         let second = try Self.required(call, "AuthenticationCode2")
         let generator = try directory.totp(for: device)
@@ -118,6 +121,11 @@ extension IAMOperations {
         guard device.userName?.lowercased() == owner.lowercased() else {
             throw noSuchEntity("MFA device with serial number \(device.serialNumber) is not assigned to \(owner).")
         }
+        if device.securityKey != nil {
+            // A security key exists only while assigned: deactivating it removes it, as on AWS.
+            try await tx.delete(.mfaDevice, device.name)
+            return .empty
+        }
         device.userName = nil
         device.enabled = nil
         try await tx.put(device, .mfaDevice, device.name)
@@ -127,6 +135,7 @@ extension IAMOperations {
     static func deleteVirtualMFADevice(_ call: OperationCall) async throws -> AWSValue {
         let tx = try transaction(call)
         let device = try await existingDevice(try required(call, "SerialNumber"), tx)
+        if device.securityKey != nil { throw noSuchEntity("VirtualMFADevice with serial number \(device.serialNumber) does not exist.") }
         if device.userName != nil { throw deleteConflict("MFA device is still in use. Deactivate it before deleting it.") }
         try await tx.delete(.mfaDevice, device.name)
         return .empty
@@ -150,6 +159,7 @@ extension IAMOperations {
         let status = Self.string(call, "AssignmentStatus") ?? "Any"
         let devices = iam.mfaDevices.values.filter { device in
             switch status {
+            case _ where device.securityKey != nil: false
             case "Assigned": device.userName != nil
             case "Unassigned": device.userName == nil
             default: true

@@ -1,12 +1,17 @@
 import AWSWire
 import Foundation
 import Storage
+import WebAuthn
 
 /// Someone who passed the console's password step, and what the sign-in still asks of them.
 public struct ConsoleSignIn: Sendable {
     public var principal: Principal
-    /// Serial numbers of the identity's active MFA devices: the MFA step is needed when there are any.
+    /// Serial numbers of the identity's authenticator apps.
     public var mfaSerialNumbers: [String]
+    /// The identity's security keys.
+    public var securityKeys: [WebAuthnCredential] = []
+    /// Whether the MFA step is needed: the identity has a device of either kind.
+    public var needsMFA: Bool { !mfaSerialNumbers.isEmpty || !securityKeys.isEmpty }
     /// The login profile asks for a new password (set by an administrator, or expired) before anything else.
     public var passwordResetRequired: Bool
     /// Where the attempt came from, for the audit trail.
@@ -37,7 +42,9 @@ extension Directory {
             if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
             throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
         }
-        return ConsoleSignIn(principal: principal, mfaSerialNumbers: activeMFADevices(of: "root", in: record.id), passwordResetRequired: false, source: source)
+        return ConsoleSignIn(
+            principal: principal, mfaSerialNumbers: activeMFADevices(of: "root", in: record.id), securityKeys: securityKeys(of: "root", in: record.id),
+            passwordResetRequired: false, source: source)
     }
 
     /// The console's password step for an IAM user: the account (ID or alias), user name and console password.
@@ -72,19 +79,26 @@ extension Directory {
         }
         return ConsoleSignIn(
             principal: .user(user, of: accountId), mfaSerialNumbers: activeMFADevices(of: user.name, in: accountId),
-            passwordResetRequired: resetRequired, source: source)
+            securityKeys: securityKeys(of: user.name, in: accountId), passwordResetRequired: resetRequired, source: source)
     }
 
-    /// Finishes a console sign-in: checks the MFA code when the identity has a device (a code is accepted once),
-    /// notes the password's use, and records the successful `ConsoleLogin`. Returns when MFA was passed.
-    public func completeConsoleSignIn(_ signIn: ConsoleSignIn, mfaCode: String?, now: Date = Date()) async throws -> Date? {
+    /// Finishes a console sign-in: checks the MFA code or the security key's answer when the identity has a device
+    /// (a code is accepted once, a key's counter must move on), notes the password's use, and records the successful
+    /// `ConsoleLogin`. Returns when MFA was passed.
+    public func completeConsoleSignIn(
+        _ signIn: ConsoleSignIn, mfaCode: String?, securityKey: SecurityKeyAssertion? = nil, now: Date = Date()
+    ) async throws -> Date? {
         let principal = signIn.principal
         let key = principal.kind == .root ? "console-root/" + principal.accountId : "console-user/\(principal.accountId)/\(principal.username.lowercased())"
         var mfaAt: Date?
-        if !signIn.mfaSerialNumbers.isEmpty {
+        if signIn.needsMFA {
             try admitConsoleSignIn(key, principal: principal, source: signIn.source, now: now)
             var accepted = false
-            if let mfaCode {
+            if let securityKey {
+                accepted = try await store.write { session in
+                    try await acceptSecurityKey(securityKey, owner: principal.username, accountId: principal.accountId, in: session)
+                }
+            } else if let mfaCode {
                 for serial in signIn.mfaSerialNumbers where !accepted {
                     accepted = try await verifyMFACode(accountId: principal.accountId, owner: principal.username, serialNumber: serial, code: mfaCode, now: now)
                 }
@@ -92,7 +106,8 @@ extension Directory {
             guard accepted else {
                 signInThrottle.failed(key, now: now)
                 recordConsoleLogin(principal, source: signIn.source, mfaUsed: true, failure: "Failed authentication", now: now)
-                throw DirectoryError.invalidInput("The MFA code is not valid. Enter the current code from your device.")
+                throw DirectoryError.invalidInput(
+                    securityKey == nil ? "The MFA code is not valid. Enter the current code from your device." : "The security key's answer is not valid.")
             }
             mfaAt = now
         }
@@ -111,9 +126,9 @@ extension Directory {
         return mfaAt
     }
 
-    /// Serial numbers of the MFA devices assigned to `owner` (an IAM user name, or `root`).
+    /// Serial numbers of the authenticator apps assigned to `owner` (an IAM user name, or `root`).
     func activeMFADevices(of owner: String, in accountId: String) -> [String] {
-        iam(accountId).mfaDevices.values.filter { $0.userName?.lowercased() == owner.lowercased() && $0.enabled != nil }
+        iam(accountId).mfaDevices.values.filter { $0.userName?.lowercased() == owner.lowercased() && $0.enabled != nil && $0.securityKey == nil }
             .map(\.serialNumber).sorted()
     }
 

@@ -103,12 +103,14 @@ extension ConsolePages {
         return await credentials(visit, notice: "MFA device \(pending.deviceName) assigned. From now on, sign-in asks for a code from it.")
     }
 
-    /// Removes a device: deactivate it, then delete the virtual device.
+    /// Removes a device: deactivate it, then (for an authenticator app) delete the virtual device.
     func removeMFA(_ visit: Visit) async -> Response {
         let serial = visit.form["serial"] ?? ""
         if case .failure(let error) = await iam("DeactivateMFADevice", own(visit, ["SerialNumber": .string(serial)]), as: visit) {
             return await credentials(visit, problem: Problem(error), status: .badRequest)
         }
+        // Deactivating a security key removes it; a virtual device is deleted separately.
+        if serial.contains(":u2f/") { return await credentials(visit, notice: "Security key removed.") }
         if case .failure(let error) = await iam("DeleteVirtualMFADevice", ["SerialNumber": .string(serial)], as: visit) {
             return await credentials(visit, problem: Problem(error), status: .badRequest)
         }

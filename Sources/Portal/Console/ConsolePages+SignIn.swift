@@ -49,11 +49,11 @@ extension ConsolePages {
                 values.root
                 ? try await directory.consoleSignIn(rootEmail: values.email, password: form["password"] ?? "", source: source)
                 : try await directory.consoleSignIn(account: values.account, userName: values.userName, password: form["password"] ?? "", source: source)
-            if signIn.mfaSerialNumbers.isEmpty { return try await finish(signIn, mfaCode: nil, sessionId: id, session: session, request: request) }
+            if !signIn.needsMFA { return try await finish(signIn, mfaCode: nil, sessionId: id, session: session, request: request) }
             var waiting = session
             waiting.stage = .passwordChecked(signIn)
             let started = sessions.start(waiting, replacing: id, secure: Self.isSecure(request))
-            var response = renderer.page("console-signin", SignInPage.mfa(csrf: started.session.csrf, principal: signIn.principal))
+            var response = mfaPage(signIn, sessionId: started.id, request: request)
             response.setCookie(started.cookie)
             return response
         } catch {
@@ -72,15 +72,15 @@ extension ConsolePages {
             let code = (form["mfa_code"] ?? "").trimmingCharacters(in: .whitespaces)
             return try await finish(signIn, mfaCode: code, sessionId: id, session: session, request: request)
         } catch {
-            var values = SignInPage.mfa(csrf: session.csrf, principal: signIn.principal)
-            values.error = failure(error, address: address)
-            return renderer.page("console-signin", values, status: .unauthorized)
+            return mfaPage(signIn, sessionId: id, request: request, problem: failure(error, address: address), status: .unauthorized)
         }
     }
 
     /// Completes the sign-in and replaces the session with a signed-in one under a new token.
-    func finish(_ signIn: ConsoleSignIn, mfaCode: String?, sessionId: String, session: WebSession, request: Request) async throws -> Response {
-        let mfaAt = try await directory.completeConsoleSignIn(signIn, mfaCode: mfaCode)
+    func finish(
+        _ signIn: ConsoleSignIn, mfaCode: String?, securityKey: SecurityKeyAssertion? = nil, sessionId: String, session: WebSession, request: Request
+    ) async throws -> Response {
+        let mfaAt = try await directory.completeConsoleSignIn(signIn, mfaCode: mfaCode, securityKey: securityKey)
         var signedIn = session
         signedIn.stage = .signedIn
         signedIn.principal = signIn.principal
@@ -121,6 +121,10 @@ struct SignInPage {
     var account = ""
     var userName = ""
     var identity = ""
+    /// The MFA step offers a code field when the identity has an authenticator app.
+    var hasAuthenticatorApp = true
+    /// The MFA step's security key challenge, when the identity has security keys.
+    var securityKey: SecurityKeyChallenge?
 
     init(csrf: String) {
         self.csrf = csrf

@@ -33,6 +33,7 @@ struct ConsolePages: Sendable {
         registerCredentials(on: router)
         registerAdministration(on: router)
         registerIdentityCenter(on: router)
+        registerSecurityKeys(on: router)
         router.get(RouterPath(Self.downloadPath)) { request, context in
             await self.signedIn(request, context) { visit in self.download(visit) }
         }
@@ -113,8 +114,8 @@ struct ConsolePages: Sendable {
     }
 
     /// A console page: the layout with the navigation for `visit`.
-    func page(_ template: String, _ values: some Any, visit: Visit, status: HTTPResponse.Status = .ok) -> Response {
-        renderer.page(template, ConsoleFrame(navigation: Navigation(visit), page: values), status: status)
+    func page(_ template: String, _ values: some Any, visit: Visit, status: HTTPResponse.Status = .ok, script: Bool = false) -> Response {
+        renderer.page(template, ConsoleFrame(navigation: Navigation(visit), page: values), status: status, script: script)
     }
 
     /// A 303 to `path` (after a post, the browser loads the page it names).

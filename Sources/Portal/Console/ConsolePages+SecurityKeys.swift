@@ -1,0 +1,141 @@
+import AWSWire
+import Directory
+import Foundation
+import Hummingbird
+import WebAuthn
+
+extension ConsolePages {
+    func registerSecurityKeys<Context: PortalRequestContext>(on router: Router<Context>) {
+        router.get(RouterPath(Self.prefix + "/webauthn.js")) { _, _ in self.renderer.script() }
+        router.post(RouterPath(Self.credentialsPath + "/security-key")) { request, context in
+            await self.signedIn(request, context) { visit in await self.startSecurityKey(visit, request: request) }
+        }
+        router.post(RouterPath(Self.credentialsPath + "/security-key/finish")) { request, context in
+            await self.signedIn(request, context) { visit in await self.finishSecurityKey(visit, request: request) }
+        }
+        router.post(RouterPath(Self.prefix + "/mfa/security-key")) { request, context in
+            await self.submitSecurityKey(request, address: context.sourceIPAddress)
+        }
+    }
+
+    /// The relying party the browser sees: the host it reached (the RP ID) and its origin.
+    static func webAuthnVerifier(_ request: Request) -> WebAuthnVerifier {
+        let authority = request.head.authority ?? "localhost"
+        let host = authority.hasPrefix("[") ? String(authority.dropFirst().prefix { $0 != "]" }) : String(authority.split(separator: ":").first ?? "")
+        return WebAuthnVerifier(rpId: host, origin: (isSecure(request) ? "https://" : "http://") + authority)
+    }
+
+    /// A fresh 32-byte challenge.
+    static func challenge() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    /// Registering a security key, step one: a challenge kept in the session, and the page whose script asks the key.
+    func startSecurityKey(_ visit: Visit, request: Request) async -> Response {
+        let name = (visit.form["key_name"] ?? "").trimmingCharacters(in: .whitespaces)
+        if let refusal = invoker.authorize(.iam, "EnableMFADevice", own(visit, ["SerialNumber": .string("arn:aws:iam::\(visit.principal.accountId):u2f/pending")]), as: visit.caller) {
+            return await credentials(visit, problem: Problem(refusal), status: .forbidden)
+        }
+        let challenge = Self.challenge()
+        sessions.update(visit.id) {
+            $0.webAuthnChallenge = challenge
+            $0.pendingKeyName = name
+        }
+        let verifier = Self.webAuthnVerifier(request)
+        let values = SecurityKeyPage(
+            name: name, challenge: Base64URL.encode(challenge), rpId: verifier.rpId, userId: Base64URL.encode(Array(visit.principal.userId.utf8)),
+            userName: visit.isRoot ? "root" : visit.principal.username,
+            exclude: directory.securityKeys(of: visit.isRoot ? "root" : visit.principal.username, in: visit.principal.accountId).map(\.id).joined(separator: ","))
+        return page("console-security-key", values, visit: visit, script: true)
+    }
+
+    /// Step two: the key's answer is checked (challenge, origin, RP ID, user verification) and the key assigned.
+    func finishSecurityKey(_ visit: Visit, request: Request) async -> Response {
+        var challenge: [UInt8]?
+        var name = ""
+        sessions.update(visit.id) {
+            challenge = $0.webAuthnChallenge
+            name = $0.pendingKeyName ?? ""
+            $0.webAuthnChallenge = nil
+            $0.pendingKeyName = nil
+        }
+        guard let challenge, let clientData = Base64URL.decode(visit.form["client_data"] ?? ""),
+            let attestation = Base64URL.decode(visit.form["attestation"] ?? "")
+        else {
+            return await credentials(visit, problem: Problem(AWSError(code: "InvalidSecurityKey", message: "Start registering the key again.")), status: .badRequest)
+        }
+        do {
+            let credential = try Self.webAuthnVerifier(request).register(clientDataJSON: clientData, attestationObject: attestation, challenge: challenge)
+            _ = try await directory.registerSecurityKey(credential, name: name, caller: visit.caller)
+            return await credentials(visit, notice: "Security key \(name) assigned. From now on, sign-in can use it.")
+        } catch let error as WebAuthnError {
+            return await credentials(visit, problem: Problem(AWSError(code: "InvalidSecurityKey", message: error.description)), status: .badRequest)
+        } catch let error as DirectoryError where error.kind != .storage {
+            return await credentials(visit, problem: Problem(AWSError(code: "InvalidSecurityKey", message: error.message)), status: .badRequest)
+        } catch {
+            return await credentials(visit, problem: Problem(.internalFailure), status: .internalServerError)
+        }
+    }
+
+    /// The sign-in's MFA step with a security key: the answer to the challenge the MFA page issued.
+    func submitSecurityKey(_ request: Request, address: String) async -> Response {
+        guard let (id, session) = sessions.session(for: request), let form = await PortalPages.form(request), session.accepts(csrf: form["csrf"]),
+            case .passwordChecked(let signIn) = session.stage
+        else { return expiredSignIn() }
+        var challenge: [UInt8]?
+        sessions.update(id) {
+            challenge = $0.webAuthnChallenge
+            $0.webAuthnChallenge = nil
+        }
+        do {
+            try addressThrottle.admit(address)
+            guard let challenge, let clientData = Base64URL.decode(form["client_data"] ?? ""),
+                let authenticatorData = Base64URL.decode(form["authenticator_data"] ?? ""), let signature = Base64URL.decode(form["signature"] ?? "")
+            else { throw DirectoryError(.invalidInput, "The security key's answer is missing. Try again.") }
+            let assertion = SecurityKeyAssertion(
+                verifier: Self.webAuthnVerifier(request), credentialId: form["credential_id"] ?? "", clientDataJSON: clientData,
+                authenticatorData: authenticatorData, signature: signature, challenge: challenge)
+            return try await finish(signIn, mfaCode: nil, securityKey: assertion, sessionId: id, session: session, request: request)
+        } catch {
+            return mfaPage(signIn, sessionId: id, request: request, problem: failure(error, address: address), status: .unauthorized)
+        }
+    }
+
+    /// The MFA step's page: a code field for authenticator apps and, when the identity has security keys,
+    /// the security key form with a fresh challenge.
+    func mfaPage(_ signIn: ConsoleSignIn, sessionId: String, request: Request, problem: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        var csrf = ""
+        var values = SignInPage.mfa(csrf: "", principal: signIn.principal)
+        values.hasAuthenticatorApp = !signIn.mfaSerialNumbers.isEmpty
+        let challenge = signIn.securityKeys.isEmpty ? nil : Self.challenge()
+        sessions.update(sessionId) {
+            csrf = $0.csrf
+            $0.webAuthnChallenge = challenge
+        }
+        values.csrf = csrf
+        values.error = problem
+        if let challenge {
+            values.securityKey = SecurityKeyChallenge(
+                challenge: Base64URL.encode(challenge), rpId: Self.webAuthnVerifier(request).rpId, allow: signIn.securityKeys.map(\.id).joined(separator: ","))
+        }
+        return renderer.page("console-signin", values, status: status, script: challenge != nil)
+    }
+}
+
+/// What the security key registration page shows (and its script reads).
+struct SecurityKeyPage {
+    var name: String
+    var challenge: String
+    var rpId: String
+    var userId: String
+    var userName: String
+    var exclude: String
+}
+
+/// A sign-in challenge for the identity's security keys.
+struct SecurityKeyChallenge {
+    var challenge: String
+    var rpId: String
+    var allow: String
+}
