@@ -2,6 +2,11 @@ import Foundation
 
 /// The wording of each message Gatehouse sends: a subject and a plain-text body.
 public enum Letters {
+    /// The access portal page a set-up token opens: `<portal>/start/<identity store ID>/setup?token=...`.
+    public static func setupLink(portal: String, identityStoreId: String, token: String) -> String {
+        "\(portal)/start/\(identityStoreId)/setup?token=\(token)"
+    }
+
     /// An Identity Center invitation: the link that sets the first password, valid 7 days.
     public static func invitation(displayName: String, userName: String, link: String, expires: Date) -> (subject: String, text: String) {
         (

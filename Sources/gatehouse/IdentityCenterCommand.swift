@@ -3,14 +3,15 @@ import Directory
 import Foundation
 import GatehouseServer
 import Logging
+import Mail
 
 /// `gatehouse identity-center ...`: the Identity Center steps AWS keeps in its console and access portal,
 /// done directly in the data folder (a running server sees the change within a second).
 struct IdentityCenterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identity-center",
-        abstract: "Identity Center sign-in: one-time passwords, MFA registration, device sign-in approval, sign-in settings.",
-        subcommands: [OneTimePassword.self, RegisterMFA.self, Approve.self, Settings.self]
+        abstract: "Identity Center sign-in: invitations, one-time passwords, MFA registration, device sign-in approval, sign-in settings.",
+        subcommands: [Invite.self, OneTimePassword.self, RegisterMFA.self, Approve.self, Settings.self]
     )
 
     /// Opens the data folder, runs `work`, and closes it; domain errors become usage errors.
@@ -36,6 +37,30 @@ struct IdentityCenterCommand: AsyncParsableCommand {
     /// Lines of standard input, without their line ends.
     static func inputLine() -> String? {
         readLine(strippingNewline: true)
+    }
+
+    /// `gatehouse identity-center invite`.
+    struct Invite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mail a user an invitation whose link sets their password (valid 7 days, once) to the outbox; prints the address.")
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "The identity store ID (d-...).") var identityStoreId: String
+        @Option(help: "The user's user name.") var user: String
+        @Option(help: "The server's address as users reach it, for the link.") var portalUrl = "http://127.0.0.1:7070"
+
+        func run() async throws {
+            let configuration = try await settings.configuration()
+            let outbox = try Outbox(folder: configuration.dataDirectory.map { $0 + "/outbox" })
+            let issued = try await IdentityCenterCommand.withDirectory(settings) {
+                try await $0.issuePasswordSetup(identityStoreId: identityStoreId, userName: user, purpose: .invitation)
+            }
+            let letter = Letters.invitation(
+                displayName: issued.displayName, userName: issued.userName,
+                link: Letters.setupLink(portal: portalUrl, identityStoreId: identityStoreId, token: issued.token), expires: issued.expires)
+            try outbox.send(to: issued.email, subject: letter.subject, text: letter.text)
+            print(issued.email)
+        }
     }
 
     /// `gatehouse identity-center one-time-password`.

@@ -6,10 +6,13 @@ import os
 import re
 import time
 
-from gatehouse import gatehouse
-from identity_center import clients
+import requests
+
 from console import sign_in_root
+from gatehouse import gatehouse, wait_for
+from identity_center import clients
 from test_console_root import PASSWORD, new_account
+from test_portal_sign_in import portal
 
 BOB_PASSWORD = "Bob-Builder-42!"
 
@@ -110,3 +113,21 @@ def test_invitation_and_password_reset_by_mail(server, page):
     page.fill("#password", "Rebuilt-Bob-43!")
     page.click("button:has-text('Sign in')")
     page.wait_for_url(f"{server.url}/start/{store}")
+
+
+def test_cli_invitation_replaces_the_earlier_link(server):
+    setup = portal(server, users=("dave",))
+    address = gatehouse("identity-center", "invite", "--identity-store-id", setup["store"], "--user", "dave", "--portal-url", server.url,
+                        data_dir=server.data_dir).stdout.strip()
+    assert address == "dave@example.com"
+    first = link(mails(server, address)[-1])
+    gatehouse("identity-center", "invite", "--identity-store-id", setup["store"], "--user", "dave", "--portal-url", server.url, data_dir=server.data_dir)
+    second = link(mails(server, address)[-1])
+    assert first != second
+
+    def opened(url):
+        return requests.get(url, allow_redirects=True, timeout=5)
+
+    page = wait_for(lambda: (lambda r: r if r.status_code == 200 else None)(opened(second)))
+    assert "Accept the invitation" in page.text and "token=" not in page.url
+    assert opened(first).status_code == 404

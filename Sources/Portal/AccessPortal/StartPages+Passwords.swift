@@ -21,7 +21,8 @@ extension StartPages {
     /// Sends a user their invitation (from the console or the CLI's wording); returns the address it went to.
     static func sendInvitation(_ issued: IssuedPasswordSetup, store: String, origin: String, outbox: Outbox) throws -> String {
         let letter = Letters.invitation(
-            displayName: issued.displayName, userName: issued.userName, link: "\(origin)/start/\(store)/setup?token=\(issued.token)", expires: issued.expires)
+            displayName: issued.displayName, userName: issued.userName,
+            link: Letters.setupLink(portal: origin, identityStoreId: store, token: issued.token), expires: issued.expires)
         try outbox.send(to: issued.email, subject: letter.subject, text: letter.text)
         return issued.email
     }
@@ -46,7 +47,7 @@ extension StartPages {
             if let issued = try? await directory.issuePasswordSetup(identityStoreId: store, userName: userName, purpose: .reset) {
                 let letter = Letters.passwordReset(
                     displayName: issued.displayName, userName: issued.userName,
-                    link: "\(Self.origin(request))/start/\(store)/setup?token=\(issued.token)", expires: issued.expires)
+                    link: Letters.setupLink(portal: Self.origin(request), identityStoreId: store, token: issued.token), expires: issued.expires)
                 _ = try? outbox.send(to: issued.email, subject: letter.subject, text: letter.text)
             }
         }
