@@ -23,6 +23,15 @@ extension Directory {
         try Self.validate(name: name, email: email)
         if let password { try Self.validateRootPassword(password) }
         let passwordHash: String? = if let password { await passwords.hash(password) } else { nil }
+        return try await createAccount(
+            name: name, email: email, passwordHash: passwordHash, rootAccessKey: rootAccessKey, sourceIPAddress: sourceIPAddress,
+            userAgent: "gatehouse account create")
+    }
+
+    /// Creates an account whose root password was checked and hashed before (a verified sign-up).
+    func createAccount(
+        name: String, email: String, passwordHash: String?, rootAccessKey: Bool, sourceIPAddress: String, userAgent: String
+    ) async throws -> CreatedAccount {
         let key: (id: String, secret: String)? = rootAccessKey ? (Identifiers.prefixed("AKIA"), Identifiers.secret()) : nil
         let now = Date()
         while true {
@@ -43,7 +52,7 @@ extension Directory {
                     }
                     let event = AuditEvent(
                         eventTime: now, eventSource: "gatehouse", eventName: "CreateAccount", awsRegion: "us-east-1",
-                        sourceIPAddress: sourceIPAddress, userAgent: "gatehouse account create", identity: nil,
+                        sourceIPAddress: sourceIPAddress, userAgent: userAgent, identity: nil,
                         requestParameters: ["accountName": .string(name), "email": .string(email), "rootAccessKey": .boolean(rootAccessKey)],
                         responseElements: ["accountId": .string(id), "accessKeyId": key.map { .string($0.id) } ?? .string("")],
                         requestId: UUID().uuidString.lowercased(), readOnly: false, recipientAccountId: id,

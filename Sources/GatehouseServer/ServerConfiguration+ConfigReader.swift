@@ -4,9 +4,9 @@ import Logging
 extension ServerConfiguration {
     /// Reads the settings from a configuration reader, over `defaults`.
     ///
-    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`. With an
+    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`. With an
     /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_DEV`,
-    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`; in a JSON config
+    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`; in a JSON config
     /// file, `{"listen": "...", "data": {"dir": "..."}, "dev": true, "log": {"level": "debug"}}`.
     public init(reader: ConfigReader, defaults: ServerConfiguration = ServerConfiguration()) throws {
         self = defaults
@@ -14,6 +14,7 @@ extension ServerConfiguration {
         if let directory = reader.string(forKey: "data.dir") { dataDirectory = directory }
         dev = reader.bool(forKey: "dev", default: defaults.dev)
         permissive = reader.bool(forKey: "permissive", default: defaults.permissive)
+        allowSignup = reader.bool(forKey: "signup.allow", default: defaults.allowSignup)
         if let id = reader.string(forKey: "dev.account.id") { devAccountId = id }
         if let level = reader.string(forKey: "log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

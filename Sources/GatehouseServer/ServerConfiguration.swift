@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: UInt8
     /// Largest request body accepted, in bytes.
     public var maxBodySize: Int
+    /// Whether the console offers public sign-up (`/console/signup`, with email verification). Off by default.
+    public var allowSignup: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -30,7 +32,8 @@ public struct ServerConfiguration: Sendable {
         permissive: Bool = false,
         logLevel: Logger.Level = .info,
         bcryptCost: UInt8 = 12,
-        maxBodySize: Int = 1 << 20
+        maxBodySize: Int = 1 << 20,
+        allowSignup: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -41,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         self.logLevel = logLevel
         self.bcryptCost = bcryptCost
         self.maxBodySize = maxBodySize
+        self.allowSignup = allowSignup
     }
 
     /// Checks the settings that depend on each other.

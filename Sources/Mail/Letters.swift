@@ -41,6 +41,23 @@ public enum Letters {
         )
     }
 
+    /// A public sign-up's email check: the link that creates the account, valid 24 hours.
+    public static func signupVerification(accountName: String, link: String, expires: Date) -> (subject: String, text: String) {
+        (
+            "Verify your email for your new Gatehouse account",
+            """
+            Hello,
+
+            Someone signed up for a Gatehouse account named "\(accountName)" with this email address as its root user.
+            To create the account, open this link (it works once, until \(stamp(expires))):
+
+            \(link)
+
+            If it was not you, ignore this message: no account is created.
+            """
+        )
+    }
+
     static func stamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]

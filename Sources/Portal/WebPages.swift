@@ -10,9 +10,10 @@ public struct WebPages: Sendable {
     let console: ConsolePages
     let start: StartPages
 
-    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox) {
+    /// - Parameter allowSignup: offer public sign-up at `/console/signup`.
+    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, allowSignup: Bool = false) {
         portal = PortalPages(directory: directory, renderer: renderer)
-        console = ConsolePages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox)
+        console = ConsolePages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, allowSignup: allowSignup)
         start = StartPages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, consoleSessions: console.sessions)
     }
 

@@ -34,11 +34,15 @@ struct Serve: AsyncParsableCommand {
     )
     var permissive = false
 
+    @Flag(help: "Offer public sign-up at /console/signup: anyone can create an account after verifying their email. [env: GATEHOUSE_SIGNUP_ALLOW]")
+    var allowSignup = false
+
     func run() async throws {
         var configuration = try await settings.configuration()
         if let listen { try configuration.setListen(listen) }
         if dev { configuration.dev = true }
         if permissive { configuration.permissive = true }
+        if allowSignup { configuration.allowSignup = true }
         if let devAccountId { configuration.devAccountId = devAccountId }
         try configuration.validate()
         if let logLevel {

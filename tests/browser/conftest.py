@@ -14,7 +14,7 @@ OUTPUT = os.path.join(os.path.dirname(__file__), "..", "..", "test-output", "scr
 
 @pytest.fixture(scope="session")
 def server():
-    instance = Server(dev=True).start()
+    instance = Server(dev=True, extra_args=["--allow-signup"]).start()
     yield instance
     instance.stop()
 

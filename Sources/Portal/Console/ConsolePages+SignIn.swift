@@ -23,6 +23,7 @@ extension ConsolePages {
         let started = sessions.start(.anonymous(), replacing: sessions.session(for: request)?.id, secure: Self.isSecure(request))
         var values = SignInPage(csrf: started.session.csrf)
         values.identify = true
+        values.signupOpen = allowSignup
         values.account = query["account"] ?? ""
         var response = renderer.page("console-signin", values)
         response.setCookie(started.cookie)
@@ -121,6 +122,8 @@ struct SignInPage {
     var account = ""
     var userName = ""
     var identity = ""
+    /// Step one links to public sign-up when the server offers it.
+    var signupOpen = false
     /// The MFA step offers a code field when the identity has an authenticator app.
     var hasAuthenticatorApp = true
     /// The MFA step's security key challenge, when the identity has security keys.

@@ -16,15 +16,20 @@ struct ConsolePages: Sendable {
     let invoker: any OperationInvoker
     /// Where invitations go.
     let outbox: Outbox
+    /// Whether `/console/signup` is open.
+    let allowSignup: Bool
     let sessions = WebSessions(cookieName: "gatehouse_console")
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
+    /// Sign-ups per client address: ten in 15 minutes at most.
+    let signupThrottle = SignInThrottle(limit: 10)
 
-    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox) {
+    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, allowSignup: Bool) {
         self.directory = directory
         self.renderer = renderer
         self.invoker = invoker
         self.outbox = outbox
+        self.allowSignup = allowSignup
     }
 
     func register<Context: PortalRequestContext>(on router: Router<Context>) {
@@ -34,6 +39,7 @@ struct ConsolePages: Sendable {
         registerAdministration(on: router)
         registerIdentityCenter(on: router)
         registerSecurityKeys(on: router)
+        registerSignup(on: router)
         router.get(RouterPath(Self.downloadPath)) { request, context in
             await self.signedIn(request, context) { visit in self.download(visit) }
         }
