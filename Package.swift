@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: Pure modules (no I/O)
@@ -77,8 +79,18 @@ let package = Package(
             ]
         ),
 
-        /// Mail: the messages Gatehouse sends (invitations, password resets), written to the outbox folder as `.eml` files.
-        .target(name: "Mail"),
+        /// Mail: the messages Gatehouse sends (invitations, password resets), the outbox folder of `.eml` files, and the
+        /// SMTP relay that delivers them when one is configured.
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         /// Portal: the web pages, from Mustache templates: the account console (sign-in, MFA, credentials,
         /// administration) and the access portal's sign-in pages (`/authorize`, `/device`).
@@ -134,6 +146,7 @@ let package = Package(
             dependencies: ["AccessPolicy", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(
             name: "WebAuthnTests",
             dependencies: ["WebAuthn", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")]),

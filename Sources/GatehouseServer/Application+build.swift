@@ -81,10 +81,16 @@ public func buildApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
     }
+    var background: [any Service] = [DirectoryFollower(directory: directory), AuditFlusher(auditTrail: directory.auditTrail)]
+    if let url = configuration.smtpURL {
+        guard configuration.dataDirectory != nil else { throw ConfigurationError("--smtp-url needs a data folder for the outbox") }
+        let relay = try SMTPRelayAddress(url: url)
+        background.append(MailRelay(outbox: outbox, client: SMTPClient(relay: relay, caFile: configuration.smtpCAFile), logger: logger))
+    }
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
-        services: [DirectoryFollower(directory: directory), AuditFlusher(auditTrail: directory.auditTrail)],
+        services: background,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable {
     public var maxBodySize: Int
     /// Whether the console offers public sign-up (`/console/signup`, with email verification). Off by default.
     public var allowSignup: Bool
+    /// The SMTP relay that delivers the outbox (`smtp://host:port`); without one, mail stays in `<data dir>/outbox/`.
+    public var smtpURL: String?
+    /// A PEM file of CA certificates the relay's STARTTLS certificate must chain to (else the system's).
+    public var smtpCAFile: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -33,7 +37,9 @@ public struct ServerConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         bcryptCost: UInt8 = 12,
         maxBodySize: Int = 1 << 20,
-        allowSignup: Bool = false
+        allowSignup: Bool = false,
+        smtpURL: String? = nil,
+        smtpCAFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -45,6 +51,8 @@ public struct ServerConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.maxBodySize = maxBodySize
         self.allowSignup = allowSignup
+        self.smtpURL = smtpURL
+        self.smtpCAFile = smtpCAFile
     }
 
     /// Checks the settings that depend on each other.

@@ -18,7 +18,8 @@ public struct MailMessage: Sendable, Equatable {
     /// and SMTP's DATA carries it. Header values are stripped of line breaks so no header can be injected.
     public func rendered(date: Date, messageId: String) -> String {
         func header(_ value: String) -> String {
-            String(value.filter { $0 != "\r" && $0 != "\n" })
+            // By scalar: "\r\n" is one Character, so a Character filter would let it through.
+            String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

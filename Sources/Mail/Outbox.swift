@@ -43,6 +43,28 @@ public final class Outbox: Sendable {
 
     /// The messages kept in memory (an outbox without a folder), oldest first.
     public var inMemory: [String] { kept.withLock { $0 } }
+
+    /// The folder a relay moves delivered messages to.
+    var sentFolder: String? { folder.map { $0 + "/sent" } }
+
+    /// The messages waiting in the folder, oldest first (by name: names start with the time they were written).
+    func waiting() -> [String] {
+        guard let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasSuffix(".eml") && !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// A waiting message's text.
+    func read(_ name: String) throws -> String {
+        guard let folder, let data = FileManager.default.contents(atPath: "\(folder)/\(name)") else { throw OutboxError.unwritable(folder ?? "") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Moves a delivered message to `sent/`.
+    func markSent(_ name: String) throws {
+        guard let folder, let sent = sentFolder else { return }
+        try FileManager.default.createDirectory(atPath: sent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.moveItem(atPath: "\(folder)/\(name)", toPath: "\(sent)/\(name)")
+    }
 }
 
 /// The outbox could not take a message.

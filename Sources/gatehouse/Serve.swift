@@ -34,6 +34,12 @@ struct Serve: AsyncParsableCommand {
     )
     var permissive = false
 
+    @Option(help: "Deliver mail through this SMTP relay, smtp://host:port (STARTTLS whenever it offers it); without it, mail stays in <data dir>/outbox/. [env: GATEHOUSE_SMTP_URL]")
+    var smtpUrl: String?
+
+    @Option(help: "CA certificates (PEM) the relay's STARTTLS certificate must chain to, in place of the system's. [env: GATEHOUSE_SMTP_CA_FILE]")
+    var smtpCaFile: String?
+
     @Flag(help: "Offer public sign-up at /console/signup: anyone can create an account after verifying their email. [env: GATEHOUSE_SIGNUP_ALLOW]")
     var allowSignup = false
 
@@ -43,6 +49,8 @@ struct Serve: AsyncParsableCommand {
         if dev { configuration.dev = true }
         if permissive { configuration.permissive = true }
         if allowSignup { configuration.allowSignup = true }
+        if let smtpUrl { configuration.smtpURL = smtpUrl }
+        if let smtpCaFile { configuration.smtpCAFile = smtpCaFile }
         if let devAccountId { configuration.devAccountId = devAccountId }
         try configuration.validate()
         if let logLevel {
