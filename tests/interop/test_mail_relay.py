@@ -1,10 +1,10 @@
 """Mail through an SMTP relay: a real SMTP server (aiosmtpd) with STARTTLS, its certificate from a test CA the
 server is told to trust; messages written while the relay is down stay queued and go out once it is up."""
+import contextlib
 import glob
 import os
 import re
 import ssl
-import time
 
 import requests
 import trustme
@@ -45,37 +45,49 @@ def sign_up(server, email):
     assert "Check your email" in answer.text
 
 
+@contextlib.contextmanager
+def relayed_server(port, ca_file):
+    """A Gatehouse server with sign-up open whose mail goes to the relay on `port`, trusting `ca_file`."""
+    server = Server(dev=True, extra_args=["--allow-signup", "--smtp-url", f"smtp://127.0.0.1:{port}", "--smtp-ca-file", ca_file]).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def outbox(server, *folder):
+    return glob.glob(os.path.join(server.data_dir, "outbox", *folder, "*.eml"))
+
+
 def test_mail_goes_through_the_relay_with_starttls(tmp_path):
     port = free_port()
     controller, collector, ca_file = relay(port, tmp_path)
     controller.start()
-    server = Server(dev=True, extra_args=["--allow-signup", "--smtp-url", f"smtp://127.0.0.1:{port}", "--smtp-ca-file", ca_file]).start()
     try:
-        sign_up(server, "relayed@example.com")
-        [message] = wait_for(lambda: collector.received, timeout=15)
-        assert message["to"] == ["relayed@example.com"] and message["tls"]
-        assert "Subject: Verify your email for your new Gatehouse account" in message["data"]
-        assert wait_for(lambda: glob.glob(os.path.join(server.data_dir, "outbox", "sent", "*.eml")))
-        assert glob.glob(os.path.join(server.data_dir, "outbox", "*.eml")) == []
+        with relayed_server(port, ca_file) as server:
+            sign_up(server, "relayed@example.com")
+            [message] = wait_for(lambda: collector.received, timeout=15)
+            assert message["to"] == ["relayed@example.com"] and message["tls"]
+            assert "Subject: Verify your email for your new Gatehouse account" in message["data"]
+            assert wait_for(lambda: outbox(server, "sent"))
+            assert outbox(server) == []
     finally:
-        server.stop()
         controller.stop()
 
 
 def test_mail_waits_while_the_relay_is_down(tmp_path):
     port = free_port()
     controller, collector, ca_file = relay(port, tmp_path)
-    server = Server(dev=True, extra_args=["--allow-signup", "--smtp-url", f"smtp://127.0.0.1:{port}", "--smtp-ca-file", ca_file]).start()
     try:
-        sign_up(server, "queued@example.com")
-        time.sleep(2)  # the relay is down: the message waits in the outbox
-        assert len(glob.glob(os.path.join(server.data_dir, "outbox", "*.eml"))) == 1
-        controller.start()
-        [message] = wait_for(lambda: collector.received, timeout=90)
-        assert message["to"] == ["queued@example.com"]
-        assert wait_for(lambda: glob.glob(os.path.join(server.data_dir, "outbox", "sent", "*.eml")))
+        with relayed_server(port, ca_file) as server:
+            sign_up(server, "queued@example.com")
+            assert wait_for(lambda: "mail delivery failed" in server.read_log(), timeout=15)
+            assert len(outbox(server)) == 1
+            controller.start()
+            [message] = wait_for(lambda: collector.received, timeout=90)
+            assert message["to"] == ["queued@example.com"]
+            assert wait_for(lambda: outbox(server, "sent"))
     finally:
-        server.stop()
         controller.stop()
 
 
@@ -83,16 +95,13 @@ def test_an_untrusted_relay_certificate_gets_nothing(tmp_path):
     port = free_port()
     controller, collector, _ = relay(port, tmp_path)
     controller.start()
-    other_ca = trustme.CA()
     other = tmp_path / "other-ca.pem"
-    other_ca.cert_pem.write_to_path(str(other))
-    server = Server(dev=True, extra_args=["--allow-signup", "--smtp-url", f"smtp://127.0.0.1:{port}", "--smtp-ca-file", str(other)]).start()
+    trustme.CA().cert_pem.write_to_path(str(other))
     try:
-        sign_up(server, "untrusted@example.com")
-        time.sleep(3)
-        assert collector.received == []
-        assert len(glob.glob(os.path.join(server.data_dir, "outbox", "*.eml"))) == 1
-        assert "mail delivery failed" in server.read_log()
+        with relayed_server(port, str(other)) as server:
+            sign_up(server, "untrusted@example.com")
+            assert wait_for(lambda: "mail delivery failed" in server.read_log(), timeout=15)
+            assert collector.received == []
+            assert len(outbox(server)) == 1
     finally:
-        server.stop()
         controller.stop()
