@@ -54,6 +54,24 @@ public struct TOTP: Sendable {
         return "otpauth://totp/\(label)?secret=\(secret)&issuer=\(issuer)"
     }
 
+    /// The bytes of RFC 4648 base 32 text (padding, spaces and case ignored); `nil` when it is not base 32.
+    public static func base32Decode(_ text: String) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var bytes: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for character in text.uppercased() where character != "=" && !character.isWhitespace {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            buffer = buffer << 5 | UInt32(value)
+            bits += 5
+            if bits >= 8 {
+                bytes.append(UInt8((buffer >> UInt32(bits - 8)) & 0xFF))
+                bits -= 8
+            }
+        }
+        return bytes
+    }
+
     /// RFC 4648 base 32, without padding (what authenticator apps read).
     public static func base32(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")

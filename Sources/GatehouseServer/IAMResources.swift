@@ -15,8 +15,8 @@ enum IAMResources {
         if operation.contains("Role"), let name = input["RoleName"]?.string {
             return iam.roles[name.lowercased()]?.arn ?? "arn:aws:iam::\(account):role\(path)\(name)"
         }
-        if operation.hasSuffix("VirtualMFADevice") || operation.contains("MFADeviceTag") || operation == "GetMFADevice" {
-            if let serial = input["SerialNumber"]?.string { return serial }
+        if operation.hasSuffix("VirtualMFADevice") || operation.contains("MFADeviceTag") || ["GetMFADevice", "TagMFADevice", "UntagMFADevice"].contains(operation) {
+            if let serial = input["SerialNumber"]?.string { return serial.hasPrefix("arn:") ? serial : "arn:aws:iam::\(account):mfa/\(serial)" }
             if let name = input["VirtualMFADeviceName"]?.string { return "arn:aws:iam::\(account):mfa\(path)\(name)" }
         }
         if let name = input["UserName"]?.string { return user(name) }

@@ -14,26 +14,6 @@ struct IdentityCenterCommand: AsyncParsableCommand {
         subcommands: [Invite.self, OneTimePassword.self, RegisterMFA.self, Approve.self, Settings.self]
     )
 
-    /// Opens the data folder, runs `work`, and closes it; domain errors become usage errors.
-    static func withDirectory<T>(_ settings: SettingsOptions, _ work: (Directory) async throws -> T) async throws -> T {
-        let configuration = try await settings.configuration()
-        var logger = Logger(label: "gatehouse")
-        logger.logLevel = .warning
-        let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, bcryptCost: configuration.bcryptCost, logger: logger)
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await work(directory))
-        } catch {
-            result = .failure(error)
-        }
-        try await directory.close()
-        do {
-            return try result.get()
-        } catch let error as DirectoryError {
-            throw ValidationError(error.message)
-        }
-    }
-
     /// Lines of standard input, without their line ends.
     static func inputLine() -> String? {
         readLine(strippingNewline: true)
@@ -52,7 +32,7 @@ struct IdentityCenterCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try await settings.configuration()
             let outbox = try Outbox(folder: configuration.dataDirectory.map { $0 + "/outbox" })
-            let issued = try await IdentityCenterCommand.withDirectory(settings) {
+            let issued = try await settings.withDirectory {
                 try await $0.issuePasswordSetup(identityStoreId: identityStoreId, userName: user, purpose: .invitation)
             }
             let letter = Letters.invitation(
@@ -73,7 +53,7 @@ struct IdentityCenterCommand: AsyncParsableCommand {
         @Option(help: "The user's user name.") var user: String
 
         func run() async throws {
-            let password = try await IdentityCenterCommand.withDirectory(settings) {
+            let password = try await settings.withDirectory {
                 try await $0.setOneTimePassword(identityStoreId: identityStoreId, userName: user)
             }
             print(password)
@@ -105,7 +85,7 @@ struct IdentityCenterCommand: AsyncParsableCommand {
             guard let first = IdentityCenterCommand.inputLine(), let second = IdentityCenterCommand.inputLine() else {
                 throw ValidationError("Give two consecutive codes, one per line.")
             }
-            try await IdentityCenterCommand.withDirectory(settings) {
+            try await settings.withDirectory {
                 try await $0.registerPortalMFA(
                     identityStoreId: identityStoreId, userName: user, password: password, newPassword: newPassword, deviceName: deviceName,
                     seed: seed, codes: (first, second))
@@ -131,7 +111,7 @@ struct IdentityCenterCommand: AsyncParsableCommand {
         func run() async throws {
             guard let password = IdentityCenterCommand.inputLine() else { throw ValidationError("Give the password on standard input.") }
             let newPassword = changePassword ? IdentityCenterCommand.inputLine() : nil
-            try await IdentityCenterCommand.withDirectory(settings) {
+            try await settings.withDirectory {
                 try await $0.approveDeviceSignIn(
                     userCode: userCode, credentials: PortalCredentials(userName: user, password: password, newPassword: newPassword, mfaCode: mfaCode))
             }
@@ -152,7 +132,7 @@ struct IdentityCenterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (mode, types, without, hours) = (mfaMode, mfaTypes, withoutMfa, sessionHours)
-            let current = try await IdentityCenterCommand.withDirectory(settings) {
+            let current = try await settings.withDirectory {
                 try await $0.updateSignInSettings(identityStoreId: identityStoreId) { settings in
                     if let mode { settings.mfaMode = mode }
                     if let types { settings.allowedMFATypes = types.split(separator: ",").map { String($0) } }

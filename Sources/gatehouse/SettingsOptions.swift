@@ -1,6 +1,8 @@
 import ArgumentParser
 import Configuration
+import Directory
 import GatehouseServer
+import Logging
 import SystemPackage
 
 /// The settings every command shares; flags win over `GATEHOUSE_*` environment variables,
@@ -21,5 +23,27 @@ struct SettingsOptions: ParsableArguments {
         var configuration = try ServerConfiguration(reader: ConfigReader(providers: providers))
         if let dataDir { configuration.dataDirectory = dataDir }
         return configuration
+    }
+}
+
+extension SettingsOptions {
+    /// Opens the data folder, runs `work`, and closes it; domain errors become usage errors.
+    func withDirectory<T>(_ work: (Directory) async throws -> T) async throws -> T {
+        let configuration = try await configuration()
+        var logger = Logger(label: "gatehouse")
+        logger.logLevel = .warning
+        let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, bcryptCost: configuration.bcryptCost, logger: logger)
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await work(directory))
+        } catch {
+            result = .failure(error)
+        }
+        try await directory.close()
+        do {
+            return try result.get()
+        } catch let error as DirectoryError {
+            throw ValidationError(error.message)
+        }
     }
 }

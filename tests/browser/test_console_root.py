@@ -34,6 +34,10 @@ def test_root_locks_itself_down(server, page, tmp_path):
     assert "MFA device root-phone assigned" in page.inner_text("[role=status]")
     assert f"arn:aws:iam::{created['AccountId']}:mfa/root-phone" in page.inner_text("main")
     page.shots(page, "mfa-assigned")
+    page.fill("input[aria-label='New name for root-phone']", "Root phone in the safe")
+    page.click("tr:has-text('root-phone') >> button:has-text('Rename')")
+    assert "Device renamed to Root phone in the safe." in page.inner_text("[role=status]")
+    assert "Root phone in the safe" in page.inner_text("tr:has-text('mfa/root-phone')")
 
     key = created["AccessKeyId"]
     page.click(f"tr:has-text('{key}') >> button:has-text('Deactivate')")

@@ -111,3 +111,15 @@ def test_seed_never_reaches_the_trail(server, account):
     )["Events"]
     assert events
     assert device["Base32StringSeed"].decode() not in events[0]["CloudTrailEvent"]
+
+
+def test_device_tags(server, account):
+    client = iam(server, account)
+    serial = client.create_virtual_mfa_device(VirtualMFADeviceName="tagged", Tags=[{"Key": "team", "Value": "ops"}])["VirtualMFADevice"]["SerialNumber"]
+    client.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "Name", "Value": "Desk token"}, {"Key": "team", "Value": "sec"}])
+    assert sorted((t["Key"], t["Value"]) for t in client.list_mfa_device_tags(SerialNumber=serial)["Tags"]) == [("Name", "Desk token"), ("team", "sec")]
+    client.untag_mfa_device(SerialNumber=serial, TagKeys=["team"])
+    assert client.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "Name", "Value": "Desk token"}]
+    with pytest.raises(ClientError) as missing:
+        client.list_mfa_device_tags(SerialNumber=f"arn:aws:iam::{account['AccountId']}:mfa/nothing")
+    assert missing.value.response["Error"]["Code"] == "NoSuchEntity"

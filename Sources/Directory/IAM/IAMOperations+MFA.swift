@@ -13,6 +13,9 @@ extension IAMOperations {
             Entry(name: "ListMFADevices", readOnly: true, handler: { try listMFADevices($0) }),
             Entry(name: "ListVirtualMFADevices", readOnly: true, handler: { try listVirtualMFADevices($0) }),
             Entry(name: "GetMFADevice", readOnly: true, handler: { try getMFADevice($0) }),
+            Entry(name: "TagMFADevice", readOnly: false, handler: Self.tagMFADevice),
+            Entry(name: "UntagMFADevice", readOnly: false, handler: Self.untagMFADevice),
+            Entry(name: "ListMFADeviceTags", readOnly: true, handler: { try listMFADeviceTags($0) }),
         ]
     }
 
@@ -28,6 +31,7 @@ extension IAMOperations {
     }
 
     static func deviceName(fromSerial serial: String, accountId: String) throws -> String {
+        if Directory.isHardwareSerial(serial) { return serial }
         guard serial.hasPrefix("arn:aws:iam::\(accountId):mfa/") || serial.hasPrefix("arn:aws:iam::\(accountId):u2f/"),
             let name = serial.split(separator: "/").last
         else {
@@ -87,13 +91,23 @@ extension IAMOperations {
         let tx = try Self.transaction(call)
         let owner = try Self.mfaOwner(call)
         let ownerName = owner == Self.rootOwner ? owner : try await Self.existingUser(owner, tx).name
-        var device = try await Self.existingDevice(try Self.required(call, "SerialNumber"), tx)
-        if device.userName != nil {
-            throw Self.model.error("EntityAlreadyExistsException", "MFA Device is already in use.")
-        }
+        let serial = try Self.required(call, "SerialNumber")
         let devices = try await tx.all(VirtualMFADevice.self, .mfaDevice)
         if devices.filter({ $0.userName?.lowercased() == ownerName.lowercased() }).count >= 8 {
             throw Self.limitExceeded("Cannot exceed quota for MFADevicesPerUser: 8")
+        }
+        var device: VirtualMFADevice
+        if Directory.isHardwareSerial(serial), !devices.contains(where: { $0.serialNumber == serial }) {
+            // A hardware token the operator registered: it becomes this account's device.
+            guard let claimed = try await directory.claimHardwareToken(serial, owner: ownerName, tx: tx) else {
+                throw Self.noSuchEntity("MFA device with serial number \(serial) does not exist.")
+            }
+            device = claimed
+        } else {
+            device = try await Self.existingDevice(serial, tx)
+        }
+        if device.userName != nil {
+            throw Self.model.error("EntityAlreadyExistsException", "MFA Device is already in use.")
         }
         device.lastStep = try consecutiveStep(device, call)
         device.userName = ownerName
@@ -121,9 +135,10 @@ extension IAMOperations {
         guard device.userName?.lowercased() == owner.lowercased() else {
             throw noSuchEntity("MFA device with serial number \(device.serialNumber) is not assigned to \(owner).")
         }
-        if device.securityKey != nil {
-            // A security key exists only while assigned: deactivating it removes it, as on AWS.
+        if device.securityKey != nil || Directory.isHardwareSerial(device.serialNumber) {
+            // A security key or hardware token belongs to the account only while assigned: deactivating it removes it, as on AWS.
             try await tx.delete(.mfaDevice, device.name)
+            if device.securityKey == nil { try await Directory.releaseHardwareToken(device.serialNumber, session: try call.requireSession()) }
             return .empty
         }
         device.userName = nil
@@ -135,7 +150,7 @@ extension IAMOperations {
     static func deleteVirtualMFADevice(_ call: OperationCall) async throws -> AWSValue {
         let tx = try transaction(call)
         let device = try await existingDevice(try required(call, "SerialNumber"), tx)
-        if device.securityKey != nil { throw noSuchEntity("VirtualMFADevice with serial number \(device.serialNumber) does not exist.") }
+        if device.securityKey != nil || Directory.isHardwareSerial(device.serialNumber) { throw noSuchEntity("VirtualMFADevice with serial number \(device.serialNumber) does not exist.") }
         if device.userName != nil { throw deleteConflict("MFA device is still in use. Deactivate it before deleting it.") }
         try await tx.delete(.mfaDevice, device.name)
         return .empty
@@ -159,7 +174,7 @@ extension IAMOperations {
         let status = Self.string(call, "AssignmentStatus") ?? "Any"
         let devices = iam.mfaDevices.values.filter { device in
             switch status {
-            case _ where device.securityKey != nil: false
+            case _ where device.securityKey != nil || Directory.isHardwareSerial(device.serialNumber): false
             case "Assigned": device.userName != nil
             case "Unassigned": device.userName == nil
             default: true
@@ -180,6 +195,33 @@ extension IAMOperations {
             return .object(value)
         }
         return Self.listOutput("VirtualMFADevices", values, marker: marker)
+    }
+
+    static func tagMFADevice(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var device = try await existingDevice(try required(call, "SerialNumber"), tx)
+        device.tags = try inputTags(call, merging: device.tags)
+        try await tx.put(device, .mfaDevice, device.name)
+        return .empty
+    }
+
+    static func untagMFADevice(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try transaction(call)
+        var device = try await existingDevice(try required(call, "SerialNumber"), tx)
+        let keys = Set((call.input["TagKeys"]?.list ?? []).compactMap { $0.string?.lowercased() })
+        device.tags.removeAll { keys.contains($0.key.lowercased()) }
+        try await tx.put(device, .mfaDevice, device.name)
+        return .empty
+    }
+
+    func listMFADeviceTags(_ call: OperationCall) throws -> AWSValue {
+        let accountId = try Self.account(call)
+        let serial = try Self.required(call, "SerialNumber")
+        let name = try Self.deviceName(fromSerial: serial, accountId: accountId)
+        guard let device = directory.iam(accountId).mfaDevices[name.lowercased()], device.serialNumber == serial else {
+            throw Self.noSuchEntity("MFA device with serial number \(serial) does not exist.")
+        }
+        return ["Tags": Self.tags(device.tags), "IsTruncated": .boolean(false)]
     }
 
     func getMFADevice(_ call: OperationCall) throws -> AWSValue {

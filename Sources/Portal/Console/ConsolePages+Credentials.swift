@@ -17,6 +17,12 @@ extension ConsolePages {
         router.post(RouterPath(Self.credentialsPath + "/mfa/enable")) { request, context in
             await self.signedIn(request, context) { visit in await self.enableMFA(visit) }
         }
+        router.post(RouterPath(Self.credentialsPath + "/hardware-token")) { request, context in
+            await self.signedIn(request, context) { visit in await self.assignHardwareToken(visit) }
+        }
+        router.post(RouterPath(Self.credentialsPath + "/mfa/rename")) { request, context in
+            await self.signedIn(request, context) { visit in await self.renameMFA(visit) }
+        }
         router.post(RouterPath(Self.credentialsPath + "/mfa/remove")) { request, context in
             await self.signedIn(request, context) { visit in await self.removeMFA(visit) }
         }
@@ -45,10 +51,16 @@ extension ConsolePages {
         var values = CredentialsPage(arn: visit.principal.arn, isRoot: visit.isRoot, notice: notice, problem: problem, newKey: newKey)
         switch await iam("ListMFADevices", own(visit), as: visit) {
         case .success(let output):
-            values.devices = (output["MFADevices"]?.list ?? []).map {
-                MFADeviceRow(
-                    serialNumber: $0["SerialNumber"]?.string ?? "", name: ($0["SerialNumber"]?.string ?? "").split(separator: "/").last.map(String.init) ?? "",
-                    enabled: $0["EnableDate"]?.timestamp.map(Self.display) ?? "")
+            for device in output["MFADevices"]?.list ?? [] {
+                let serial = device["SerialNumber"]?.string ?? ""
+                var name = serial.split(separator: "/").last.map(String.init) ?? serial
+                // A device's name is its Name tag when it has one (set by Rename).
+                if case .success(let tags) = await iam("ListMFADeviceTags", ["SerialNumber": .string(serial)], as: visit),
+                    let tagged = tags["Tags"]?.list?.first(where: { $0["Key"]?.string == "Name" })?["Value"]?.string
+                {
+                    name = tagged
+                }
+                values.devices.append(MFADeviceRow(serialNumber: serial, name: name, enabled: device["EnableDate"]?.timestamp.map(Self.display) ?? ""))
             }
         case .failure(let error): values.problems.append(Problem(error))
         }
@@ -103,14 +115,40 @@ extension ConsolePages {
         return await credentials(visit, notice: "MFA device \(pending.deviceName) assigned. From now on, sign-in asks for a code from it.")
     }
 
+    /// Assigns a hardware TOTP token the operator registered: its serial number and two consecutive codes.
+    func assignHardwareToken(_ visit: Visit) async -> Response {
+        let serial = (visit.form["serial"] ?? "").trimmingCharacters(in: .whitespaces)
+        let input = own(
+            visit,
+            [
+                "SerialNumber": .string(serial), "AuthenticationCode1": .string(visit.form["code1"]?.trimmingCharacters(in: .whitespaces) ?? ""),
+                "AuthenticationCode2": .string(visit.form["code2"]?.trimmingCharacters(in: .whitespaces) ?? ""),
+            ])
+        if case .failure(let error) = await iam("EnableMFADevice", input, as: visit) {
+            return await credentials(visit, problem: Problem(error), status: .badRequest)
+        }
+        return await credentials(visit, notice: "Hardware TOTP token \(serial) assigned. From now on, sign-in asks for a code from it.")
+    }
+
+    /// Renames a device: its `Name` tag (TagMFADevice), which the page shows in place of the serial number's last part.
+    func renameMFA(_ visit: Visit) async -> Response {
+        let name = (visit.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let input: AWSValue = ["SerialNumber": .string(visit.form["serial"] ?? ""), "Tags": .list([["Key": "Name", "Value": .string(name)]])]
+        if case .failure(let error) = await iam("TagMFADevice", input, as: visit) {
+            return await credentials(visit, problem: Problem(error), status: .badRequest)
+        }
+        return await credentials(visit, notice: "Device renamed to \(name).")
+    }
+
     /// Removes a device: deactivate it, then (for an authenticator app) delete the virtual device.
     func removeMFA(_ visit: Visit) async -> Response {
         let serial = visit.form["serial"] ?? ""
         if case .failure(let error) = await iam("DeactivateMFADevice", own(visit, ["SerialNumber": .string(serial)]), as: visit) {
             return await credentials(visit, problem: Problem(error), status: .badRequest)
         }
-        // Deactivating a security key removes it; a virtual device is deleted separately.
+        // Deactivating a security key or hardware token removes it; a virtual device is deleted separately.
         if serial.contains(":u2f/") { return await credentials(visit, notice: "Security key removed.") }
+        if !serial.hasPrefix("arn:") { return await credentials(visit, notice: "Hardware TOTP token removed.") }
         if case .failure(let error) = await iam("DeleteVirtualMFADevice", ["SerialNumber": .string(serial)], as: visit) {
             return await credentials(visit, problem: Problem(error), status: .badRequest)
         }
