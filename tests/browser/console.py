@@ -64,3 +64,10 @@ def assign_authenticator(page, tmp_path, name):
 def next_code(totp):
     """A code sign-in accepts after two were just used: the next step's (within the ±1 step window)."""
     return totp.at(time.time() + 30)
+
+
+class Localhost:
+    """The server as the browser reaches it for WebAuthn, which needs a domain name (localhost), not an IP address."""
+
+    def __init__(self, server):
+        self.url = server.url.replace("127.0.0.1", "localhost")

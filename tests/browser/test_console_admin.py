@@ -9,15 +9,18 @@ import uuid
 import boto3
 from botocore.config import Config
 
-from console import assign_authenticator, next_code, sign_in_root, sign_in_user, sign_out
+from console import Localhost, assign_authenticator, next_code, sign_in_root, sign_in_user, sign_out
 from test_console_root import PASSWORD, new_account
+from test_security_keys import virtual_authenticator
 
 
 def test_root_creates_an_administrator_who_takes_over(server, page, tmp_path):
+    site = Localhost(server)
+    cdp, authenticator = virtual_authenticator(page)
     email, created = new_account(server, "takeover", root_key=False)
     account_id = created["AccountId"]
-    sign_in_root(page, server, email, PASSWORD)
-    page.wait_for_url(server.url + "/console")
+    sign_in_root(page, site, email, PASSWORD)
+    page.wait_for_url(site.url + "/console")
 
     page.click("nav >> text=Password policy")
     page.fill("#minimum_length", "14")
@@ -42,7 +45,7 @@ def test_root_creates_an_administrator_who_takes_over(server, page, tmp_path):
     page.click("button:has-text('Create group')")
     assert "PowerUserAccess" in page.inner_text("tr:has-text('devops')")
 
-    page.goto(server.url + "/console/users/create")
+    page.goto(site.url + "/console/users/create")
     page.fill("#username", "IAM-Administrator")
     page.check("input[name='policy:arn:aws:iam::aws:policy/AdministratorAccess']")
     page.check("input[name='group:devops']")
@@ -56,7 +59,7 @@ def test_root_creates_an_administrator_who_takes_over(server, page, tmp_path):
     with page.expect_download() as download:
         page.click("text=Download .csv file")
     rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
-    assert rows == [{"User name": "IAM-Administrator", "Password": password, "Console sign-in URL": f"{server.url}/console/signin?account={account_id}"}]
+    assert rows == [{"User name": "IAM-Administrator", "Password": password, "Console sign-in URL": f"{site.url}/console/signin?account={account_id}"}]
     page.shots(page, "user-created")
 
     page.click("text=View user")
@@ -66,10 +69,10 @@ def test_root_creates_an_administrator_who_takes_over(server, page, tmp_path):
     sign_out(page)
 
     # The administrator signs in with the alias and must choose a new password first.
-    sign_in_user(page, server, alias, "IAM-Administrator", password)
+    sign_in_user(page, site, alias, "IAM-Administrator", password)
     page.wait_for_url("**/console/password")
     assert "You must choose a new password" in page.inner_text("main")
-    page.goto(server.url + "/console/users")
+    page.goto(site.url + "/console/users")
     page.wait_for_url("**/console/password")
     page.fill("#old_password", password)
     page.fill("#new_password", "Short1!")
@@ -96,14 +99,30 @@ def test_root_creates_an_administrator_who_takes_over(server, page, tmp_path):
         page.click("text=Download .csv file")
     assert f"{key_id},{secret}" in open(download.value.path()).read()
     # Shown once: the file is gone after one download, and the credentials page lists the key without its secret.
-    assert page.request.get(server.url + "/console/download").status == 404
-    page.goto(server.url + "/console/security-credentials")
+    assert page.request.get(site.url + "/console/download").status == 404
+    page.goto(site.url + "/console/security-credentials")
     assert key_id in page.content() and secret not in page.content()
     sign_out(page)
 
-    sign_in_user(page, server, account_id, "IAM-Administrator", new_password, code=next_code(totp))
-    page.wait_for_url(server.url + "/console")
+    sign_in_user(page, site, account_id, "IAM-Administrator", new_password, code=next_code(totp))
+    page.wait_for_url(site.url + "/console")
     assert "IAM-Administrator" in page.inner_text("nav")
+
+    # A security key as the second device; from then on either signs in.
+    page.click("nav >> text=My security credentials")
+    page.fill("#key_name", "admin-key")
+    page.click("button:has-text('Assign security key or passkey')")
+    page.click("button:has-text('Register security key')")
+    page.wait_for_url("**/security-key/finish")
+    assert "Security key admin-key assigned" in page.inner_text("[role=status]")
+    assert f":u2f/user/IAM-Administrator/admin-key-" in page.inner_text("main")
+    sign_out(page)
+    sign_in_user(page, site, account_id, "IAM-Administrator", new_password)
+    assert page.locator("#mfa_code").is_visible()
+    page.shots(page, "mfa-choice")
+    page.click("button:has-text('Use security key')")
+    page.wait_for_url(site.url + "/console")
+    assert cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"][0]["signCount"] >= 2
 
     session = dict(endpoint_url=server.url, aws_access_key_id=key_id, aws_secret_access_key=secret, region_name="us-east-1",
                    config=Config(retries={"max_attempts": 1}))
@@ -113,7 +132,7 @@ def test_root_creates_an_administrator_who_takes_over(server, page, tmp_path):
         LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "ConsoleLogin"}])["Events"]
     records = [json.loads(event["CloudTrailEvent"]) for event in events]
     admin = [r for r in records if r["userIdentity"].get("userName") == "IAM-Administrator"]
-    assert [r["additionalEventData"]["MFAUsed"] for r in sorted(admin, key=lambda r: r["eventTime"])] == ["No", "Yes"]
+    assert [r["additionalEventData"]["MFAUsed"] for r in sorted(admin, key=lambda r: r["eventTime"])] == ["No", "Yes", "Yes"]
     assert all(r["responseElements"]["ConsoleLogin"] == "Success" and r["eventType"] == "AwsConsoleSignIn" for r in admin)
     assert any(r["userIdentity"]["type"] == "Root" for r in records)
     created_user = boto3.client("cloudtrail", **session).lookup_events(

@@ -3,7 +3,7 @@ device, then answers the sign-in challenge; the API sees the key as an MFA devic
 import boto3
 from botocore.config import Config
 
-from console import sign_in_root, sign_out
+from console import Localhost, sign_in_root, sign_out
 from test_console_root import PASSWORD, new_account
 
 
@@ -17,8 +17,7 @@ def virtual_authenticator(page):
 
 
 def test_root_registers_a_security_key_and_signs_in_with_it(server, page):
-    # WebAuthn needs a domain for its relying party ID: the browser reaches the server as localhost.
-    site = type("Site", (), {"url": server.url.replace("127.0.0.1", "localhost")})()
+    site = Localhost(server)
     email, created = new_account(server, "fido")
     cdp, authenticator = virtual_authenticator(page)
     sign_in_root(page, site, email, PASSWORD)
@@ -60,7 +59,7 @@ def test_root_registers_a_security_key_and_signs_in_with_it(server, page):
 
 def test_a_forged_answer_is_refused(server, page):
     """An answer the security key did not sign, posted in place of the browser's, does not sign anyone in."""
-    site = type("Site", (), {"url": server.url.replace("127.0.0.1", "localhost")})()
+    site = Localhost(server)
     email, _ = new_account(server, "fido2")
     virtual_authenticator(page)
     sign_in_root(page, site, email, PASSWORD)
