@@ -18,10 +18,13 @@ public struct Caller: Sendable {
     public var mfaAuthenticated: Date?
     /// The request went unchecked (emulator mode): the caller stands in for an unknown key.
     public var permissive: Bool
+    /// The call comes from a console sign-in session. Like the temporary credentials AWS's console holds, it
+    /// always says whether MFA was used (`aws:MultiFactorAuthPresent`), where long-term keys say nothing.
+    public var consoleSession: Bool
 
     public init(
         principal: Principal, accessKeyId: String, sessionCredentials: Bool, region: String, sourceIPAddress: String, userAgent: String,
-        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil, permissive: Bool = false
+        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil, permissive: Bool = false, consoleSession: Bool = false
     ) {
         self.principal = principal
         self.accessKeyId = accessKeyId
@@ -32,6 +35,7 @@ public struct Caller: Sendable {
         self.sessionIssued = sessionIssued
         self.mfaAuthenticated = mfaAuthenticated
         self.permissive = permissive
+        self.consoleSession = consoleSession
     }
 }
 

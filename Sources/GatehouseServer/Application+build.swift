@@ -62,7 +62,8 @@ public func buildApplication(
     let router = Router(context: GatehouseRequestContext.self)
     var ownPaths: Set<String> = ["/healthz", "/metrics"]
     let outbox = try Outbox(folder: configuration.dataDirectory.map { $0 + "/outbox" })
-    WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox, allowSignup: configuration.allowSignup)
+    WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox, publicURL: configuration.effectivePublicURL,
+        allowSignup: configuration.allowSignup)
         .register(on: router)
     if configuration.dev {
         let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)

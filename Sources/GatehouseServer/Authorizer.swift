@@ -138,8 +138,8 @@ final class Authorizer: Sendable {
         context.set("aws:RequestedRegion", [caller.region])
         context.set("aws:ViaAWSService", ["false"])
         if let issued = caller.sessionIssued { context.set("aws:TokenIssueTime", [Timestamp.iso8601(issued)]) }
-        // Long-term keys carry no MFA key at all; temporary credentials say whether MFA was used.
-        if caller.sessionCredentials {
+        // Long-term keys carry no MFA key at all; temporary credentials and console sessions say whether MFA was used.
+        if caller.sessionCredentials || caller.consoleSession {
             context.set("aws:MultiFactorAuthPresent", [caller.mfaAuthenticated == nil ? "false" : "true"])
             if let mfa = caller.mfaAuthenticated { context.set("aws:MultiFactorAuthAge", [String(Int64(now.timeIntervalSince(mfa)))]) }
         }

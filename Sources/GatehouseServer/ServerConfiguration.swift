@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// How a Gatehouse server runs. Defaults are the safe ones: loopback only, data in `./.gatehouse`.
@@ -22,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var maxBodySize: Int
     /// Whether the console offers public sign-up (`/console/signup`, with email verification). Off by default.
     public var allowSignup: Bool
+    /// The address people reach the server at (`https://gatehouse.example.com`): every link in mail, the sign-in
+    /// URL shown with new users, and the WebAuthn relying party (its host is the RP ID) come from it, never from a
+    /// request's Host header. Without it: `http://localhost:<port>` for a loopback listener, else `http://<host>:<port>`.
+    public var publicURL: String?
     /// The SMTP relay that delivers the outbox (`smtp://host:port`); without one, mail stays in `<data dir>/outbox/`.
     public var smtpURL: String?
     /// A PEM file of CA certificates the relay's STARTTLS certificate must chain to (else the system's).
@@ -38,6 +43,7 @@ public struct ServerConfiguration: Sendable {
         bcryptCost: UInt8 = 12,
         maxBodySize: Int = 1 << 20,
         allowSignup: Bool = false,
+        publicURL: String? = nil,
         smtpURL: String? = nil,
         smtpCAFile: String? = nil
     ) {
@@ -51,6 +57,7 @@ public struct ServerConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.maxBodySize = maxBodySize
         self.allowSignup = allowSignup
+        self.publicURL = publicURL
         self.smtpURL = smtpURL
         self.smtpCAFile = smtpCAFile
     }
@@ -61,6 +68,20 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationError("--dev-account-id must be 12 digits, got '\(devAccountId)'")
         }
         if permissive { dev = true }
+        if let publicURL {
+            guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty,
+                url.path.isEmpty || url.path == "/", url.query == nil, url.user == nil
+            else { throw ConfigurationError("--public-url must look like https://gatehouse.example.com[:port], got '\(publicURL)'") }
+            self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+    }
+
+    /// ``publicURL``, or the listener's own address (`localhost` for loopback: WebAuthn needs a domain name).
+    public var effectivePublicURL: String {
+        if let publicURL { return publicURL }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host)
+        let shownHost = loopback ? "localhost" : (host.contains(":") ? "[\(host)]" : host)
+        return "http://\(shownHost):\(port)"
     }
 
     /// Sets host and port from `host:port` (`127.0.0.1:7070`, `[::1]:7070`, `:7070`).

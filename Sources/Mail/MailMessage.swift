@@ -29,7 +29,9 @@ public struct MailMessage: Sendable, Equatable {
             "From: \(header(from))", "To: \(header(to))", "Subject: \(header(subject))", "Date: \(formatter.string(from: date))",
             "Message-ID: <\(header(messageId))>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "",
         ]
-        let body = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+        // Every line break (CRLF, bare CR, bare LF) becomes CRLF, so no bare CR can reach a relay.
+        let unified = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let body = unified.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
         return lines.joined(separator: "\r\n") + "\r\n" + body + "\r\n"
     }
 }

@@ -16,6 +16,11 @@ public struct SMTPRelayAddress: Sendable, Equatable {
         self.host = host
         port = components.port ?? 25
     }
+
+    /// Whether the relay runs on this machine.
+    var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 }
 
 /// A failed delivery, with the relay's words when it gave any.
@@ -27,8 +32,9 @@ public struct SMTPError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Hands one message to a relay over SMTP (RFC 5321): EHLO, STARTTLS whenever the relay offers it (the
-/// certificate is then checked; there is no falling back to plain text), MAIL FROM, RCPT TO, DATA, QUIT.
+/// Hands one message to a relay over SMTP (RFC 5321): EHLO, STARTTLS (the certificate is checked; there is no
+/// falling back to plain text), MAIL FROM, RCPT TO, DATA, QUIT. A relay that offers no STARTTLS gets nothing,
+/// unless it is on this machine (loopback), where nobody can listen in or strip the offer.
 public struct SMTPClient: Sendable {
     public let relay: SMTPRelayAddress
     /// The TLS settings for STARTTLS (trust roots: the system's, or the operator's CA file).
@@ -56,12 +62,16 @@ public struct SMTPClient: Sendable {
                 return try await replies.expect(codes, after: line)
             }
             _ = try await replies.expect([220], after: "connecting")
-            var hello = try await command("EHLO gatehouse.local", expect: [250])
+            let hello = try await command("EHLO gatehouse.local", expect: [250])
             if hello.lines.dropFirst().contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
                 _ = try await command("STARTTLS", expect: [220])
+                // Anything the relay sent before the handshake would be read as if it came over TLS.
+                guard replies.pending.isEmpty else { throw SMTPError("the relay sent data before the TLS handshake") }
                 let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: relay.host.first?.isNumber == true ? nil : relay.host)
                 try await channel.channel.pipeline.addHandler(handler, position: .first).get()
-                hello = try await command("EHLO gatehouse.local", expect: [250])
+                _ = try await command("EHLO gatehouse.local", expect: [250])
+            } else if !relay.isLoopback {
+                throw SMTPError("the relay \(relay.host) does not offer STARTTLS; mail is not sent in plain text")
             }
             _ = try await command("MAIL FROM:<\(Self.address(sender))>", expect: [250])
             _ = try await command("RCPT TO:<\(Self.address(recipient))>", expect: [250, 251])

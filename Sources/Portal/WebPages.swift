@@ -10,11 +10,16 @@ public struct WebPages: Sendable {
     let console: ConsolePages
     let start: StartPages
 
-    /// - Parameter allowSignup: offer public sign-up at `/console/signup`.
-    public init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, allowSignup: Bool = false) {
+    /// - Parameters:
+    ///   - publicURL: the address people reach the server at (`https://host[:port]`), for links in mail and security keys.
+    ///   - allowSignup: offer public sign-up at `/console/signup`.
+    public init(
+        directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, publicURL: String, allowSignup: Bool = false
+    ) {
+        let site = PublicSite(url: publicURL)
         portal = PortalPages(directory: directory, renderer: renderer)
-        console = ConsolePages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, allowSignup: allowSignup)
-        start = StartPages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, consoleSessions: console.sessions)
+        console = ConsolePages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, site: site, allowSignup: allowSignup)
+        start = StartPages(directory: directory, renderer: renderer, invoker: invoker, outbox: outbox, site: site, consoleSessions: console.sessions)
     }
 
     public func register<Context: PortalRequestContext>(on router: Router<Context>) {

@@ -84,6 +84,8 @@ final class WebSessions: Sendable {
     /// At most this many sessions are kept; past it, the least recently seen ones not signed in are dropped first.
     let capacity: Int
     private let sessions = Mutex<[String: WebSession]>([:])
+    /// When timed-out sessions were last swept (at most once a minute, so opening a form stays cheap).
+    private let lastSweep = Mutex(Date.distantPast)
 
     init(cookieName: String, capacity: Int = 50_000) {
         self.cookieName = cookieName
@@ -119,17 +121,38 @@ final class WebSessions: Sendable {
         var fresh = session
         fresh.csrf = Identifiers.hex(64)
         fresh.lastSeen = now
+        let sweep = lastSweep.withLock { last in
+            guard now.timeIntervalSince(last) >= 60 else { return false }
+            last = now
+            return true
+        }
         sessions.withLock { all in
             if let old { all[old] = nil }
-            all = all.filter { isAlive($0.value, now: now) }
+            if sweep { all = all.filter { isAlive($0.value, now: now) } }
             if all.count >= capacity {
-                // Someone is opening sign-in forms in bulk: forms left unused go first, then the idlest sessions.
-                let victims = all.sorted { (Self.isSignedIn($0.value) ? 1 : 0, $0.value.lastSeen) < (Self.isSignedIn($1.value) ? 1 : 0, $1.value.lastSeen) }
+                // Someone is opening sign-in forms in bulk: unused forms go first, then sign-ins waiting for MFA,
+                // then signed-in sessions, each the least recently seen first.
+                let victims = all.sorted { (Self.rank($0.value), $0.value.lastSeen) < (Self.rank($1.value), $1.value.lastSeen) }
                 for (victim, _) in victims.prefix(all.count - capacity + 1) { all[victim] = nil }
             }
             all[id] = fresh
         }
         return (id, fresh, cookie(token, secure: secure))
+    }
+
+    /// The session a page with a form uses: the browser's signed-in session if it has one (a link from another
+    /// site must not sign anyone out), else a new one before sign-in, replacing any other. The cookie is `nil`
+    /// when the browser keeps its session.
+    func formSession(for request: Request, secure: Bool, now: Date = Date()) -> (id: String, session: WebSession, cookie: Cookie?) {
+        let current = session(for: request, now: now)
+        if let (id, session) = current, Self.isSignedIn(session) { return (id, session, nil) }
+        let started = start(.anonymous(now: now), replacing: current?.id, secure: secure, now: now)
+        return (started.id, started.session, started.cookie)
+    }
+
+    /// Whether the browser is signed in (then a link carrying a token must not replace its session).
+    func isSignedIn(_ request: Request) -> Bool {
+        session(for: request).map { Self.isSignedIn($0.session) } ?? false
     }
 
     /// Saves a changed session under its ID.
@@ -146,6 +169,22 @@ final class WebSessions: Sendable {
     func end(_ id: String?, secure: Bool) -> Cookie {
         if let id { sessions.withLock { $0[id] = nil } }
         return Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Which sessions go first when there are too many: before sign-in, then waiting for MFA, then signed in.
+    static func rank(_ session: WebSession) -> Int {
+        switch session.stage {
+        case .anonymous: 0
+        case .passwordChecked: 1
+        case .signedIn: 2
+        }
+    }
+
+    /// Ends every other session of `principal` (after a password change).
+    func endOthers(of principal: Principal, keeping id: String) {
+        sessions.withLock { all in
+            all = all.filter { $0.key == id || $0.value.principal?.arn != principal.arn || principal.arn.isEmpty }
+        }
     }
 
     static func isSignedIn(_ session: WebSession) -> Bool {

@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
     )
     var permissive = false
 
+    @Option(help: "The address people reach this server at, for links in mail and security keys (default: http://localhost:<port> on loopback). [env: GATEHOUSE_PUBLIC_URL]")
+    var publicUrl: String?
+
     @Option(help: "Deliver mail through this SMTP relay, smtp://host:port (STARTTLS whenever it offers it); without it, mail stays in <data dir>/outbox/. [env: GATEHOUSE_SMTP_URL]")
     var smtpUrl: String?
 
@@ -50,6 +53,7 @@ struct Serve: AsyncParsableCommand {
         if permissive { configuration.permissive = true }
         if allowSignup { configuration.allowSignup = true }
         if let smtpUrl { configuration.smtpURL = smtpUrl }
+        if let publicUrl { configuration.publicURL = publicUrl }
         if let smtpCaFile { configuration.smtpCAFile = smtpCaFile }
         if let devAccountId { configuration.devAccountId = devAccountId }
         try configuration.validate()

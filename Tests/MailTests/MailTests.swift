@@ -31,3 +31,20 @@ import Testing
         }
     }
 }
+
+@Suite struct MailLineBreakTests {
+    @Test func everyLineBreakInTheBodyBecomesCRLF() {
+        let rendered = MailMessage(from: "a@b.cc", to: "c@d.ee", subject: "s", text: "one\rtwo\r\nthree\nfour").rendered(date: Date(), messageId: "m@g")
+        let body = rendered.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        #expect(body == "one\r\ntwo\r\nthree\r\nfour\r\n")
+        #expect(!rendered.unicodeScalars.enumerated().contains { index, scalar in
+            scalar == "\r" && Array(rendered.unicodeScalars).dropFirst(index + 1).first != "\n"
+        })
+    }
+
+    @Test func onlyRelaysOnThisMachineMayGoWithoutTLS() throws {
+        #expect(try SMTPRelayAddress(url: "smtp://127.0.0.1:2525").isLoopback)
+        #expect(try SMTPRelayAddress(url: "smtp://localhost").isLoopback)
+        #expect(try !SMTPRelayAddress(url: "smtp://mail.example.com").isLoopback)
+    }
+}

@@ -74,3 +74,32 @@ import Testing
         #expect(sessions.session(token: forms[4].cookie.value, now: later) != nil)
     }
 }
+
+@Suite struct ConsoleCSVTests {
+    @Test func fieldsAreQuotedAndFormulasDisarmed() {
+        #expect(ConsolePages.csvRow(["a,b", "say \"hi\"", "=SUM(A1)", "-x", "plain"]) == "\"a,b\",\"say \"\"hi\"\"\",\"'=SUM(A1)\",\"'-x\",\"plain\"\r\n")
+    }
+}
+
+@Suite struct WebSessionsRevocationTests {
+    @Test func aPasswordChangeEndsTheUsersOtherSessions() {
+        let sessions = WebSessions(cookieName: "test")
+        let now = Date()
+        func signedIn(_ principal: Principal) -> (id: String, token: String) {
+            var session = WebSession.anonymous(now: now)
+            session.stage = .signedIn
+            session.principal = principal
+            session.signedInAt = now
+            let started = sessions.start(session, secure: false, now: now)
+            return (started.id, started.cookie.value)
+        }
+        let alice = Principal.root(of: "111111111111")
+        let here = signedIn(alice)
+        let elsewhere = signedIn(alice)
+        let bob = signedIn(.root(of: "222222222222"))
+        sessions.endOthers(of: alice, keeping: here.id)
+        #expect(sessions.session(token: here.token, now: now) != nil)
+        #expect(sessions.session(token: elsewhere.token, now: now) == nil)
+        #expect(sessions.session(token: bob.token, now: now) != nil)
+    }
+}

@@ -9,7 +9,7 @@ import time
 import pyotp
 import requests
 
-from console import read_qr, sign_in_root
+from console import Localhost, read_qr, sign_in_root
 from gatehouse import gatehouse, wait_for
 from identity_center import clients
 from test_console_root import PASSWORD, new_account
@@ -34,6 +34,8 @@ def link(message):
 
 
 def test_invitation_and_password_reset_by_mail(server, page, tmp_path):
+    # Links in mail are built from the server's public URL (by default http://localhost:<port>), never from a request.
+    site = Localhost(server)
     root_email, created = new_account(server, "invite")
     c = clients(server, created)
     c["organizations"].create_organization(FeatureSet="ALL")
@@ -41,10 +43,10 @@ def test_invitation_and_password_reset_by_mail(server, page, tmp_path):
     instance = c["sso-admin"].create_instance(Name="Company")["InstanceArn"]
     store = c["sso-admin"].describe_instance(InstanceArn=instance)["IdentityStoreId"]
     admin = c["sso-admin"].create_permission_set(InstanceArn=instance, Name="Admin")["PermissionSet"]["PermissionSetArn"]
-    sign_in_root(page, server, root_email, PASSWORD)
-    page.wait_for_url(server.url + "/console")
+    sign_in_root(page, site, root_email, PASSWORD)
+    page.wait_for_url(site.url + "/console")
     page.click("nav >> text=Identity Center")
-    assert page.inner_text("#start-url") == f"{server.url}/start/{store}"
+    assert page.inner_text("#start-url") == f"{site.url}/start/{store}"
     bob = f"bob-{time.time_ns()}@example.com"
     for field, value in [("#username", "bob"), ("#email", bob), ("#given_name", "Bob"), ("#family_name", "Builder")]:
         page.fill(field, value)
@@ -69,7 +71,7 @@ def test_invitation_and_password_reset_by_mail(server, page, tmp_path):
 
     # The link's token goes into a session at once; the page the user sees has no token in its address.
     page.goto(url)
-    page.wait_for_url(f"{server.url}/start/{store}/setup")
+    page.wait_for_url(f"{site.url}/start/{store}/setup")
     assert "Accept the invitation" in page.inner_text("h1") and "bob" in page.inner_text("main")
     page.fill("#password", "weak")
     page.fill("#confirm_password", "weak")
@@ -78,7 +80,7 @@ def test_invitation_and_password_reset_by_mail(server, page, tmp_path):
     page.fill("#password", BOB_PASSWORD)
     page.fill("#confirm_password", BOB_PASSWORD)
     page.click("button:has-text('Set password')")
-    page.wait_for_url(f"{server.url}/start/{store}?username=bob")
+    page.wait_for_url(f"{site.url}/start/{store}?username=bob")
     page.shots(page, "password-set")
     assert page.input_value("#username") == "bob"
     page.fill("#password", BOB_PASSWORD)
@@ -89,15 +91,17 @@ def test_invitation_and_password_reset_by_mail(server, page, tmp_path):
     page.fill("#code1", totp.at(now - 30))
     page.fill("#code2", totp.at(now))
     page.click("button:has-text('Register and sign in')")
-    page.wait_for_url(f"{server.url}/start/{store}")
+    page.wait_for_url(f"{site.url}/start/{store}")
     assert "Team" in page.inner_text(f"section[aria-label='Account {member}']")
 
     # The link works once.
     page.goto(url)
     assert "Link not valid" in page.inner_text("h1")
 
-    # Forgot password: the same answer for a real and an unknown user; only the real one gets mail.
-    page.goto(f"{server.url}/start/{store}/forgot")
+    # Forgot password (signed out): the same answer for a real and an unknown user; only the real one gets mail.
+    page.goto(f"{site.url}/start/{store}")
+    page.click("button:has-text('Sign out')")
+    page.goto(f"{site.url}/start/{store}/forgot")
     page.fill("#username", "nobody")
     page.click("button:has-text('Send reset link')")
     unknown_answer = page.inner_text("[role=status]")
@@ -118,7 +122,7 @@ def test_invitation_and_password_reset_by_mail(server, page, tmp_path):
     page.fill("#password", "Rebuilt-Bob-43!")
     page.fill("#mfa_code", totp.at(time.time() + 30))
     page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"{server.url}/start/{store}")
+    page.wait_for_url(f"{site.url}/start/{store}")
 
 
 def test_cli_invitation_replaces_the_earlier_link(server):
@@ -137,3 +141,14 @@ def test_cli_invitation_replaces_the_earlier_link(server):
     page = wait_for(lambda: (lambda r: r if r.status_code == 200 else None)(opened(second)))
     assert "Accept the invitation" in page.text and "token=" not in page.url
     assert opened(first).status_code == 404
+
+
+def test_a_forged_host_header_does_not_change_the_links(server):
+    """A reset asked for with `Host: evil.example` still mails a link to the server's own public URL."""
+    setup = portal(server, users=("erin",))
+    browser = requests.Session()
+    form = browser.get(f"{server.url}/start/{setup['store']}/forgot", headers={"Host": "evil.example"}).text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', form).group(1)
+    browser.post(f"{server.url}/start/{setup['store']}/forgot", data={"csrf": csrf, "username": "erin"}, headers={"Host": "evil.example"})
+    mailed = link(wait_for(lambda: mails(server, "erin@example.com")[-1:])[0])
+    assert mailed.startswith(f"{Localhost(server).url}/start/{setup['store']}/setup?token=") and "evil" not in mailed

@@ -5,7 +5,7 @@ import uuid
 
 import requests
 
-from console import sign_in_root
+from console import Localhost, sign_in_root
 from gatehouse import Server
 from test_invitations import mails
 
@@ -13,8 +13,9 @@ PASSWORD = "Signup-Passw0rd!"
 
 
 def test_sign_up_verify_email_and_sign_in_as_root(server, page):
+    site = Localhost(server)
     email = f"founder-{uuid.uuid4().hex[:8]}@example.com"
-    page.goto(server.url + "/console/signin")
+    page.goto(site.url + "/console/signin")
     page.click("text=Create a new account")
     page.fill("#email", email)
     page.fill("#account_name", "Founders")
@@ -33,7 +34,7 @@ def test_sign_up_verify_email_and_sign_in_as_root(server, page):
     link = re.search(r"(http://\S+/console/signup/verify\?token=\S+)", message.get_payload(decode=True).decode()).group(1)
     # Opening the link creates nothing by itself (mail scanners open links): a click does.
     page.goto(link)
-    page.wait_for_url(server.url + "/console/signup/verify")
+    page.wait_for_url(site.url + "/console/signup/verify")
     assert "Founders" in page.inner_text("main") and email in page.inner_text("main")
     page.click("button:has-text('Create account')")
     account_id = page.inner_text("#account-id")
@@ -42,8 +43,8 @@ def test_sign_up_verify_email_and_sign_in_as_root(server, page):
     page.goto(link)
     assert "Link not valid" in page.inner_text("h1")
 
-    sign_in_root(page, server, email, PASSWORD)
-    page.wait_for_url(server.url + "/console")
+    sign_in_root(page, site, email, PASSWORD)
+    page.wait_for_url(site.url + "/console")
     assert account_id in page.inner_text("nav")
     assert "Add MFA for the root user" in page.inner_text("main")
 

@@ -48,7 +48,9 @@ extension Directory {
             let tx = DocumentTransaction(session: session, accountId: principal.accountId)
             let devices = try await tx.all(VirtualMFADevice.self, .mfaDevice).filter { $0.userName?.lowercased() == owner.lowercased() }
             guard devices.count < 8 else { throw DirectoryError.invalidInput("Cannot exceed quota for MFADevicesPerUser: 8") }
-            guard !devices.contains(where: { $0.securityKey?.id == credential.id }) else {
+            let everywhere = snapshot.iam.values.flatMap(\.mfaDevices.values)
+            guard !devices.contains(where: { $0.securityKey?.id == credential.id }), !everywhere.contains(where: { $0.securityKey?.id == credential.id })
+            else {
                 throw DirectoryError.alreadyExists("This security key is already assigned.")
             }
             let device = VirtualMFADevice(

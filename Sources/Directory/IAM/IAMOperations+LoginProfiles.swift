@@ -136,7 +136,15 @@ extension IAMOperations {
         if let policy, !policy.allowUsersToChangePassword, !profile.passwordResetRequired {
             throw Self.model.error("InvalidInputException", "The password policy does not allow users to change their own password.")
         }
+        // Guessing the old password here counts against the same budget as console sign-in.
+        let throttleKey = Directory.consoleThrottleKey(accountId: tx.accountId, userName: caller.principal.username)
+        do {
+            try directory.signInThrottle.admit(throttleKey, now: call.time)
+        } catch {
+            throw Self.limitExceeded("Too many wrong passwords: try again later.")
+        }
         guard await directory.passwords.verify(try Self.required(call, "OldPassword"), hash: profile.passwordHash) else {
+            directory.signInThrottle.failed(throttleKey, now: call.time)
             throw Self.model.error("InvalidUserTypeException", "The old password is incorrect.")
         }
         let password = try Self.required(call, "NewPassword")

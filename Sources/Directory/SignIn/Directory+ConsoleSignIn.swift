@@ -33,8 +33,9 @@ extension Directory {
     /// The console's password step for the root user: the account's email and root password.
     /// A wrong password counts against the email's sign-in throttle and is a failed `ConsoleLogin` in the account's trail.
     public func consoleSignIn(rootEmail email: String, password: String, source: SignInSource, now: Date = Date()) async throws -> ConsoleSignIn {
-        let key = "console-root/" + email.lowercased()
         let record = try await store.read { session in try await session.account(email: email) }
+        // Counted per account once the email names one, so the password and MFA steps share one budget.
+        let key = Self.consoleThrottleKey(accountId: record?.id ?? email.lowercased(), userName: nil)
         let principal = record.map { Principal.root(of: $0.id) }
         try admitConsoleSignIn(key, principal: principal, source: source, now: now)
         guard let record, let principal, let hash = record.rootPasswordHash, await passwords.verify(password, hash: hash) else {
@@ -55,7 +56,7 @@ extension Directory {
         let accountId =
             snapshot.accounts[account] != nil
             ? account : snapshot.iam.first(where: { $0.value.settings.alias == account.lowercased() })?.key
-        let key = "console-user/\(accountId ?? account)/\(userName.lowercased())"
+        let key = Self.consoleThrottleKey(accountId: accountId ?? account, userName: userName)
         let iam = accountId.map { self.iam($0) }
         let user = iam?.user(userName)
         let principal = user.map { Principal.user($0, of: accountId ?? "") } ?? accountId.map(Principal.unknownIAMUser(of:))
@@ -89,7 +90,7 @@ extension Directory {
         _ signIn: ConsoleSignIn, mfaCode: String?, securityKey: SecurityKeyAssertion? = nil, now: Date = Date()
     ) async throws -> Date? {
         let principal = signIn.principal
-        let key = principal.kind == .root ? "console-root/" + principal.accountId : "console-user/\(principal.accountId)/\(principal.username.lowercased())"
+        let key = Self.consoleThrottleKey(accountId: principal.accountId, userName: principal.kind == .root ? nil : principal.username)
         var mfaAt: Date?
         if signIn.needsMFA {
             try admitConsoleSignIn(key, principal: principal, source: signIn.source, now: now)
@@ -124,6 +125,11 @@ extension Directory {
         }
         try await refresh()
         return mfaAt
+    }
+
+    /// Whose failed console sign-ins ``signInThrottle`` counts together: the root user of an account, or an IAM user.
+    static func consoleThrottleKey(accountId: String, userName: String?) -> String {
+        userName.map { "console-user/\(accountId)/\($0.lowercased())" } ?? "console-root/\(accountId)"
     }
 
     /// Serial numbers of the authenticator apps assigned to `owner` (an IAM user name, or `root`).

@@ -13,24 +13,19 @@ extension StartPages {
         }
     }
 
-    /// `http(s)://host:port` as the browser reached the server, for links in mail.
-    static func origin(_ request: Request) -> String {
-        (ConsolePages.isSecure(request) ? "https://" : "http://") + (request.head.authority ?? "127.0.0.1")
-    }
-
     /// Sends a user their invitation (from the console or the CLI's wording); returns the address it went to.
-    static func sendInvitation(_ issued: IssuedPasswordSetup, store: String, origin: String, outbox: Outbox) throws -> String {
+    static func sendInvitation(_ issued: IssuedPasswordSetup, store: String, site: PublicSite, outbox: Outbox) throws -> String {
         let letter = Letters.invitation(
             displayName: issued.displayName, userName: issued.userName,
-            link: Letters.setupLink(portal: origin, identityStoreId: store, token: issued.token), expires: issued.expires)
+            link: Letters.setupLink(portal: site.url, identityStoreId: store, token: issued.token), expires: issued.expires)
         try outbox.send(to: issued.email, subject: letter.subject, text: letter.text)
         return issued.email
     }
 
     func forgotForm(_ request: Request, store: String) -> Response {
-        let started = sessions.start(.anonymous(), replacing: sessions.session(for: request)?.id, secure: ConsolePages.isSecure(request))
+        let started = sessions.formSession(for: request, secure: ConsolePages.isSecure(request))
         var response = renderer.page("start-forgot", ForgotPage(store: store, csrf: started.session.csrf, sent: false))
-        response.setCookie(started.cookie)
+        if let cookie = started.cookie { response.setCookie(cookie) }
         return response
     }
 
@@ -47,7 +42,7 @@ extension StartPages {
             if let issued = try? await directory.issuePasswordSetup(identityStoreId: store, userName: userName, purpose: .reset) {
                 let letter = Letters.passwordReset(
                     displayName: issued.displayName, userName: issued.userName,
-                    link: Letters.setupLink(portal: Self.origin(request), identityStoreId: store, token: issued.token), expires: issued.expires)
+                    link: Letters.setupLink(portal: site.url, identityStoreId: store, token: issued.token), expires: issued.expires)
                 _ = try? outbox.send(to: issued.email, subject: letter.subject, text: letter.text)
             }
         }
@@ -60,6 +55,9 @@ extension StartPages {
         if let token = PortalPages.parameters(request.uri.query ?? "")["token"] {
             guard let setup = directory.passwordSetup(token: token), setup.identityStoreId == store else {
                 return renderer.message("Link not valid", "This link has expired or was used already. Ask for a new one.", status: .notFound)
+            }
+            guard !sessions.isSignedIn(request) else {
+                return renderer.message("Signed in already", "Sign out of the access portal first, then open the link from your email again.", status: .conflict)
             }
             var session = WebSession.anonymous()
             session.setupToken = token

@@ -17,6 +17,8 @@ struct StartPages: Sendable {
     let renderer: PageRenderer
     let invoker: any OperationInvoker
     let outbox: Outbox
+    /// Where people reach the server (links in mail).
+    let site: PublicSite
     let sessions = WebSessions(cookieName: "gatehouse_portal")
     /// Console sessions, for "Management console".
     let consoleSessions: WebSessions
@@ -50,11 +52,11 @@ struct StartPages: Sendable {
         if let (id, session) = sessions.session(for: request), let portal = session.portal, portal.identityStoreId == store {
             return await dashboard(PortalVisit(id: id, session: session, portal: portal, form: [:], store: store))
         }
-        let started = sessions.start(.anonymous(), replacing: sessions.session(for: request)?.id, secure: ConsolePages.isSecure(request))
+        let started = sessions.formSession(for: request, secure: ConsolePages.isSecure(request))
         var values = StartSignInPage(store: store, csrf: started.session.csrf, mfaRequired: instance.signIn.mfaMode != "DISABLED")
         values.userName = PortalPages.parameters(request.uri.query ?? "")["username"] ?? ""
         var response = renderer.page("start-signin", values)
-        response.setCookie(started.cookie)
+        if let cookie = started.cookie { response.setCookie(cookie) }
         return response
     }
 

@@ -166,7 +166,7 @@ extension ConsolePages {
                 let key = output["AccessKey"]
                 let id = key?["AccessKeyId"]?.string ?? ""
                 let secret = key?["SecretAccessKey"]?.string ?? ""
-                offer("\(id)_accessKeys.csv", "Access key ID,Secret access key\n\(id),\(secret)\n", to: visit)
+                offer("\(id)_accessKeys.csv", Self.csvRow(["Access key ID", "Secret access key"]) + Self.csvRow([id, secret]), to: visit)
                 return await credentials(
                     visit, notice: "Access key created. This is the only time the secret access key is shown: copy it or download the CSV now.",
                     newKey: NewAccessKey(id: id, secret: secret))
@@ -205,6 +205,8 @@ extension ConsolePages {
             return passwordForm(visit, problem: Problem(error), status: .badRequest)
         }
         sessions.update(visit.id) { $0.mustChangePassword = false }
+        // Whoever else was signed in with the old password is signed out.
+        sessions.endOthers(of: visit.principal, keeping: visit.id)
         return await credentials(visit, notice: "Your password has been changed.")
     }
 

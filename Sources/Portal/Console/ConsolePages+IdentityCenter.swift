@@ -11,7 +11,7 @@ extension ConsolePages {
             await self.signedIn(request, context) { visit in await self.identityCenter(visit) }
         }
         router.post(RouterPath(Self.identityCenterPath)) { request, context in
-            await self.signedIn(request, context) { visit in await self.createPortalUser(visit, origin: StartPages.origin(request)) }
+            await self.signedIn(request, context) { visit in await self.createPortalUser(visit) }
         }
     }
 
@@ -19,7 +19,7 @@ extension ConsolePages {
     func identityCenter(_ visit: Visit, notice: String? = nil, oneTimePassword: String? = nil, problem: Problem? = nil, status: HTTPResponse.Status = .ok) async -> Response {
         var values = IdentityCenterPage(notice: notice, oneTimePassword: oneTimePassword, problem: problem)
         guard let store = await identityStore(visit, into: &values) else { return page("console-identity-center", values, visit: visit, status: status) }
-        values.startURL = "\(visit.origin)/start/\(store)"
+        values.startURL = "\(site.url)/start/\(store)"
         switch await invoker.invoke(.identityStore, "ListUsers", ["IdentityStoreId": .string(store)], as: visit.caller) {
         case .failure(let error): values.problem = values.problem ?? Problem(error)
         case .success(let output):
@@ -50,7 +50,7 @@ extension ConsolePages {
 
     /// Adds a user (identitystore CreateUser, as the visitor) and gives them a way in: an invitation mailed to
     /// them (the default), or a one-time password shown here once.
-    func createPortalUser(_ visit: Visit, origin: String) async -> Response {
+    func createPortalUser(_ visit: Visit) async -> Response {
         var values = IdentityCenterPage()
         guard let store = await identityStore(visit, into: &values) else { return await identityCenter(visit, problem: values.problem, status: .badRequest) }
         let form = visit.form
@@ -75,7 +75,7 @@ extension ConsolePages {
                     oneTimePassword: password)
             }
             let issued = try await directory.issuePasswordSetup(identityStoreId: store, userName: userName, purpose: .invitation)
-            let address = try StartPages.sendInvitation(issued, store: store, origin: origin, outbox: outbox)
+            let address = try StartPages.sendInvitation(issued, store: store, site: site, outbox: outbox)
             return await identityCenter(visit, notice: "User \(userName) added. An invitation is on its way to \(address); its link works for 7 days.")
         } catch {
             return await identityCenter(

@@ -18,13 +18,6 @@ extension ConsolePages {
         }
     }
 
-    /// The relying party the browser sees: the host it reached (the RP ID) and its origin.
-    static func webAuthnVerifier(_ request: Request) -> WebAuthnVerifier {
-        let authority = request.head.authority ?? "localhost"
-        let host = authority.hasPrefix("[") ? String(authority.dropFirst().prefix { $0 != "]" }) : String(authority.split(separator: ":").first ?? "")
-        return WebAuthnVerifier(rpId: host, origin: (isSecure(request) ? "https://" : "http://") + authority)
-    }
-
     /// A fresh 32-byte challenge.
     static func challenge() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
@@ -42,7 +35,7 @@ extension ConsolePages {
             $0.webAuthnChallenge = challenge
             $0.pendingKeyName = name
         }
-        let verifier = Self.webAuthnVerifier(request)
+        let verifier = site.webAuthn
         let values = SecurityKeyPage(
             name: name, challenge: Base64URL.encode(challenge), rpId: verifier.rpId, userId: Base64URL.encode(Array(visit.principal.userId.utf8)),
             userName: visit.isRoot ? "root" : visit.principal.username,
@@ -66,7 +59,7 @@ extension ConsolePages {
             return await credentials(visit, problem: Problem(AWSError(code: "InvalidSecurityKey", message: "Start registering the key again.")), status: .badRequest)
         }
         do {
-            let credential = try Self.webAuthnVerifier(request).register(clientDataJSON: clientData, attestationObject: attestation, challenge: challenge)
+            let credential = try site.webAuthn.register(clientDataJSON: clientData, attestationObject: attestation, challenge: challenge)
             _ = try await directory.registerSecurityKey(credential, name: name, caller: visit.caller)
             return await credentials(visit, notice: "Security key \(name) assigned. From now on, sign-in can use it.")
         } catch let error as WebAuthnError {
@@ -94,7 +87,7 @@ extension ConsolePages {
                 let authenticatorData = Base64URL.decode(form["authenticator_data"] ?? ""), let signature = Base64URL.decode(form["signature"] ?? "")
             else { throw DirectoryError(.invalidInput, "The security key's answer is missing. Try again.") }
             let assertion = SecurityKeyAssertion(
-                verifier: Self.webAuthnVerifier(request), credentialId: form["credential_id"] ?? "", clientDataJSON: clientData,
+                verifier: site.webAuthn, credentialId: form["credential_id"] ?? "", clientDataJSON: clientData,
                 authenticatorData: authenticatorData, signature: signature, challenge: challenge)
             return try await finish(signIn, mfaCode: nil, securityKey: assertion, sessionId: id, session: session, request: request)
         } catch {
@@ -117,7 +110,7 @@ extension ConsolePages {
         values.error = problem
         if let challenge {
             values.securityKey = SecurityKeyChallenge(
-                challenge: Base64URL.encode(challenge), rpId: Self.webAuthnVerifier(request).rpId, allow: signIn.securityKeys.map(\.id).joined(separator: ","))
+                challenge: Base64URL.encode(challenge), rpId: site.webAuthn.rpId, allow: signIn.securityKeys.map(\.id).joined(separator: ","))
         }
         return renderer.page("console-signin", values, status: status, script: challenge != nil)
     }

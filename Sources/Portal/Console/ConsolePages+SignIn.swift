@@ -20,13 +20,13 @@ extension ConsolePages {
     func showSignIn(_ request: Request) -> Response {
         if let (_, session) = sessions.session(for: request), case .signedIn = session.stage { return Self.redirect(to: Self.prefix) }
         let query = PortalPages.parameters(request.uri.query ?? "")
-        let started = sessions.start(.anonymous(), replacing: sessions.session(for: request)?.id, secure: Self.isSecure(request))
+        let started = sessions.formSession(for: request, secure: Self.isSecure(request))
         var values = SignInPage(csrf: started.session.csrf)
         values.identify = true
         values.signupOpen = allowSignup
         values.account = query["account"] ?? ""
         var response = renderer.page("console-signin", values)
-        response.setCookie(started.cookie)
+        if let cookie = started.cookie { response.setCookie(cookie) }
         return response
     }
 

@@ -19,11 +19,11 @@ extension ConsolePages {
 
     func signupForm(_ request: Request, values: SignupPage? = nil, status: HTTPResponse.Status = .ok) -> Response {
         guard allowSignup else { return signupClosed() }
-        let started = sessions.start(.anonymous(), replacing: sessions.session(for: request)?.id, secure: Self.isSecure(request))
+        let started = sessions.formSession(for: request, secure: Self.isSecure(request))
         var page = values ?? SignupPage()
         page.csrf = started.session.csrf
         var response = renderer.page("console-signup", page, status: status)
-        response.setCookie(started.cookie)
+        if let cookie = started.cookie { response.setCookie(cookie) }
         return response
     }
 
@@ -42,7 +42,7 @@ extension ConsolePages {
             try signupThrottle.admit(address)
             signupThrottle.failed(address)
             let token = try await directory.startSignup(name: values.accountName, email: values.email, password: form["password"] ?? "")
-            let link = StartPages.origin(request) + Self.signupPath + "/verify?token=" + token
+            let link = site.url + Self.signupPath + "/verify?token=" + token
             let letter = Letters.signupVerification(accountName: values.accountName, link: link, expires: Date().addingTimeInterval(86_400))
             try outbox.send(to: values.email, subject: letter.subject, text: letter.text)
             return renderer.message("Check your email", "We sent a link to \(values.email). Open it within 24 hours to create the account.")
@@ -60,6 +60,9 @@ extension ConsolePages {
     func verifyForm(_ request: Request) async -> Response {
         guard allowSignup else { return signupClosed() }
         if let token = PortalPages.parameters(request.uri.query ?? "")["token"] {
+            guard !sessions.isSignedIn(request) else {
+                return renderer.message("Signed in already", "Sign out of the console first, then open the link from your email again.", status: .conflict)
+            }
             var session = WebSession.anonymous()
             session.setupToken = token
             let started = sessions.start(session, replacing: sessions.session(for: request)?.id, secure: Self.isSecure(request))

@@ -62,7 +62,7 @@ extension ConsolePages {
         if case .failure(let error) = await iam("CreateUser", .object(input), as: visit) {
             return await createUserForm(visit, problem: Problem(error), status: .badRequest)
         }
-        var result = CreatedUserPage(userName: name, signInURL: "\(visit.origin)/console/signin?account=\(visit.principal.accountId)")
+        var result = CreatedUserPage(userName: name, userNameQuery: Self.queryValue(name), signInURL: "\(site.url)/console/signin?account=\(visit.principal.accountId)")
         var policies = form.keys.filter { $0.hasPrefix("policy:") }.map { String($0.dropFirst("policy:".count)) }.sorted()
         if form["console"] == "on" {
             let password = form["password_choice"] == "custom" ? form["password"] ?? "" : Self.generatedPassword()
@@ -72,7 +72,9 @@ extension ConsolePages {
             case .failure(let error): result.problems.append(Problem(error))
             case .success:
                 result.password = password
-                offer("\(name)_credentials.csv", "User name,Password,Console sign-in URL\n\(name),\(password),\(result.signInURL)\n", to: visit)
+                offer(
+                    "\(name)_credentials.csv",
+                    Self.csvRow(["User name", "Password", "Console sign-in URL"]) + Self.csvRow([name, password, result.signInURL]), to: visit)
                 if reset, !policies.contains(Self.changePasswordPolicy) { policies.append(Self.changePasswordPolicy) }
             }
         }
@@ -138,6 +140,11 @@ extension ConsolePages {
 
     static let changePasswordPolicy = "arn:aws:iam::aws:policy/IAMUserChangePassword"
 
+    /// `text` percent-encoded for a query string.
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
     static func policyName(_ arn: String) -> String {
         arn.split(separator: "/").last.map(String.init) ?? arn
     }
@@ -162,6 +169,15 @@ struct UserRow {
     var name: String
     var created: String
     var passwordLastUsed: String
+    /// The name as a query value (`+` and `=` are legal in IAM names); stored, as templates read stored properties.
+    var nameQuery: String
+
+    init(name: String, created: String, passwordLastUsed: String) {
+        self.name = name
+        self.created = created
+        self.passwordLastUsed = passwordLastUsed
+        nameQuery = ConsolePages.queryValue(name)
+    }
 }
 
 struct PolicyChoice {
@@ -183,6 +199,7 @@ struct CreateUserPage {
 /// The page after a user is made: the password appears here once, and in the CSV offered once beside it.
 struct CreatedUserPage {
     var userName: String
+    var userNameQuery: String
     var signInURL: String
     var password: String?
     var problems: [Problem] = []

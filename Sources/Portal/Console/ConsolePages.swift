@@ -16,6 +16,8 @@ struct ConsolePages: Sendable {
     let invoker: any OperationInvoker
     /// Where invitations go.
     let outbox: Outbox
+    /// Where people reach the server (links in mail, security keys).
+    let site: PublicSite
     /// Whether `/console/signup` is open.
     let allowSignup: Bool
     let sessions = WebSessions(cookieName: "gatehouse_console")
@@ -24,11 +26,12 @@ struct ConsolePages: Sendable {
     /// Sign-ups per client address: ten in 15 minutes at most.
     let signupThrottle = SignInThrottle(limit: 10)
 
-    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, allowSignup: Bool) {
+    init(directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, site: PublicSite, allowSignup: Bool) {
         self.directory = directory
         self.renderer = renderer
         self.invoker = invoker
         self.outbox = outbox
+        self.site = site
         self.allowSignup = allowSignup
     }
 
@@ -57,8 +60,6 @@ struct ConsolePages: Sendable {
         let caller: Caller
         let form: [String: String]
         let secure: Bool
-        /// `http://host:port` as the browser reached the server, for links shown to be used elsewhere.
-        let origin: String
 
         var principal: Principal { caller.principal }
         var isRoot: Bool { principal.kind == .root }
@@ -87,15 +88,22 @@ struct ConsolePages: Sendable {
         if session.mustChangePassword, !allowWhilePasswordExpired { return Self.redirect(to: Self.prefix + "/password") }
         let caller = Caller(
             principal: principal, accessKeyId: "", sessionCredentials: false, region: "us-east-1", sourceIPAddress: context.sourceIPAddress,
-            userAgent: request.headers[.userAgent] ?? "", sessionIssued: session.signedInAt, mfaAuthenticated: session.mfaAt)
-        let secure = Self.isSecure(request)
-        let origin = (secure ? "https://" : "http://") + (request.head.authority ?? "127.0.0.1")
-        return await page(Visit(id: id, session: session, caller: caller, form: form, secure: secure, origin: origin))
+            userAgent: request.headers[.userAgent] ?? "", sessionIssued: session.signedInAt, mfaAuthenticated: session.mfaAt, consoleSession: true)
+        return await page(Visit(id: id, session: session, caller: caller, form: form, secure: Self.isSecure(request)))
     }
 
     /// Keeps a CSV holding a secret just shown, for the visitor to download once from ``downloadPath``.
     func offer(_ fileName: String, _ content: String, to visit: Visit) {
         sessions.update(visit.id) { $0.download = PendingDownload(fileName: fileName, content: content, expires: Date().addingTimeInterval(600)) }
+    }
+
+    /// One CSV row (RFC 4180): fields quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` prefixed with `'`
+    /// so a spreadsheet does not run it as a formula.
+    static func csvRow(_ fields: [String]) -> String {
+        fields.map { field in
+            let safe = field.first.map { "=+-@".contains($0) } == true ? "'" + field : field
+            return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",") + "\r\n"
     }
 
     /// Hands over the session's pending download, once.
