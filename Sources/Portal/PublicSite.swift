@@ -9,6 +9,8 @@ struct PublicSite: Sendable {
     let url: String
     /// The security key checks for this site.
     let webAuthn: WebAuthnVerifier
+    /// Whether people reach the site over TLS (then every cookie is `Secure`).
+    var isHTTPS: Bool { url.hasPrefix("https://") }
 
     init(url: String) {
         self.url = url

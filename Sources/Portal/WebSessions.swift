@@ -87,9 +87,13 @@ final class WebSessions: Sendable {
     /// When timed-out sessions were last swept (at most once a minute, so opening a form stays cheap).
     private let lastSweep = Mutex(Date.distantPast)
 
-    init(cookieName: String, capacity: Int = 50_000) {
+    /// Cookies are `Secure` whatever the request says (the public URL is https, so a TLS proxy is in front).
+    let alwaysSecure: Bool
+
+    init(cookieName: String, capacity: Int = 50_000, alwaysSecure: Bool = false) {
         self.cookieName = cookieName
         self.capacity = capacity
+        self.alwaysSecure = alwaysSecure
     }
 
     /// The request's live session, touched; `nil` when it has none or it timed out.
@@ -168,7 +172,7 @@ final class WebSessions: Sendable {
     /// Ends a session; returns the cookie that clears it in the browser.
     func end(_ id: String?, secure: Bool) -> Cookie {
         if let id { sessions.withLock { $0[id] = nil } }
-        return Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        return Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure || alwaysSecure, httpOnly: true, sameSite: .lax)
     }
 
     /// Which sessions go first when there are too many: before sign-in, then waiting for MFA, then signed in.
@@ -202,7 +206,7 @@ final class WebSessions: Sendable {
     }
 
     func cookie(_ token: String, secure: Bool) -> Cookie {
-        Cookie(name: cookieName, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(name: cookieName, value: token, path: "/", secure: secure || alwaysSecure, httpOnly: true, sameSite: .lax)
     }
 
     static func digest(_ token: String) -> String {

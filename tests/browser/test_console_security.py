@@ -4,9 +4,10 @@ import html
 import json
 import re
 
+import pytest
 import requests
 
-from gatehouse import fresh_account, wait_for
+from gatehouse import Server, fresh_account, wait_for
 
 PASSWORD = "Console-Passw0rd!"
 
@@ -96,3 +97,15 @@ def test_pages_show_access_denied_as_the_api_words_it(server):
     account_page = browser.get(server.url + "/console/account")
     toggle = browser.post(server.url + "/console/account", data={"csrf": csrf(account_page), "action": "billing", "enabled": "true"})
     assert toggle.status_code == 403 and "Only the root user can change IAM access to billing." in toggle.text
+
+
+def test_an_https_public_url_makes_every_cookie_secure_and_a_bad_one_is_refused():
+    behind_proxy = Server(dev=True, extra_args=["--public-url", "https://gatehouse.example.com"]).start()
+    try:
+        cookie = requests.get(behind_proxy.url + "/console/signin").headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie
+    finally:
+        behind_proxy.stop()
+    with pytest.raises(RuntimeError) as refused:
+        Server(dev=True, extra_args=["--public-url", "ftp://gatehouse.example.com/path"]).start()
+    assert "--public-url must look like" in str(refused.value)

@@ -19,13 +19,25 @@ struct StartPages: Sendable {
     let outbox: Outbox
     /// Where people reach the server (links in mail).
     let site: PublicSite
-    let sessions = WebSessions(cookieName: "gatehouse_portal")
+    let sessions: WebSessions
     /// Console sessions, for "Management console".
     let consoleSessions: WebSessions
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
     /// Password reset mails per user: three in 15 minutes at most.
     let resetThrottle = SignInThrottle(limit: 3)
+
+    init(
+        directory: Directory, renderer: PageRenderer, invoker: any OperationInvoker, outbox: Outbox, site: PublicSite, consoleSessions: WebSessions
+    ) {
+        self.directory = directory
+        self.renderer = renderer
+        self.invoker = invoker
+        self.outbox = outbox
+        self.site = site
+        self.consoleSessions = consoleSessions
+        sessions = WebSessions(cookieName: "gatehouse_portal", alwaysSecure: site.isHTTPS)
+    }
 
     func register<Context: PortalRequestContext>(on router: Router<Context>) {
         router.get("/start/:store") { request, context in await self.start(request, store: context.parameters.get("store") ?? "") }

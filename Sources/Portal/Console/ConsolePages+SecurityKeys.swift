@@ -8,10 +8,10 @@ extension ConsolePages {
     func registerSecurityKeys<Context: PortalRequestContext>(on router: Router<Context>) {
         router.get(RouterPath(Self.prefix + "/webauthn.js")) { _, _ in self.renderer.script() }
         router.post(RouterPath(Self.credentialsPath + "/security-key")) { request, context in
-            await self.signedIn(request, context) { visit in await self.startSecurityKey(visit, request: request) }
+            await self.signedIn(request, context) { visit in await self.startSecurityKey(visit) }
         }
         router.post(RouterPath(Self.credentialsPath + "/security-key/finish")) { request, context in
-            await self.signedIn(request, context) { visit in await self.finishSecurityKey(visit, request: request) }
+            await self.signedIn(request, context) { visit in await self.finishSecurityKey(visit) }
         }
         router.post(RouterPath(Self.prefix + "/mfa/security-key")) { request, context in
             await self.submitSecurityKey(request, address: context.sourceIPAddress)
@@ -25,7 +25,7 @@ extension ConsolePages {
     }
 
     /// Registering a security key, step one: a challenge kept in the session, and the page whose script asks the key.
-    func startSecurityKey(_ visit: Visit, request: Request) async -> Response {
+    func startSecurityKey(_ visit: Visit) async -> Response {
         let name = (visit.form["key_name"] ?? "").trimmingCharacters(in: .whitespaces)
         if let refusal = invoker.authorize(.iam, "EnableMFADevice", own(visit, ["SerialNumber": .string("arn:aws:iam::\(visit.principal.accountId):u2f/pending")]), as: visit.caller) {
             return await credentials(visit, problem: Problem(refusal), status: .forbidden)
@@ -44,7 +44,7 @@ extension ConsolePages {
     }
 
     /// Step two: the key's answer is checked (challenge, origin, RP ID, user verification) and the key assigned.
-    func finishSecurityKey(_ visit: Visit, request: Request) async -> Response {
+    func finishSecurityKey(_ visit: Visit) async -> Response {
         var challenge: [UInt8]?
         var name = ""
         sessions.update(visit.id) {
@@ -91,13 +91,13 @@ extension ConsolePages {
                 authenticatorData: authenticatorData, signature: signature, challenge: challenge)
             return try await finish(signIn, mfaCode: nil, securityKey: assertion, sessionId: id, session: session, request: request)
         } catch {
-            return mfaPage(signIn, sessionId: id, request: request, problem: failure(error, address: address), status: .unauthorized)
+            return mfaPage(signIn, sessionId: id, problem: failure(error, address: address), status: .unauthorized)
         }
     }
 
     /// The MFA step's page: a code field for authenticator apps and, when the identity has security keys,
     /// the security key form with a fresh challenge.
-    func mfaPage(_ signIn: ConsoleSignIn, sessionId: String, request: Request, problem: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+    func mfaPage(_ signIn: ConsoleSignIn, sessionId: String, problem: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         var csrf = ""
         var values = SignInPage.mfa(csrf: "", principal: signIn.principal)
         values.hasAuthenticatorApp = !signIn.mfaSerialNumbers.isEmpty

@@ -54,7 +54,7 @@ extension ConsolePages {
             var waiting = session
             waiting.stage = .passwordChecked(signIn)
             let started = sessions.start(waiting, replacing: id, secure: Self.isSecure(request))
-            var response = mfaPage(signIn, sessionId: started.id, request: request)
+            var response = mfaPage(signIn, sessionId: started.id)
             response.setCookie(started.cookie)
             return response
         } catch {
@@ -73,7 +73,7 @@ extension ConsolePages {
             let code = (form["mfa_code"] ?? "").trimmingCharacters(in: .whitespaces)
             return try await finish(signIn, mfaCode: code, sessionId: id, session: session, request: request)
         } catch {
-            return mfaPage(signIn, sessionId: id, request: request, problem: failure(error, address: address), status: .unauthorized)
+            return mfaPage(signIn, sessionId: id, problem: failure(error, address: address), status: .unauthorized)
         }
     }
 

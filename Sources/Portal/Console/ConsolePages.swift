@@ -20,7 +20,7 @@ struct ConsolePages: Sendable {
     let site: PublicSite
     /// Whether `/console/signup` is open.
     let allowSignup: Bool
-    let sessions = WebSessions(cookieName: "gatehouse_console")
+    let sessions: WebSessions
     /// Failed sign-ins per client address: thirty in 15 minutes stop that address for the rest of the window.
     let addressThrottle = SignInThrottle(limit: 30)
     /// Sign-ups per client address: ten in 15 minutes at most.
@@ -33,6 +33,7 @@ struct ConsolePages: Sendable {
         self.outbox = outbox
         self.site = site
         self.allowSignup = allowSignup
+        sessions = WebSessions(cookieName: "gatehouse_console", alwaysSecure: site.isHTTPS)
     }
 
     func register<Context: PortalRequestContext>(on router: Router<Context>) {
