@@ -98,7 +98,6 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Directory", "AWSWire", "QRCode", "Mail", "WebAuthn",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -1,4 +1,3 @@
-import Crypto
 import Directory
 import Foundation
 import Hummingbird
@@ -104,7 +103,7 @@ final class WebSessions: Sendable {
     /// The live session `token` names, touched; `nil` when there is none or it timed out.
     func session(token: String?, now: Date = Date()) -> (id: String, session: WebSession)? {
         guard let token, token.utf8.count == 64 else { return nil }
-        let id = Self.digest(token)
+        let id = SignInState.digest(token)
         return sessions.withLock { all -> (String, WebSession)? in
             guard var session = all[id] else { return nil }
             guard isAlive(session, now: now) else {
@@ -121,7 +120,7 @@ final class WebSessions: Sendable {
     /// (a sign-in step never keeps a token); returns the new ID and the cookie that carries the token.
     func start(_ session: WebSession, replacing old: String? = nil, secure: Bool, now: Date = Date()) -> (id: String, session: WebSession, cookie: Cookie) {
         let token = Identifiers.hex(64)
-        let id = Self.digest(token)
+        let id = SignInState.digest(token)
         var fresh = session
         fresh.csrf = Identifiers.hex(64)
         fresh.lastSeen = now
@@ -207,9 +206,5 @@ final class WebSessions: Sendable {
 
     func cookie(_ token: String, secure: Bool) -> Cookie {
         Cookie(name: cookieName, value: token, path: "/", secure: secure || alwaysSecure, httpOnly: true, sameSite: .lax)
-    }
-
-    static func digest(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
