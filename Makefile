@@ -35,8 +35,17 @@ tools:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y zbar-tools chromium; }
 
 # Benchmarks (release builds; not part of `make test`). Results: BENCHMARKS.md.
-bench:
+#   the policy engine's suites (ordo-one/benchmark), then Gatehouse against moto's server with the same
+#   pre-signed requests (scripts/bench-servers.py, driven by Benchmarks/LoadGenerator).
+bench: $(VENV)/.installed $(VENV)/.bench-installed
 	GATEHOUSE_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark
+	GATEHOUSE_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product gatehouse
+	GATEHOUSE_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product gatehouse-load
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) scripts/bench-servers.py
+
+$(VENV)/.bench-installed: tests/bench-requirements.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/bench-requirements.txt
+	touch $@
 
 run:
 	$(SWIFT) run -c release gatehouse serve --dev

@@ -186,4 +186,18 @@ if Context.environment["GATEHOUSE_BENCHMARKS"] != nil {
             path: "Benchmarks/PolicyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ))
+    // The load generator of the server benchmarks against moto (scripts/bench-servers.py).
+    package.targets.append(
+        .executableTarget(
+            name: "gatehouse-load",
+            dependencies: [
+                "SigV4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/LoadGenerator"
+        ))
 }

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Gatehouse against moto, side by side: the same state, the same pre-signed requests replayed by the same
+driver (Benchmarks/LoadGenerator), at 1 and 16 connections. Prints a Markdown table for BENCHMARKS.md.
+
+Run by `make bench` after the release builds; needs moto[server] and boto3 (tests/bench-requirements.txt).
+Gatehouse enforces: the driver signs as an IAM user whose AdministratorAccess the policy engine evaluates on
+every request. moto authorizes nothing.
+"""
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import boto3
+import requests
+from botocore.config import Config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("BENCH_BIN", os.path.join(ROOT, ".build-bench", "release"))
+GATEHOUSE = os.path.join(BIN, "gatehouse")
+LOAD = os.path.join(BIN, "gatehouse-load")
+MOTO = shutil.which("moto_server", path=os.path.join(ROOT, ".venv", "bin") + os.pathsep + os.environ.get("PATH", ""))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def client(service, url, key, secret):
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+                        config=Config(retries={"max_attempts": 1}))
+
+
+class Target:
+    def __init__(self, name, process, url, key, secret, requests_per_run):
+        self.name, self.process, self.url, self.key, self.secret, self.count = name, process, url, key, secret, requests_per_run
+
+    def load(self, service, body, connections, count=None):
+        args = [LOAD, "--endpoint", self.url, "--access-key", self.key, "--secret", self.secret, "--service", service, "--body", body,
+                "--requests", str(count or self.count), "--warmup", str(min(100, (count or self.count) // 10)), "--connections", str(connections)]
+        return json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+
+
+def start_gatehouse(data_dir, port):
+    process = subprocess.Popen([GATEHOUSE, "serve", "--dev", "--data-dir", data_dir, "--listen", f"127.0.0.1:{port}", "--log-level", "warning"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_up(f"http://127.0.0.1:{port}/healthz")
+    return process
+
+
+def prepare(target, policy_document):
+    """The same state on both servers: 1,000 users, a user to read, a customer policy to attach."""
+    iam = client("iam", target.url, target.key, target.secret)
+    for n in range(1000):
+        iam.create_user(UserName=f"member-{n}")
+    iam.create_user(UserName="target")
+    return iam.create_policy(PolicyName="bench-policy", PolicyDocument=policy_document)["Policy"]["Arn"]
+
+
+def main():
+    for path in (GATEHOUSE, LOAD):
+        if not os.path.exists(path):
+            sys.exit(f"missing {path}: run `make bench`")
+    if not MOTO:
+        sys.exit("moto_server is missing: pip install -r tests/bench-requirements.txt")
+    data_dir = tempfile.mkdtemp(prefix="gatehouse-bench-")
+    gport, mport = free_port(), free_port()
+    gatehouse = start_gatehouse(data_dir, gport)
+    moto = subprocess.Popen([MOTO, "-p", str(mport)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_up(f"http://127.0.0.1:{mport}/")
+    gurl, murl = f"http://127.0.0.1:{gport}", f"http://127.0.0.1:{mport}"
+    try:
+        idle = {"gatehouse": rss_mib(gatehouse.pid), "moto": rss_mib(moto.pid)}
+        # Gatehouse's driver signs as an IAM user whose AdministratorAccess the engine evaluates (root skips policies).
+        root = client("iam", gurl, "test", "test")
+        root.create_user(UserName="bench")
+        root.attach_user_policy(UserName="bench", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        key = root.create_access_key(UserName="bench")["AccessKey"]
+        targets = [Target("gatehouse", gatehouse, gurl, key["AccessKeyId"], key["SecretAccessKey"], 5000),
+                   Target("moto", moto, murl, "test", "test", 600)]
+        document = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+        arns = {t.name: prepare(t, document) for t in targets}
+        rows = [
+            ("sts:GetCallerIdentity", "sts", lambda t, c: "Action=GetCallerIdentity&Version=2011-06-15"),
+            ("iam:GetUser", "iam", lambda t, c: "Action=GetUser&Version=2010-05-08&UserName=target"),
+            ("iam:ListUsers (1,001 users, 100 a page)", "iam", lambda t, c: "Action=ListUsers&Version=2010-05-08&MaxItems=100"),
+            ("iam:CreateUser (distinct)", "iam", lambda t, c: f"Action=CreateUser&Version=2010-05-08&UserName=load-{c}-{{n}}"),
+            ("iam:AttachUserPolicy", "iam",
+             lambda t, c: "Action=AttachUserPolicy&Version=2010-05-08&UserName=target&PolicyArn=" + urllib.parse.quote(arns[t.name], safe="")),
+        ]
+        results = []
+        for label, service, body in rows:
+            for connections in (1, 16):
+                measured = {t.name: t.load(service, body(t, connections), connections) for t in targets}
+                results.append((label, connections, measured))
+                print(f"{label} @ {connections}: " + ", ".join(f"{n} {m['rps']:.0f}/s p99 {m['p99_ms']:.2f} ms errors {m['errors']}" for n, m in measured.items()),
+                      file=sys.stderr)
+        loaded = {"gatehouse": rss_mib(gatehouse.pid), "moto": rss_mib(moto.pid)}
+    finally:
+        moto.send_signal(signal.SIGTERM)
+        gatehouse.send_signal(signal.SIGTERM)
+        gatehouse.wait(20)
+    # Start to first answer with 10,000 users in the store (moto keeps nothing across a restart).
+    store = tempfile.mkdtemp(prefix="gatehouse-bench-10k-")
+    process = start_gatehouse(store, gport)
+    Target("gatehouse", process, gurl, "test", "test", 10_000).load("iam", "Action=CreateUser&Version=2010-05-08&UserName=user-{n}", 16, 10_000)
+    process.send_signal(signal.SIGTERM)
+    process.wait(20)
+    begin = time.monotonic()
+    process = subprocess.Popen([GATEHOUSE, "serve", "--dev", "--data-dir", store, "--listen", f"127.0.0.1:{gport}", "--log-level", "warning"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sts = client("sts", gurl, "test", "test")
+    while True:
+        try:
+            sts.get_caller_identity()
+            break
+        except Exception:
+            time.sleep(0.005)
+    first_answer = time.monotonic() - begin
+    process.send_signal(signal.SIGTERM)
+    process.wait(20)
+
+    print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.platform()}. Gatehouse enforces (IAM user, AdministratorAccess); moto does not.\n")
+    print("| Request | Connections | Gatehouse req/s | p50 / p99 ms | moto req/s | p50 / p99 ms | Ratio | Driver CPU s (G / m) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label, connections, m in results:
+        g, o = m["gatehouse"], m["moto"]
+        ratio = g["rps"] / o["rps"] if o["rps"] else float("inf")
+        print(f"| {label} | {connections} | {g['rps']:,.0f} | {g['p50_ms']:.2f} / {g['p99_ms']:.2f} | {o['rps']:,.0f} | {o['p50_ms']:.2f} / {o['p99_ms']:.2f} "
+              f"| {ratio:,.0f}× | {g['driver_cpu_seconds']:.2f} / {o['driver_cpu_seconds']:.2f} |")
+    print(f"\nRSS idle: Gatehouse {idle['gatehouse']:.0f} MiB, moto {idle['moto']:.0f} MiB; after the runs: Gatehouse {loaded['gatehouse']:.0f} MiB, moto {loaded['moto']:.0f} MiB.")
+    print(f"Gatehouse, start to first answer with 10,000 users in the store: {first_answer * 1000:.0f} ms (moto keeps no state across restarts).")
+
+
+if __name__ == "__main__":
+    main()
