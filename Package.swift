@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Directory",
             dependencies: [
-                "Storage", "AWSWire", "AccessPolicy", "QRCode", "WebAuthn",
+                "Storage", "AWSWire", "AccessPolicy", "QRCode", "WebAuthn", "SigV4",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),

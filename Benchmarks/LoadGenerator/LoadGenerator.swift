@@ -37,7 +37,7 @@ struct LoadGenerator: AsyncParsableCommand {
             let request = SignableRequest(
                 method: "POST", path: "/", query: "",
                 headers: [("host", authority), ("content-type", "application/x-www-form-urlencoded; charset=utf-8")],
-                bodySHA256: SHA256.hash(data: bodyBytes).map { String(format: "%02x", $0) }.joined())
+                bodySHA256: SHA256.hash(data: bodyBytes).hexString)
             return PreparedRequest(headers: signer.sign(request, date: date).headers, body: bodyBytes)
         }
         let shared = Shared(total: total, warmup: warmup)

@@ -2,6 +2,7 @@ import AWSWire
 import Crypto
 import Foundation
 import Logging
+import SigV4
 import Storage
 import Synchronization
 
@@ -109,9 +110,4 @@ public final class AuditTrail: Sendable {
             }
         }
     }
-}
-
-extension Digest {
-    /// Lower-case hex, as the chain stores hashes.
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SigV4
 
 /// The kinds of sign-in documents (sso-oidc clients, device authorizations, authorization codes, portal tokens),
 /// kept under the pseudo-account ``SignInState/accountKey``. Secrets are stored only as SHA-256.
