@@ -61,7 +61,7 @@ public func buildApplication(
     )
     let router = Router(context: GatehouseRequestContext.self)
     var ownPaths: Set<String> = ["/healthz", "/metrics"]
-    let outbox = try Outbox(folder: configuration.dataDirectory.map { $0 + "/outbox" })
+    let outbox = try Outbox(folder: Outbox.folder(in: configuration.dataDirectory))
     WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox, publicURL: configuration.effectivePublicURL,
         allowSignup: configuration.allowSignup)
         .register(on: router)
@@ -84,7 +84,6 @@ public func buildApplication(
     }
     var background: [any Service] = [DirectoryFollower(directory: directory), AuditFlusher(auditTrail: directory.auditTrail)]
     if let url = configuration.smtpURL {
-        guard configuration.dataDirectory != nil else { throw ConfigurationError("--smtp-url needs a data folder for the outbox") }
         let relay = try SMTPRelayAddress(url: url)
         background.append(MailRelay(outbox: outbox, client: SMTPClient(relay: relay, caFile: configuration.smtpCAFile), logger: logger))
     }

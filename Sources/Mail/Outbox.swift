@@ -1,22 +1,21 @@
 import Foundation
-import Synchronization
 
 /// Where Gatehouse's mail goes: each message becomes an `.eml` file in the outbox folder, written to a
 /// temporary name, synced and renamed, so a message the caller was told about is on disk whole.
-/// Without a folder (an in-memory server) messages are kept in memory.
 public final class Outbox: Sendable {
-    /// The folder, or `nil` for memory.
-    public let folder: String?
+    public let folder: String
     /// The sender every message names.
     public let sender: String
-    private let kept = Mutex<[String]>([])
 
-    public init(folder: String?, sender: String = "Gatehouse <no-reply@gatehouse.local>") throws {
+    public init(folder: String, sender: String = "Gatehouse <no-reply@gatehouse.local>") throws {
         self.folder = folder
         self.sender = sender
-        if let folder {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    /// The outbox of a data folder (`<data dir>/outbox`); a server kept in memory gets a temporary folder.
+    public static func folder(in dataDirectory: String?) -> String {
+        dataDirectory.map { $0 + "/outbox" } ?? FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-outbox-\(UUID().uuidString)").path
     }
 
     /// Writes `message` to the outbox; returns its file name. Durable when it returns.
@@ -26,10 +25,6 @@ public final class Outbox: Sendable {
         let message = MailMessage(from: sender, to: recipient, subject: subject, text: text)
         let rendered = message.rendered(date: now, messageId: "\(id)@gatehouse.local")
         let name = "\(Int64(now.timeIntervalSince1970 * 1000))-\(id).eml"
-        guard let folder else {
-            kept.withLock { $0.append(rendered) }
-            return name
-        }
         let temporary = "\(folder)/.\(name).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(rendered.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw OutboxError.unwritable(folder)
@@ -41,27 +36,24 @@ public final class Outbox: Sendable {
         return name
     }
 
-    /// The messages kept in memory (an outbox without a folder), oldest first.
-    public var inMemory: [String] { kept.withLock { $0 } }
-
     /// The folder a relay moves delivered messages to.
-    var sentFolder: String? { folder.map { $0 + "/sent" } }
+    var sentFolder: String { folder + "/sent" }
 
     /// The messages waiting in the folder, oldest first (by name: names start with the time they were written).
     func waiting() -> [String] {
-        guard let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { $0.hasSuffix(".eml") && !$0.hasPrefix(".") }.sorted()
     }
 
     /// A waiting message's text.
     func read(_ name: String) throws -> String {
-        guard let folder, let data = FileManager.default.contents(atPath: "\(folder)/\(name)") else { throw OutboxError.unwritable(folder ?? "") }
+        guard let data = FileManager.default.contents(atPath: "\(folder)/\(name)") else { throw OutboxError.unwritable(folder) }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// Moves a delivered message to `sent/`.
     func markSent(_ name: String) throws {
-        guard let folder, let sent = sentFolder else { return }
+        let sent = sentFolder
         try FileManager.default.createDirectory(atPath: sent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.moveItem(atPath: "\(folder)/\(name)", toPath: "\(sent)/\(name)")
     }

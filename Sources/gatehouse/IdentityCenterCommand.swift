@@ -31,7 +31,7 @@ struct IdentityCenterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try await settings.configuration()
-            let outbox = try Outbox(folder: configuration.dataDirectory.map { $0 + "/outbox" })
+            let outbox = try Outbox(folder: Outbox.folder(in: configuration.dataDirectory))
             let issued = try await settings.withDirectory {
                 try await $0.issuePasswordSetup(identityStoreId: identityStoreId, userName: user, purpose: .invitation)
             }

@@ -58,8 +58,12 @@ def test_root_locks_itself_down(server, page, tmp_path):
 
     sign_in_root(page, server, email, PASSWORD, code="000000" if next_code(totp) != "000000" else "111111")
     assert "The MFA code is not valid" in page.inner_text("[role=alert]")
+    before_mfa = [c["value"] for c in page.context.cookies() if c["name"] == "gatehouse_console"]
     page.shots(page, "mfa-refused")
     page.fill("#mfa_code", next_code(totp))
     page.click("button:has-text('Submit')")
     page.wait_for_url(server.url + "/console")
     assert "Root user" in page.inner_text("nav")
+    # Passing MFA issues a new session token too.
+    after_mfa = [c["value"] for c in page.context.cookies() if c["name"] == "gatehouse_console"]
+    assert len(before_mfa) == 1 and len(after_mfa) == 1 and before_mfa != after_mfa

@@ -36,6 +36,8 @@ def test_root_registers_a_security_key_and_signs_in_with_it(server, page):
                        aws_secret_access_key=created["SecretAccessKey"], config=Config(retries={"max_attempts": 1}))
     [device] = iam.list_mfa_devices()["MFADevices"]
     assert ":u2f/root/yubikey-" in device["SerialNumber"]
+    # GetMFADevice is AWS's call for FIDO security keys.
+    assert iam.get_mfa_device(SerialNumber=device["SerialNumber"])["SerialNumber"] == device["SerialNumber"]
     assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
     assert iam.list_virtual_mfa_devices()["VirtualMFADevices"] == []
 
