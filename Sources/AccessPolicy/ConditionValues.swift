@@ -18,23 +18,21 @@ struct Network: Sendable {
         self.isV6 = isV6
     }
 
-    func contains(_ text: String) -> Bool {
-        var text = text
-        let parsed = text.withUTF8 { bytes in isV6 ? Network.parseV6(bytes: bytes) : Network.parseV4(bytes: bytes) }
-        guard let candidate = parsed else { return false }
-        let bits = isV6 ? 128 : 32
+    func contains(_ candidate: IPAddress) -> Bool {
+        guard candidate.isV6 == isV6 else { return false }
         guard prefix > 0 else { return true }
-        let shift = bits - prefix
-        return candidate >> UInt128(shift) == address >> UInt128(shift)
+        let shift = UInt128((isV6 ? 128 : 32) - prefix)
+        return candidate.value >> shift == address >> shift
     }
 
-    /// A request's IPv4 address, read in place (the request path allocates nothing).
-    static func parseV4(bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
+    /// Dotted-quad IPv4 or RFC 4291 IPv6 text (IPv4 without allocating: every request value is tried).
+    static func parse(_ text: Substring) -> (UInt128, Bool)? {
+        if text.utf8.contains(UInt8(ascii: ":")) { return parseV6(text).map { ($0, true) } }
         var value: UInt128 = 0
         var octet = 0
         var digits = 0
         var octets = 0
-        for byte in bytes {
+        for byte in text.utf8 {
             if byte == UInt8(ascii: ".") {
                 guard digits > 0, octets < 3 else { return nil }
                 value = value << 8 | UInt128(octet)
@@ -50,26 +48,7 @@ struct Network: Sendable {
             }
         }
         guard digits > 0, octets == 3 else { return nil }
-        return value << 8 | UInt128(octet)
-    }
-
-    /// A request's IPv6 address (the text form is rare enough on this path to parse through Substring).
-    static func parseV6(bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
-        guard bytes.contains(UInt8(ascii: ":")) else { return nil }
-        return parseV6(Substring(String(decoding: bytes, as: UTF8.self)))
-    }
-
-    /// Dotted-quad IPv4 or RFC 4291 IPv6 text, without allocating.
-    static func parse(_ text: Substring) -> (UInt128, Bool)? {
-        if text.contains(":") { return parseV6(text).map { ($0, true) } }
-        var value: UInt128 = 0
-        var octets = 0
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard let octet = UInt8(part) else { return nil }
-            value = value << 8 | UInt128(octet)
-            octets += 1
-        }
-        return octets == 4 ? (value, false) : nil
+        return (value << 8 | UInt128(octet), false)
     }
 
     static func parseV6(_ text: Substring) -> UInt128? {
@@ -108,11 +87,27 @@ struct Network: Sendable {
     }
 }
 
+/// An IPv4 or IPv6 address from a request, parsed once when the request context is built.
+struct IPAddress: Sendable {
+    let value: UInt128
+    let isV6: Bool
+
+    init?(_ text: String) {
+        guard let (value, isV6) = Network.parse(Substring(text)) else { return nil }
+        self.value = value
+        self.isV6 = isV6
+    }
+}
+
 /// Dates in conditions: ISO 8601 (`2026-11-22`, `2026-11-22T12:00:00Z`, with fractions and offsets) or epoch seconds.
 enum DateText {
     static func seconds(_ text: String) -> Double? {
         if let epoch = Double(text) { return epoch }
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8(iso8601)
+    }
+
+    static func iso8601(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         func number(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= bytes.count else { return nil }
             var value = 0
@@ -186,5 +181,32 @@ enum Base64Text {
             }
         }
         return out
+    }
+
+    /// Whether `text` is the base64 encoding of `bytes` (decoded in place: the request path allocates nothing).
+    static func decodes(_ text: Slice<UnsafeBufferPointer<UInt8>>, to bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var buffer: UInt32 = 0
+        var bits = 0
+        var position = 0
+        for byte in text {
+            let value: UInt8
+            switch byte {
+            case 65...90: value = byte - 65
+            case 97...122: value = byte - 71
+            case 48...57: value = byte + 4
+            case 43: value = 62
+            case 47: value = 63
+            case 61: continue
+            default: return false
+            }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                guard position < bytes.count, bytes[position] == UInt8(truncatingIfNeeded: buffer >> UInt32(bits)) else { return false }
+                position += 1
+            }
+        }
+        return position == bytes.count
     }
 }

@@ -40,12 +40,13 @@ extension PolicyEvaluator {
     public static func missingContextKeys(_ policies: [CompiledPolicy], context: RequestContext) -> [String] {
         var missing: [String] = []
         var seen: Set<String> = []
-        for policy in policies {
-            for (statement, compiled) in zip(policy.document.statements, policy.statements) {
-                let actionHit = compiled.actions.contains { $0.matches(context.lowercasedAction, context: context) }
-                guard actionHit != compiled.actionsNegated else { continue }
-                for condition in statement.conditions where context.values(condition.key) == nil {
-                    if seen.insert(condition.key.lowercased()).inserted { missing.append(condition.key) }
+        context.withPrepared { request in
+            for policy in policies {
+                for (index, statement) in policy.document.statements.enumerated() {
+                    guard policy.matchesAction(policy.statements[index], request) else { continue }
+                    for condition in statement.conditions where context.values(condition.key) == nil {
+                        if seen.insert(condition.key.lowercased()).inserted { missing.append(condition.key) }
+                    }
                 }
             }
         }

@@ -8,70 +8,6 @@ public enum PolicyLayer: String, Sendable {
     case identity = "identity-based policy"
 }
 
-/// A policy ready for evaluation: its document, its statements compiled, and a name to explain decisions with.
-/// (A class, so that the policies of a request are shared, not copied field by field.)
-public final class CompiledPolicy: Sendable {
-    /// The policy's ARN, or `user/alice/inline-name` for inline policies.
-    public let id: String
-    public let document: PolicyDocument
-    let statements: [CompiledStatement]
-    /// Statement indices by the service prefix their actions name (`iam`); `everywhere` holds the
-    /// statements whose actions may name any service (`*`, `NotAction`, a wildcard in the prefix).
-    let byService: [String: [Int]]
-    let everywhere: [Int]
-
-    /// Stage 2 of the engine: a parsed document, compiled for evaluation (patterns tokenized and
-    /// case-folded, condition values parsed), so that deciding allocates nothing.
-    public init(id: String, document: PolicyDocument) {
-        self.id = id
-        self.document = document
-        let variables = document.version == .v2012_10_17
-        statements = document.statements.map { CompiledStatement($0, variables: variables) }
-        var byService: [String: [Int]] = [:]
-        var everywhere: [Int] = []
-        for (index, statement) in document.statements.enumerated() {
-            let prefixes = statement.actions.patterns.map { $0.split(separator: ":", maxSplits: 1).first.map { String($0).lowercased() } ?? "*" }
-            if statement.actions.negated || prefixes.contains(where: { $0.contains("*") || $0.contains("?") }) {
-                everywhere.append(index)
-            } else {
-                for prefix in Set(prefixes) { byService[prefix, default: []].append(index) }
-            }
-        }
-        self.byService = byService
-        self.everywhere = everywhere
-    }
-
-    /// The statements that can match an action of `service`, in document order.
-    func candidates(service: String, _ body: (Int) -> Void) {
-        let specific = byService[service] ?? []
-        if everywhere.isEmpty {
-            specific.forEach(body)
-            return
-        }
-        if specific.isEmpty {
-            everywhere.forEach(body)
-            return
-        }
-        // Both lists are ascending: merge them.
-        var a = 0
-        var b = 0
-        while a < specific.count || b < everywhere.count {
-            if b == everywhere.count || (a < specific.count && specific[a] < everywhere[b]) {
-                body(specific[a])
-                a += 1
-            } else {
-                body(everywhere[b])
-                b += 1
-            }
-        }
-    }
-
-    /// Parses and compiles `text`.
-    public convenience init(id: String, text: String, kind: PolicyKind = .identity) throws(PolicyError) {
-        self.init(id: id, document: try PolicyParser.parse(text, kind: kind))
-    }
-}
-
 /// Every policy that bears on one request, by layer.
 public struct PolicySet: Sendable {
     public var identity: [CompiledPolicy]
@@ -142,7 +78,8 @@ public enum PolicyEvaluator {
     /// Decides whether `principal` may do `context.action` on `context.resource`, with the statements that matched.
     public static func evaluate(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity) -> Decision {
         var matched: [MatchedStatement] = []
-        let (outcome, layer) = decide(policies, context: context, principal: principal) { policy, index, statement, layer in
+        let (outcome, layer) = decide(policies, context: context, principal: principal) { policy, index, layer in
+            let statement = policy.document.statements[index]
             matched.append(
                 MatchedStatement(policyId: policy.id, statementIndex: index, sid: statement.sid, effect: statement.effect, layer: layer))
         }
@@ -154,46 +91,30 @@ public enum PolicyEvaluator {
     public static func outcome(
         _ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity
     ) -> (outcome: Decision.Outcome, layer: PolicyLayer?) {
-        decide(policies, context: context, principal: principal) { _, _, _, _ in }
+        decide(policies, context: context, principal: principal) { _, _, _ in }
     }
 
     static func decide(
-        _ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity,
-        record: (CompiledPolicy, Int, CompiledStatement, PolicyLayer) -> Void
+        _ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity, record: (CompiledPolicy, Int, PolicyLayer) -> Void
     ) -> (Decision.Outcome, PolicyLayer?) {
-        // For resource-based policies: whether an Allow named the principal itself (it then allows on its own
-        // within the account) or only its account (the account's own policies must allow too).
-        var namesPrincipal = false
-        func scan(_ list: [CompiledPolicy], _ layer: PolicyLayer) -> (allow: Bool, deny: Bool) {
-            var allow = false
-            var deny = false
-            for policy in list {
-                policy.candidates(service: context.service) { index in
-                    let statement = policy.statements[index]
-                    let match = statement.match(context: context, principal: principal, layer: layer)
-                    guard match != .none else { return }
-                    record(policy, index, statement, layer)
-                    if statement.effect == .deny {
-                        deny = true
-                    } else {
-                        allow = true
-                        if match == .principal { namesPrincipal = true }
-                    }
-                }
-            }
-            return (allow, deny)
-        }
+        context.withPrepared { request in decide(policies, request: request, context: context, principal: principal, record: record) }
+    }
+
+    static func decide(
+        _ policies: PolicySet, request: PreparedRequest, context: RequestContext, principal: PrincipalIdentity,
+        record: (CompiledPolicy, Int, PolicyLayer) -> Void
+    ) -> (Decision.Outcome, PolicyLayer?) {
         var scpAllows = true
         var scpDenies = false
         for level in policies.serviceControl ?? [] {
-            let result = scan(level, .serviceControl)
+            let result = scan(level, .serviceControl, request, principal, record)
             scpAllows = scpAllows && result.allow
             scpDenies = scpDenies || result.deny
         }
-        let resource = scan(policies.resource, .resource)
-        let boundary = policies.permissionsBoundary.map { scan($0, .permissionsBoundary) }
-        let session = policies.session.map { scan($0, .session) }
-        let identity = scan(policies.identity, .identity)
+        let resource = scan(policies.resource, .resource, request, principal, record)
+        let boundary = policies.permissionsBoundary.map { scan($0, .permissionsBoundary, request, principal, record) }
+        let session = policies.session.map { scan($0, .session, request, principal, record) }
+        let identity = scan(policies.identity, .identity, request, principal, record)
 
         // 1. An explicit deny anywhere wins.
         if scpDenies { return (.explicitDeny, .serviceControl) }
@@ -207,11 +128,46 @@ public enum PolicyEvaluator {
         if crossAccount, !resource.allow { return (.implicitDeny, .resource) }
         if principal.isRoot { return (.allow, nil) }
         // 3. Within the account, a resource-based policy that names the principal allows on its own.
-        if resource.allow, namesPrincipal, !crossAccount { return (.allow, .resource) }
+        if resource.allow, resource.namesPrincipal, !crossAccount { return (.allow, .resource) }
         // 4. A permissions boundary, then session policies, cap what identity policies allow.
         if let boundary, !boundary.allow { return (.implicitDeny, .permissionsBoundary) }
         if let session, !session.allow { return (.implicitDeny, .session) }
         return (identity.allow ? .allow : .implicitDeny, .identity)
+    }
+
+    /// What the statements of one layer said: whether any allowed or denied, and (resource-based
+    /// policies) whether an Allow named the principal itself, so that it allows on its own within the
+    /// account, rather than only its account (whose own policies must allow too).
+    struct LayerResult {
+        var allow = false
+        var deny = false
+        var namesPrincipal = false
+    }
+
+    static func scan(
+        _ list: [CompiledPolicy], _ layer: PolicyLayer, _ request: PreparedRequest, _ principal: PrincipalIdentity,
+        _ record: (CompiledPolicy, Int, PolicyLayer) -> Void
+    ) -> LayerResult {
+        var result = LayerResult()
+        list.withUnsafeBufferPointer { list in
+            for position in list.indices {
+                // The array keeps the policy alive for the whole scan.
+                unowned(unsafe) let policy = list[position]
+                var candidates = policy.candidates(request.service)
+                while let index = candidates.next() {
+                    let match = policy.match(index, request, principal: principal, layer: layer)
+                    guard match != .none else { continue }
+                    record(policy, index, layer)
+                    if policy.statements[index].isDeny {
+                        result.deny = true
+                    } else {
+                        result.allow = true
+                        if match == .principal { result.namesPrincipal = true }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// The account in a resource ARN (`arn:aws:iam::<account>:...`), when it names one (bytes, not characters: no

@@ -177,4 +177,51 @@ struct PolicyEvaluatorTests {
         let allow = try policy(#"[{"Effect":"Allow","Action":"*","Resource":"*","Condition":\#(condition)}]"#)
         #expect(decide([allow], keys: keys).allowed == allowed)
     }
+
+    /// A decision evaluates a condition that several policies share once; each policy still gets its own
+    /// answer for the conditions it does not share, and a deny that shares a condition with an allow wins.
+    @Test func sharedConditionsDecideAlike() throws {
+        let mfa = #""Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#
+        let allow = try policy(#"[{"Effect":"Allow","Action":"iam:*","Resource":"*",\#(mfa)}]"#, id: "allow")
+        let deny = try policy(#"[{"Sid":"NoUsersWithMfa","Effect":"Deny","Action":"iam:GetUser","Resource":"*",\#(mfa)}]"#, id: "deny")
+        #expect(decide([allow, deny], keys: ["aws:MultiFactorAuthPresent": ["true"]]).outcome == .explicitDeny)
+        #expect(decide([allow, deny], action: "iam:ListUsers", keys: ["aws:MultiFactorAuthPresent": ["true"]]).allowed)
+        #expect(decide([allow, deny], action: "iam:ListUsers", keys: ["aws:MultiFactorAuthPresent": ["false"]]).outcome == .implicitDeny)
+        // The same text under version 2008-10-17 has no variables: it is another condition.
+        let literal = #""Condition":{"StringEquals":{"aws:username":"${aws:username}"}}"#
+        let modern = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*",\#(literal)}]"#, id: "modern")
+        let old = try policy(#"[{"Effect":"Deny","Action":"iam:GetUser","Resource":"*",\#(literal)}]"#, version: "2008-10-17", id: "old")
+        #expect(decide([modern, old], keys: ["aws:username": ["alice"]]).allowed)
+        #expect(decide([modern, old], keys: ["aws:username": ["${aws:username}"]]).outcome == .explicitDeny)
+    }
+
+    /// More distinct conditions than the decision's memo has cells: every one is still decided on its own.
+    @Test func manyDistinctConditions() throws {
+        let statements = (0..<200).map { index in
+            #"{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"team-\#(index)"}}}"#
+        }
+        let many = try policy("[" + statements.joined(separator: ",") + "]")
+        for index in [0, 63, 64, 127, 199] {
+            let decision = decide([many], keys: ["aws:PrincipalTag/team": ["team-\(index)"]])
+            #expect(decision.allowed)
+            #expect(decision.matched.map(\.statementIndex) == [index])
+        }
+        #expect(!decide([many], keys: ["aws:PrincipalTag/team": ["team-200"]]).allowed)
+    }
+
+    /// A key set before any policy named it is still found once a policy naming it is compiled.
+    @Test func keysSetBeforeAPolicyNamesThem() throws {
+        let key = "gatehouse:Unnamed\(UInt64.random(in: 0...UInt64.max))"
+        let context = RequestContext(action: "iam:GetUser", resource: "*", keys: [key: ["yes"]])
+        let allow = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":{"StringEquals":{"\#(key)":"yes"}}}]"#)
+        #expect(PolicyEvaluator.evaluate(PolicySet(identity: [allow]), context: context, principal: Self.alice).allowed)
+        #expect(context.values(key) == ["yes"])
+    }
+
+    /// A variable in an ARN's account segment holds a colon of its own; it stays one segment.
+    @Test func variableInAnARNSegment() throws {
+        let own = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::${aws:PrincipalAccount}:user/*"}]"#)
+        #expect(decide([own], keys: ["aws:PrincipalAccount": ["111122223333"]]).allowed)
+        #expect(!decide([own], keys: ["aws:PrincipalAccount": ["444455556666"]]).allowed)
+    }
 }
