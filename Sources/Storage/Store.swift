@@ -3,12 +3,16 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import Synchronization
 
 /// The durable store: an embedded SQLite database in WAL mode with full sync.
 ///
-/// Writes go through ``write(_:)`` one at a time, each in its own `BEGIN IMMEDIATE`
-/// transaction; a write returns only after `COMMIT` (so after the fsync), which is
-/// what "acknowledged means durable" rests on. Several processes may open the same
+/// Writes go through ``write(_:)`` one at a time, each in a savepoint of a shared
+/// `BEGIN IMMEDIATE` transaction (group commit, ``CommitBatch``): the writes that arrive
+/// while one commit is being fsynced run next and commit together. A write returns only
+/// after the `COMMIT` that holds it (so after the fsync), which is what "acknowledged
+/// means durable" rests on; a write that fails is rolled back to its savepoint alone.
+/// Several processes may open the same
 /// file: SQLite's locks keep their transactions apart, and the change feed tells
 /// each what the others wrote.
 ///
@@ -21,6 +25,8 @@ public final class Store: Sendable {
     private let reader: SQLiteConnection
     private let gate = SerialGate()
     private let readGate = SerialGate()
+    /// The open write transaction's batch (changed only by a task inside `gate`).
+    private let openBatch = Mutex<CommitBatch?>(nil)
     private let logger: Logger
 
     private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
@@ -87,9 +93,64 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction; commits when it returns, rolls back when it throws.
+    /// Runs `body` as one write: its changes are committed, durably, when this returns, and rolled
+    /// back (to the write's own savepoint) when it throws.
+    ///
+    /// The first write to find no transaction open begins one and queues its `COMMIT` behind the
+    /// writes already waiting at the gate, which join the transaction; each writer returns when
+    /// that commit is done.
     public func write<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
-        try await gate.run { try await transaction(on: writer, begin: "BEGIN IMMEDIATE", body) }
+        let (result, batch, leads) = try await gate.run { () async throws -> (Result<T, any Error>, CommitBatch, Bool) in
+            let sql = writer.sql()
+            var leads = false
+            let batch: CommitBatch
+            if let open = openBatch.withLock({ $0 }) {
+                if let broken = open.broken { throw broken }
+                batch = open
+            } else {
+                try await Self.finish(sql, "BEGIN IMMEDIATE")
+                batch = CommitBatch()
+                openBatch.withLock { $0 = batch }
+                leads = true
+            }
+            try await Self.finish(sql, "SAVEPOINT write")
+            do {
+                let value = try await body(StoreSession(sql: sql))
+                try await Self.finish(sql, "RELEASE write")
+                return (.success(value), batch, leads)
+            } catch {
+                do {
+                    try await Self.finish(sql, "ROLLBACK TO write")
+                    try await Self.finish(sql, "RELEASE write")
+                } catch let rollback {
+                    logger.error("rollback to savepoint failed", metadata: ["error": "\(rollback)"])
+                    batch.breaks(rollback)
+                }
+                return (.failure(error), batch, leads)
+            }
+        }
+        if leads { try await gate.run { try await commit(batch) } }
+        let value = try result.get()
+        try await batch.committed()
+        return value
+    }
+
+    /// Ends the open transaction: `COMMIT`, or `ROLLBACK` when a write broke it; tells every writer in it.
+    private func commit(_ batch: CommitBatch) async throws {
+        openBatch.withLock { $0 = nil }
+        let sql = writer.sql()
+        if let broken = batch.broken {
+            try? await Self.finish(sql, "ROLLBACK")
+            batch.finish(.failure(broken))
+            return
+        }
+        do {
+            try await Self.finish(sql, "COMMIT")
+            batch.finish(.success(()))
+        } catch {
+            try? await Self.finish(sql, "ROLLBACK")
+            batch.finish(.failure(error))
+        }
     }
 
     /// Runs `body` against a consistent read view (a read transaction).
