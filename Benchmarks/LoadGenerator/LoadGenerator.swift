@@ -22,6 +22,9 @@ struct LoadGenerator: AsyncParsableCommand {
     @Option(help: "Requests to send (after the warm-up).") var requests = 2000
     @Option(help: "Requests sent before measuring.") var warmup = 200
     @Option(help: "Concurrent connections.") var connections = 1
+    @Option(help: "GET this path instead of posting the body (the HTTP floor: /healthz).") var get: String?
+    @Flag(help: "Instead of sending, time SigV4 verification of the first signed request in this process (the floor's other half).")
+    var timeSigV4 = false
 
     func run() async throws {
         guard let url = URLComponents(string: endpoint), let host = url.host, let port = url.port else {
@@ -40,6 +43,10 @@ struct LoadGenerator: AsyncParsableCommand {
                 bodySHA256: SHA256.hash(data: bodyBytes).hexString)
             return PreparedRequest(headers: signer.sign(request, date: date).headers, body: bodyBytes)
         }
+        if timeSigV4 {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: ["sigv4_us": Self.timeVerification(signed[0], secret: secret)]), as: UTF8.self))
+            return
+        }
         let shared = Shared(total: total, warmup: warmup)
         let cpuBefore = Self.cpuSeconds()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -52,7 +59,7 @@ struct LoadGenerator: AsyncParsableCommand {
                             var responses = inbound.makeAsyncIterator()
                             while let index = shared.take() {
                                 let begin = ContinuousClock.now
-                                let (status, keepAlive) = try await Self.exchange(signed[index], outbound: outbound, responses: &responses)
+                                let (status, keepAlive) = try await Self.exchange(signed[index], get: get, outbound: outbound, responses: &responses)
                                 shared.record(index: index, elapsed: ContinuousClock.now - begin, ok: status == 200)
                                 if !keepAlive { return }
                             }
@@ -85,13 +92,19 @@ struct LoadGenerator: AsyncParsableCommand {
 
     /// Sends one request and reads its whole response; returns the status and whether the connection stays open.
     static func exchange(
-        _ request: PreparedRequest, outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>,
+        _ request: PreparedRequest, get path: String?, outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>,
         responses: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator
     ) async throws -> (status: Int, keepAlive: Bool) {
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
-        for (name, value) in request.headers { head.headers.add(name: name, value: value) }
-        head.headers.add(name: "content-length", value: String(request.body.count))
-        try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: request.body))), .end(nil)])
+        if let path {
+            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+            head.headers.add(name: "host", value: "localhost")
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
+        } else {
+            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
+            for (name, value) in request.headers { head.headers.add(name: name, value: value) }
+            head.headers.add(name: "content-length", value: String(request.body.count))
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: request.body))), .end(nil)])
+        }
         var status = 0
         var keepAlive = true
         while let part = try await responses.next() {
@@ -104,6 +117,27 @@ struct LoadGenerator: AsyncParsableCommand {
             }
         }
         return (status, false)
+    }
+
+    /// Microseconds to verify one signed request as the server does: hash the body, parse the
+    /// Authorization header, and check the signature with the signing key cached after the first.
+    static func timeVerification(_ request: PreparedRequest, secret: String) throws -> Double {
+        let verifier = SigV4Verifier()
+        let now = AmzDate(epochSeconds: Int64(Date().timeIntervalSince1970))
+        let rounds = 20_000
+        let clock = ContinuousClock()
+        var verified = 0
+        let elapsed = try clock.measure {
+            for _ in 0..<rounds {
+                let signable = SignableRequest(
+                    method: "POST", path: "/", query: "", headers: request.headers, bodySHA256: SHA256.hash(data: request.body).hexString)
+                guard let claim = try SigV4Authorization.parse(signable) else { continue }
+                try verifier.verify(signable, claim: claim, secret: secret, now: now)
+                verified += 1
+            }
+        }
+        guard verified == rounds else { throw ValidationError("the signed request did not verify") }
+        return Double(elapsed.components.attoseconds) / 1e12 / Double(rounds) + Double(elapsed.components.seconds) * 1e6 / Double(rounds)
     }
 
     static func cpuSeconds() -> Double {

@@ -31,20 +31,24 @@ public final class AuditTrail: Sendable {
 
     /// Appends events in the caller's write transaction.
     public func append(_ events: [AuditEvent], in session: StoreSession) async throws {
-        var previous = try await session.lastAuditHash()
+        // Inside the write transaction no one else appends: the chain's end stays where it is.
+        let tail = try await session.auditTail()
+        var previous = tail.hash
+        var records: [AuditEventRecord] = []
+        records.reserveCapacity(events.count)
         for event in events {
             let record = event.record(previousHash: previous)
             let hash = SHA256.hash(data: Array(record.utf8)).hexString
-            try await session.append(
+            records.append(
                 AuditEventRecord(
                     eventId: event.eventId, eventTime: event.eventTime.timeIntervalSince1970, accountId: event.recipientAccountId,
                     eventName: event.eventName, eventSource: event.eventSource, username: event.identity?.principal.username,
                     accessKeyId: event.identity?.accessKeyId, readOnly: event.readOnly, resources: event.resources, record: record,
                     previousHash: previous, hash: hash
-                )
-            )
+                ))
             previous = hash
         }
+        try await session.append(records, after: tail.seq)
     }
 
     /// Drops the buffered events (a development server's reset).

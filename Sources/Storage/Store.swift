@@ -102,37 +102,51 @@ public final class Store: Sendable {
     public func write<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
         let (result, batch, leads) = try await gate.run { () async throws -> (Result<T, any Error>, CommitBatch, Bool) in
             let sql = writer.sql()
-            var leads = false
-            let batch: CommitBatch
             if let open = openBatch.withLock({ $0 }) {
                 if let broken = open.broken { throw broken }
-                batch = open
-            } else {
-                try await Self.finish(sql, "BEGIN IMMEDIATE")
-                batch = CommitBatch()
-                openBatch.withLock { $0 = batch }
-                leads = true
+                return (try await joining(open, sql, body), open, false)
             }
-            try await Self.finish(sql, "SAVEPOINT write")
+            // The first write of a transaction needs no savepoint: if it fails, nothing else is in the
+            // transaction yet, and it is rolled back whole.
+            try await Self.finish(sql, "BEGIN IMMEDIATE")
+            let batch = CommitBatch()
             do {
                 let value = try await body(StoreSession(sql: sql))
-                try await Self.finish(sql, "RELEASE write")
-                return (.success(value), batch, leads)
+                openBatch.withLock { $0 = batch }
+                return (.success(value), batch, true)
             } catch {
                 do {
-                    try await Self.finish(sql, "ROLLBACK TO write")
-                    try await Self.finish(sql, "RELEASE write")
+                    try await Self.finish(sql, "ROLLBACK")
                 } catch let rollback {
-                    logger.error("rollback to savepoint failed", metadata: ["error": "\(rollback)"])
-                    batch.breaks(rollback)
+                    logger.error("rollback failed", metadata: ["error": "\(rollback)"])
                 }
-                return (.failure(error), batch, leads)
+                batch.finish(.failure(error))
+                return (.failure(error), batch, false)
             }
         }
         if leads { try await gate.run { try await commit(batch) } }
         let value = try result.get()
         try await batch.committed()
         return value
+    }
+
+    /// Runs `body` in a savepoint of the open transaction, so that its failure undoes only its own changes.
+    private func joining<T: Sendable>(_ batch: CommitBatch, _ sql: any SQLDatabase, _ body: (StoreSession) async throws -> T) async throws -> Result<T, any Error> {
+        try await Self.finish(sql, "SAVEPOINT write")
+        do {
+            let value = try await body(StoreSession(sql: sql))
+            try await Self.finish(sql, "RELEASE write")
+            return .success(value)
+        } catch {
+            do {
+                try await Self.finish(sql, "ROLLBACK TO write")
+                try await Self.finish(sql, "RELEASE write")
+            } catch let rollback {
+                logger.error("rollback to savepoint failed", metadata: ["error": "\(rollback)"])
+                batch.breaks(rollback)
+            }
+            return .failure(error)
+        }
     }
 
     /// Ends the open transaction: `COMMIT`, or `ROLLBACK` when a write broke it; tells every writer in it.

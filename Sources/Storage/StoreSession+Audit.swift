@@ -37,29 +37,53 @@ public struct AuditQuery: Sendable {
 }
 
 extension StoreSession {
-    /// The hash of the newest event in chain order; 64 zeros before the first.
-    public func lastAuditHash() async throws -> String {
-        try await sql.raw("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").first()?.decode(column: "hash", as: String.self)
-            ?? String(repeating: "0", count: 64)
-    }
-
-    /// Appends one event (its hash already chained to ``lastAuditHash()``).
-    public func append(_ event: AuditEventRecord) async throws {
+    /// Where the chain ends: the newest event's hash (64 zeros before the first), and the last number
+    /// AUTOINCREMENT handed out (so that numbers are never reused, even after rows were deleted).
+    public func auditTail() async throws -> (hash: String, seq: Int64) {
         let row = try await sql.raw(
             """
-            INSERT INTO audit_events (event_id, event_time, account_id, event_name, event_source, username,
-                                      access_key_id, read_only, record, previous_hash, hash)
-            VALUES (\(bind: event.eventId), \(bind: event.eventTime), \(bind: event.accountId), \(bind: event.eventName),
-                    \(bind: event.eventSource), \(bind: event.username), \(bind: event.accessKeyId), \(bind: event.readOnly),
-                    \(bind: event.record), \(bind: event.previousHash), \(bind: event.hash))
-            RETURNING seq
+            SELECT (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS hash,
+                   MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'), 0),
+                       COALESCE((SELECT MAX(seq) FROM audit_events), 0)) AS seq
             """
         ).first()
-        let seq = try row?.decode(column: "seq", as: Int64.self) ?? 0
-        for resource in event.resources {
-            try await sql.raw(
-                "INSERT INTO audit_resources (seq, resource_type, resource_name) VALUES (\(bind: seq), \(bind: resource.type), \(bind: resource.name))"
-            ).run()
+        return (
+            try row?.decode(column: "hash", as: String?.self) ?? String(repeating: "0", count: 64),
+            try row?.decode(column: "seq", as: Int64.self) ?? 0
+        )
+    }
+
+    /// Appends events in order (their hashes already chained to ``auditTail()``, numbered after its
+    /// `seq`), a few hundred rows to a statement: a flush of thousands of buffered read events costs a
+    /// handful of queries.
+    public func append(_ events: [AuditEventRecord], after last: Int64) async throws {
+        guard !events.isEmpty else { return }
+        var seq = last
+        var resources: [(seq: Int64, resource: AuditResource)] = []
+        for chunk in stride(from: 0, to: events.count, by: 200).map({ events[$0..<min(events.count, $0 + 200)] }) {
+            var text: SQLQueryString = """
+                INSERT INTO audit_events (seq, event_id, event_time, account_id, event_name, event_source, username,
+                                          access_key_id, read_only, record, previous_hash, hash) VALUES 
+                """
+            for (offset, event) in chunk.enumerated() {
+                seq += 1
+                text += offset == 0 ? "" : ", "
+                text += """
+                    (\(bind: seq), \(bind: event.eventId), \(bind: event.eventTime), \(bind: event.accountId), \(bind: event.eventName),
+                     \(bind: event.eventSource), \(bind: event.username), \(bind: event.accessKeyId), \(bind: event.readOnly),
+                     \(bind: event.record), \(bind: event.previousHash), \(bind: event.hash))
+                    """
+                resources += event.resources.map { (seq, $0) }
+            }
+            try await sql.raw(text).run()
+        }
+        for start in stride(from: 0, to: resources.count, by: 300) {
+            var text: SQLQueryString = "INSERT INTO audit_resources (seq, resource_type, resource_name) VALUES "
+            for (offset, entry) in resources[start..<min(resources.count, start + 300)].enumerated() {
+                text += offset == 0 ? "" : ", "
+                text += "(\(bind: entry.seq), \(bind: entry.resource.type), \(bind: entry.resource.name))"
+            }
+            try await sql.raw(text).run()
         }
     }
 

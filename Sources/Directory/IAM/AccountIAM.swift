@@ -15,7 +15,10 @@ public enum IAMDocumentKind: String, DocumentKind, CaseIterable {
 ///
 /// Keys are lower-cased names (IAM names are unique regardless of case).
 public struct AccountIAM: Sendable {
-    public var users: [String: IAMUser] = [:]
+    public private(set) var users: [String: IAMUser] = [:]
+    /// The keys of `users` in order, kept sorted as users come and go, so that `ListUsers` pages
+    /// without sorting.
+    public private(set) var userKeys: [String] = []
     public var groups: [String: IAMGroup] = [:]
     public var roles: [String: IAMRole] = [:]
     public var policies: [String: ManagedPolicy] = [:]
@@ -30,7 +33,16 @@ public struct AccountIAM: Sendable {
     /// Applies one stored document (or its removal, when `body` is `nil`).
     mutating func apply(kind: IAMDocumentKind, key: String, body: String?) throws {
         switch kind {
-        case .user: users[key] = try body.map { try DocumentCoding.decode(IAMUser.self, $0) }
+        case .user:
+            let position = Self.position(of: key, in: userKeys)
+            let listed = position < userKeys.count && userKeys[position] == key
+            if let body {
+                users[key] = try DocumentCoding.decode(IAMUser.self, body)
+                if !listed { userKeys.insert(key, at: position) }
+            } else {
+                users[key] = nil
+                if listed { userKeys.remove(at: position) }
+            }
         case .group: groups[key] = try body.map { try DocumentCoding.decode(IAMGroup.self, $0) }
         case .role: roles[key] = try body.map { try DocumentCoding.decode(IAMRole.self, $0) }
         case .policy: policies[key] = try body.map { try DocumentCoding.decode(ManagedPolicy.self, $0) }
@@ -40,6 +52,17 @@ public struct AccountIAM: Sendable {
         case .settings: settings = try body.map { try DocumentCoding.decode(AccountSettings.self, $0) } ?? AccountSettings()
         case .credentialReport: credentialReport = try body.map { try DocumentCoding.decode(CredentialReport.self, $0) }
         }
+    }
+
+    /// Where `key` is, or would go, in the sorted `keys` (binary search).
+    static func position(of key: String, in keys: [String]) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The user with this name (any case).

@@ -83,8 +83,23 @@ extension IAMOperations {
     func listUsers(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let users = iam.users.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.name.lowercased() < $1.name.lowercased() }
-        let (page, marker) = try Self.page(users, call: call) { $0.name.lowercased() }
+        // The snapshot keeps the keys sorted: a page is a binary search and a short walk.
+        let keys = iam.userKeys
+        var index = 0
+        if let marker = call.input["Marker"]?.string {
+            guard let bytes = Base64.decode(marker) else { throw Self.invalidInput("Invalid Marker.") }
+            let after = String(decoding: bytes, as: UTF8.self)
+            index = AccountIAM.position(of: after, in: keys)
+            if index < keys.count, keys[index] == after { index += 1 }
+        }
+        let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
+        var page: [IAMUser] = []
+        while index < keys.count, page.count < maxItems {
+            if let user = iam.users[keys[index]], user.path.hasPrefix(prefix) { page.append(user) }
+            index += 1
+        }
+        let more = keys[index...].contains { iam.users[$0]?.path.hasPrefix(prefix) == true }
+        let marker = more ? page.last.map { Base64.encode(Array($0.name.lowercased().utf8)) } : nil
         return Self.listOutput("Users", page.map { Self.userOutput($0, tags: false) }, marker: marker)
     }
 
