@@ -22,6 +22,7 @@ public final class Directory: Sendable {
     let flushedKeyUses = Mutex<[String: KeyUse]>([:])
     /// Failed sign-ins per identity (portal user, console root or IAM user): five in 15 minutes lock it out for the rest of the window.
     let signInThrottle = SignInThrottle(limit: 5)
+    private let sharedRefresh = SharedRefresh()
 
     init(store: Store, instanceKey: InstanceKey, passwords: PasswordHasher, logger: Logger) {
         self.store = store
@@ -111,6 +112,12 @@ public final class Directory: Sendable {
             try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body)
         }
         state.withLock { $0 = snapshot }
+    }
+
+    /// Brings the snapshot up to date with everything committed before this call, sharing the work
+    /// with concurrent callers (the request path after a write: read your writes).
+    public func catchUp() async throws {
+        try await sharedRefresh.run { try await refresh() }
     }
 
     /// Applies the changes committed since the snapshot's revision (by this process or another).

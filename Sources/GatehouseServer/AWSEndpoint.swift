@@ -152,7 +152,7 @@ struct AWSEndpoint: Sendable {
                     return output
                 }
                 // Read your writes: the snapshot has the change before the answer leaves.
-                try await directory.refresh()
+                try await directory.catchUp()
             }
             return .success(output)
         } catch {

@@ -40,3 +40,24 @@ struct GroupCommitTests {
         }
     }
 }
+
+/// Concurrent callers of `catchUp` share refreshes, and each still sees what was committed before it asked.
+struct SharedRefreshTests {
+    @Test func everyCallerSeesWhatWasCommittedBeforeItAsked() async throws {
+        try await Scratch.withFolder { folder in
+            let writer = try await folder.openDirectory()
+            let reader = try await folder.openDirectory()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<24 {
+                    group.addTask {
+                        let id = try await writer.createAccount(name: "R\(index)", email: "r\(index)@example.com").accountId
+                        // Committed by the other instance before this caller asks: it must be there after.
+                        try await reader.catchUp()
+                        #expect(reader.account(id: id)?.email == "r\(index)@example.com")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+}
