@@ -47,7 +47,7 @@ public enum CanonicalRequest {
     /// The canonical URI: dot segments and empty segments removed, then every byte
     /// but the unreserved ones and `/` percent-encoded (so `%` in the raw path becomes `%25`).
     static func canonicalPath(_ path: String) -> String {
-        guard !path.isEmpty else { return "/" }
+        guard !path.isEmpty, path != "/" else { return "/" }
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
             if segment == ".." {
@@ -77,21 +77,21 @@ public enum CanonicalRequest {
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
-    /// Trims the value and folds each run of spaces into one.
+    /// Trims the value and folds each run of spaces into one (bytes: spaces and tabs are ASCII).
     static func normalizeHeaderValue(_ value: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
         var pendingSpace = false
-        for character in value.trimmingSpaces {
-            if character == " " || character == "\t" {
+        for byte in value.trimmingSpaces.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
                 pendingSpace = true
             } else {
-                if pendingSpace { out.append(" ") }
+                if pendingSpace { out.append(UInt8(ascii: " ")) }
                 pendingSpace = false
-                out.append(character)
+                out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -15,14 +15,14 @@ public struct CredentialScope: Sendable, Hashable {
 
     /// Parses `AKID/date/region/service/aws4_request`.
     public init(parsing credential: some StringProtocol) throws(SigV4Error) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = Substring(credential).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         guard parts.count == 5, !parts[0].isEmpty else {
             throw SigV4Error(
                 .incompleteSignature,
                 "Credential should be scoped to a valid region. Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"
             )
         }
-        guard parts[1].count == 8, parts[1].allSatisfy(\.isASCIIDigit) else {
+        guard parts[1].utf8.count == 8, parts[1].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw SigV4Error(.incompleteSignature, "Date must be in ISO-8601 'basic format'. Got '\(parts[1])'. See http://en.wikipedia.org/wiki/ISO_8601")
         }
         guard !parts[2].isEmpty else {
@@ -41,6 +41,3 @@ public struct CredentialScope: Sendable, Hashable {
     public var scopeString: String { "\(date)/\(region)/\(service)/aws4_request" }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}

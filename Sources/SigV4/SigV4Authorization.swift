@@ -49,23 +49,29 @@ public struct SigV4Authorization: Sendable {
                 "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(header)"
             )
         }
-        var fields: [Substring: Substring] = [:]
-        for part in trimmed[space...].split(separator: ",") {
-            let item = part.trimmingSpaces
-            guard let equals = item.firstIndex(of: "=") else { continue }
-            fields[item[..<equals]] = item[item.index(after: equals)...]
+        var fields: (credential: Substring?, signature: Substring?, signedHeaders: Substring?) = (nil, nil, nil)
+        for part in trimmed[space...].utf8.split(separator: UInt8(ascii: ",")) {
+            let item = Substring(part).trimmingSpaces
+            guard let equals = item.utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let value = item[item.utf8.index(after: equals)...]
+            switch item[..<equals] {
+            case "Credential": fields.credential = value
+            case "Signature": fields.signature = value
+            case "SignedHeaders": fields.signedHeaders = value
+            default: continue
+            }
         }
         let dateValue = request.value(of: "x-amz-date").flatMap { AmzDate(basic: $0.trimmingSpaces) }
             ?? request.value(of: "date").flatMap { AmzDate(httpDate: $0.trimmingSpaces) }
         var missing: [String] = []
-        if fields["Credential"] == nil { missing.append("Authorization header requires 'Credential' parameter.") }
-        if fields["Signature"] == nil { missing.append("Authorization header requires 'Signature' parameter.") }
-        if fields["SignedHeaders"] == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
+        if fields.credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+        if fields.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+        if fields.signedHeaders == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
         if dateValue == nil {
             missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
-        guard missing.isEmpty, let credential = fields["Credential"], let signature = fields["Signature"],
-            let signed = fields["SignedHeaders"], let date = dateValue
+        guard missing.isEmpty, let credential = fields.credential, let signature = fields.signature,
+            let signed = fields.signedHeaders, let date = dateValue
         else {
             throw SigV4Error(.incompleteSignature, (missing + ["Authorization=\(header)"]).joined(separator: " "))
         }
@@ -119,11 +125,15 @@ public struct SigV4Authorization: Sendable {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
+    /// Without leading and trailing spaces and tabs (read as bytes: no grapheme breaking).
     var trimmingSpaces: Substring {
         let text = Substring(self)
-        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
-        let end = text.lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
-        return text[start..<Swift.max(start, end)]
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
+        while start < end, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return text[start..<end]
     }
 }

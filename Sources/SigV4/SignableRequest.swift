@@ -24,12 +24,21 @@ public struct SignableRequest: Sendable {
 
     /// The values of a header, case-insensitively.
     public func values(of name: String) -> [String] {
-        headers.compactMap { $0.name.lowercased() == name ? $0.value : nil }
+        headers.compactMap { Self.named($0.name, name) ? $0.value : nil }
     }
 
     /// The first value of a header, case-insensitively.
     public func value(of name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        headers.first { Self.named($0.name, name) }?.value
+    }
+
+    /// Whether a header's name is `lowercased` in any case (ASCII, compared in place: no lower-cased copy).
+    static func named(_ name: String, _ lowercased: String) -> Bool {
+        guard name.utf8.count == lowercased.utf8.count else { return false }
+        for (byte, wanted) in zip(name.utf8, lowercased.utf8) where (byte >= 65 && byte <= 90 ? byte + 32 : byte) != wanted {
+            return false
+        }
+        return true
     }
 
     /// The query parameters, decoded, in order.
