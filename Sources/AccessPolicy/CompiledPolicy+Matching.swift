@@ -153,7 +153,21 @@ extension CompiledPolicy {
             guard variable.fallback.count >= 0 else { return nil }
             value = bytes.slice(variable.fallback.start, variable.fallback.count)
         }
-        return Self.startsWith(text, value, foldText: foldText) ? value.count : nil
+        // A case-insensitive comparison folds the request's value too (the pattern's own bytes and a
+        // default were folded when compiled).
+        guard value.count <= text.count else { return nil }
+        var position = text.startIndex
+        for byte in value {
+            let candidate = text[position]
+            guard foldText ? Self.folded(candidate) == Self.folded(byte) : candidate == byte else { return nil }
+            position += 1
+        }
+        return value.count
+    }
+
+    @inline(__always)
+    static func folded(_ byte: UInt8) -> UInt8 {
+        byte >= 65 && byte <= 90 ? byte + 32 : byte
     }
 
     /// Whether the request's resource matches ARN pattern `index` (once per decision for a shared pattern).

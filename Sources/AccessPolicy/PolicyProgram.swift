@@ -135,7 +135,9 @@ struct PolicyProgram {
             first = patterns.count
             for part in parts { _ = pattern(String(part), wildcards: true, variables: variables, lowercase: false) }
         }
-        arns.append(ARNCode(whole: whole, firstSegment: first, shared: SharedExpressions.number("arn \(variables) \(text)")))
+        var signature = SharedExpressions.Signature()
+        for field in ["arn", variables ? "variables" : "literal", text] { signature.add(field) }
+        arns.append(ARNCode(whole: whole, firstSegment: first, shared: SharedExpressions.number(signature)))
         return arns.count - 1
     }
 
@@ -184,10 +186,21 @@ struct PolicyProgram {
                 base: operation.base, positive: positive, negated: ConditionCode.isNegated(operation.base), ifExists: operation.ifExists,
                 qualifier: operation.qualifier, wantsAbsent: condition.values.contains { $0.lowercased() == "true" },
                 slot: ContextKeySlots.register(key), values: (valueStart, condition.values.count),
-                shared: SharedExpressions.number(
-                    "condition \(variables) \(operation.qualifier?.rawValue ?? "") \(operation.base.rawValue) \(operation.ifExists) \(key) "
-                        + condition.values.joined(separator: "\u{0}"))))
+                shared: SharedExpressions.number(Self.signature(condition, key: key, variables: variables))))
         conditionKeys.append(key)
+    }
+
+    /// Every field that bears on a condition's result: the operator's parts, the key, each value.
+    static func signature(_ condition: Condition, key: String, variables: Bool) -> SharedExpressions.Signature {
+        let operation = condition.operation
+        var signature = SharedExpressions.Signature()
+        for field in ["condition", variables ? "variables" : "literal", operation.qualifier?.rawValue ?? "", operation.base.rawValue] {
+            signature.add(field)
+        }
+        signature.add(operation.ifExists ? "IfExists" : "")
+        signature.add(key)
+        for value in condition.values { signature.add(value) }
+        return signature
     }
 
     mutating func number(_ parsed: Double?) -> ValueCode {

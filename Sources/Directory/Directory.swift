@@ -117,7 +117,7 @@ public final class Directory: Sendable {
     /// Brings the snapshot up to date with everything committed before this call, sharing the work
     /// with concurrent callers (the request path after a write: read your writes).
     public func catchUp() async throws {
-        try await sharedRefresh.run { try await refresh() }
+        try await sharedRefresh.run { [self] in try await refresh() }
     }
 
     /// Applies the changes committed since the snapshot's revision (by this process or another).

@@ -5,17 +5,26 @@ import Synchronization
 /// of them asked, and answers them all. Sixteen writers committed together cost two refreshes, not
 /// sixteen.
 final class SharedRefresh: Sendable {
+    /// What a waiting caller is told.
+    private enum Turn {
+        /// A refresh that started after you asked has run.
+        case done
+        /// Run the next refresh, for yourself and whoever is waiting then.
+        case lead
+        /// The shared refresh failed: refresh on your own.
+        case alone
+    }
+
     private struct State {
         var running = false
-        /// Callers waiting for the next refresh; resumed with `true` to run it themselves.
-        var waiting: [CheckedContinuation<Bool, any Error>] = []
+        var waiting: [CheckedContinuation<Turn, Never>] = []
     }
 
     private let state = Mutex(State())
 
-    /// Returns once a refresh that started after this call has run (`refresh` itself, or another caller's).
-    func run(_ refresh: () async throws -> Void) async throws {
-        let leads = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+    /// Returns once a refresh that started after this call has run (its own, or another caller's).
+    func run(_ refresh: @escaping @Sendable () async throws -> Void) async throws {
+        let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
             let leads = state.withLock { state in
                 if state.running {
                     state.waiting.append(continuation)
@@ -24,31 +33,31 @@ final class SharedRefresh: Sendable {
                 state.running = true
                 return true
             }
-            if leads { continuation.resume(returning: true) }
+            if leads { continuation.resume(returning: .lead) }
         }
-        guard leads else { return }
+        switch turn {
+        case .done: return
+        case .alone: return try await refresh()
+        case .lead: break
+        }
         // Everyone waiting now asked before this refresh starts: it answers them too.
         let covered = state.withLock { state in
             defer { state.waiting.removeAll() }
             return state.waiting
         }
-        let outcome: Result<Void, any Error>
-        do {
-            try await refresh()
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
-        for waiter in covered { waiter.resume(with: outcome.map { false }) }
+        // A task of its own: the refresh others wait for must not fail because this caller's task was cancelled.
+        let outcome = await Task { try await refresh() }.result
+        let succeeded = (try? outcome.get()) != nil
+        for waiter in covered { waiter.resume(returning: succeeded ? .done : .alone) }
         // Whoever arrived during the refresh needs another: the first of them runs it.
-        let next = state.withLock { state -> CheckedContinuation<Bool, any Error>? in
+        let next = state.withLock { state -> CheckedContinuation<Turn, Never>? in
             if state.waiting.isEmpty {
                 state.running = false
                 return nil
             }
             return state.waiting.removeFirst()
         }
-        next?.resume(returning: true)
+        next?.resume(returning: .lead)
         try outcome.get()
     }
 }

@@ -224,4 +224,31 @@ struct PolicyEvaluatorTests {
         #expect(decide([own], keys: ["aws:PrincipalAccount": ["111122223333"]]).allowed)
         #expect(!decide([own], keys: ["aws:PrincipalAccount": ["444455556666"]]).allowed)
     }
+
+    /// Conditions whose texts could run together must never be taken for one another: each policy here
+    /// must be decided on its own condition (the first is false, the second true).
+    @Test(arguments: [
+        // A key with a space against a value with one.
+        (#"{"StringEquals":{"aws:PrincipalTag/team red":"team"}}"#, #"{"StringEquals":{"aws:PrincipalTag/team":"red team"}}"#,
+         ["aws:PrincipalTag/team": ["red team"]]),
+        // One value holding a NUL against two values.
+        (#"{"StringEquals":{"s:k":["a\u0000b"]}}"#, #"{"StringEquals":{"s:k":["a","b"]}}"#, ["s:k": ["a"]]),
+        // Canonically equivalent but different bytes: é precomposed, and e with a combining accent.
+        (#"{"StringEquals":{"s:k":"\u00e9"}}"#, #"{"StringEquals":{"s:k":"e\u0301"}}"#, ["s:k": ["e\u{301}"]]),
+    ])
+    func similarConditionsAreNotConfused(_ first: String, _ second: String, _ keys: [String: [String]]) throws {
+        let no = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":\#(first)}]"#, id: "first")
+        let yes = try policy(#"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":\#(second)}]"#, id: "second")
+        let decision = decide([no, yes], keys: keys)
+        #expect(decision.allowed)
+        #expect(decision.matched.map(\.policyId) == ["second"])
+    }
+
+    /// A case-insensitive comparison with a policy variable folds the variable's value too.
+    @Test func ignoreCaseFoldsVariableValues() throws {
+        let allow = try policy(
+            #"[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"aws:username":"${aws:PrincipalTag/login}"}}}]"#)
+        #expect(decide([allow], keys: ["aws:username": ["alice"], "aws:PrincipalTag/login": ["Alice"]]).allowed)
+        #expect(!decide([allow], keys: ["aws:username": ["alice"], "aws:PrincipalTag/login": ["Bob"]]).allowed)
+    }
 }
