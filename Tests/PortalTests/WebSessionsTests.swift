@@ -78,6 +78,8 @@ import Testing
 @Suite struct ConsoleCSVTests {
     @Test func fieldsAreQuotedAndFormulasDisarmed() {
         #expect(ConsolePages.csvRow(["a,b", "say \"hi\"", "=SUM(A1)", "-x", "plain"]) == "\"a,b\",\"say \"\"hi\"\"\",\"'=SUM(A1)\",\"'-x\",\"plain\"\r\n")
+        // A secret is never altered: a password or secret key starting with `+` must download as it is.
+        #expect(ConsolePages.csvRow(["+name", "+Secret/Key=="], secrets: [1]) == "\"'+name\",\"+Secret/Key==\"\r\n")
     }
 }
 

@@ -166,7 +166,7 @@ extension ConsolePages {
                 let key = output["AccessKey"]
                 let id = key?["AccessKeyId"]?.string ?? ""
                 let secret = key?["SecretAccessKey"]?.string ?? ""
-                offer("\(id)_accessKeys.csv", Self.csvRow(["Access key ID", "Secret access key"]) + Self.csvRow([id, secret]), to: visit)
+                offer("\(id)_accessKeys.csv", Self.csvRow(["Access key ID", "Secret access key"]) + Self.csvRow([id, secret], secrets: [1]), to: visit)
                 return await credentials(
                     visit, notice: "Access key created. This is the only time the secret access key is shown: copy it or download the CSV now.",
                     newKey: NewAccessKey(id: id, secret: secret))

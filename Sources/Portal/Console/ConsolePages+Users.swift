@@ -74,7 +74,7 @@ extension ConsolePages {
                 result.password = password
                 offer(
                     "\(name)_credentials.csv",
-                    Self.csvRow(["User name", "Password", "Console sign-in URL"]) + Self.csvRow([name, password, result.signInURL]), to: visit)
+                    Self.csvRow(["User name", "Password", "Console sign-in URL"]) + Self.csvRow([name, password, result.signInURL], secrets: [1]), to: visit)
                 if reset, !policies.contains(Self.changePasswordPolicy) { policies.append(Self.changePasswordPolicy) }
             }
         }

@@ -99,10 +99,11 @@ struct ConsolePages: Sendable {
     }
 
     /// One CSV row (RFC 4180): fields quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` prefixed with `'`
-    /// so a spreadsheet does not run it as a formula.
-    static func csvRow(_ fields: [String]) -> String {
-        fields.map { field in
-            let safe = field.first.map { "=+-@".contains($0) } == true ? "'" + field : field
+    /// so a spreadsheet does not run it as a formula; except the fields at `secrets` (a password, a secret
+    /// access key), which must stay exactly what they are, and which the one downloading chose or was given.
+    static func csvRow(_ fields: [String], secrets: Set<Int> = []) -> String {
+        fields.enumerated().map { index, field in
+            let safe = !secrets.contains(index) && field.first.map { "=+-@".contains($0) } == true ? "'" + field : field
             return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",") + "\r\n"
     }
