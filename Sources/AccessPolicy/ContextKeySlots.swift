@@ -1,11 +1,11 @@
 import Synchronization
 
-/// A process-wide numbering of byte strings, compared as exact bytes (never by Unicode equivalence
-/// or by a hash alone), and bounded in entries and in bytes: compiling policies cannot grow it
-/// without limit. Past either bound, new strings get no number.
-final class ByteNumbering: Sendable {
+/// A process-wide numbering of keys compared exactly (bytes, never Unicode equivalence or a hash
+/// alone), bounded in entries and in bytes: compiling policies cannot grow it without limit. Past
+/// either bound, new keys get no number.
+final class ExactNumbering<Key: Hashable & Sendable>: Sendable {
     private struct State {
-        var numbers: [[UInt8]: UInt32] = [:]
+        var numbers: [Key: UInt32] = [:]
         var bytes = 0
     }
 
@@ -14,11 +14,11 @@ final class ByteNumbering: Sendable {
     private let entryLimit: Int
     private let byteLimit: Int
 
-    init(preset: [[UInt8]] = [], first: UInt32, entryLimit: Int, byteLimit: Int) {
+    init(preset: [(key: Key, size: Int)] = [], first: UInt32, entryLimit: Int, byteLimit: Int) {
         var state = State()
-        for bytes in preset {
-            state.numbers[bytes] = first + UInt32(state.numbers.count)
-            state.bytes += bytes.count
+        for (key, size) in preset {
+            state.numbers[key] = first + UInt32(state.numbers.count)
+            state.bytes += size
         }
         self.state = Mutex(state)
         self.first = first
@@ -26,16 +26,30 @@ final class ByteNumbering: Sendable {
         self.byteLimit = byteLimit
     }
 
-    /// The number of `bytes`, giving it the next one when `register` and there is room.
-    func number(_ bytes: [UInt8], register: Bool) -> UInt32? {
+    /// The number of `key` (`size` bytes long), giving it the next one when `register` and there is room.
+    func number(_ key: Key, size: Int, register: Bool) -> UInt32? {
         state.withLock { state in
-            if let number = state.numbers[bytes] { return number }
-            guard register, state.numbers.count < entryLimit, state.bytes + bytes.count <= byteLimit else { return nil }
+            if let number = state.numbers[key] { return number }
+            guard register, state.numbers.count < entryLimit, state.bytes + size <= byteLimit else { return nil }
             let number = first + UInt32(state.numbers.count)
-            state.numbers[bytes] = number
-            state.bytes += bytes.count
+            state.numbers[key] = number
+            state.bytes += size
             return number
         }
+    }
+}
+
+/// A string compared and hashed by its UTF-8 bytes (`"é"` precomposed and `"e\u{301}"` differ), without copying them.
+struct ExactText: Hashable, Sendable {
+    let text: String
+
+    static func == (a: ExactText, b: ExactText) -> Bool {
+        a.text.utf8.elementsEqual(b.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -53,16 +67,17 @@ enum ContextKeySlots {
         "aws:tokenissuetime", "aws:multifactorauthpresent", "aws:multifactorauthage", "aws:sourceidentity", "aws:tagkeys",
     ]
 
-    private static let table = ByteNumbering(preset: globalKeys.map { Array($0.utf8) }, first: 0, entryLimit: 1 << 16, byteLimit: 4 << 20)
+    private static let table = ExactNumbering(
+        preset: globalKeys.map { (ExactText(text: $0), $0.utf8.count) }, first: 0, entryLimit: 1 << 16, byteLimit: 4 << 20)
 
     /// The slot of a lower-cased key, registering it if there is room (compilation).
     static func register(_ key: String) -> Int32? {
-        table.number(Array(key.utf8), register: true).map { Int32($0) }
+        table.number(ExactText(text: key), size: key.utf8.count, register: true).map { Int32($0) }
     }
 
     /// The slot of a lower-cased key, if a policy has named it (requests).
     static func slot(_ key: String) -> Int32? {
-        table.number(Array(key.utf8), register: false).map { Int32($0) }
+        table.number(ExactText(text: key), size: key.utf8.count, register: false).map { Int32($0) }
     }
 }
 
@@ -73,10 +88,10 @@ enum ContextKeySlots {
 /// on its result, each prefixed with its length, so two different expressions never share one.
 /// When the table is full, expressions get 0: evaluated every time.
 enum SharedExpressions {
-    private static let table = ByteNumbering(first: 1, entryLimit: 1 << 18, byteLimit: 16 << 20)
+    private static let table = ExactNumbering<[UInt8]>(first: 1, entryLimit: 1 << 18, byteLimit: 16 << 20)
 
     static func number(_ signature: Signature) -> UInt32 {
-        table.number(signature.bytes, register: true) ?? 0
+        table.number(signature.bytes, size: signature.bytes.count, register: true) ?? 0
     }
 
     /// An unambiguous encoding of an expression: fields, each as its length then its bytes.
