@@ -160,34 +160,24 @@ enum DateText {
 enum Base64Text {
     static func decode(_ text: String) -> [UInt8]? {
         var out: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in text.utf8 {
-            let value: UInt8
-            switch byte {
-            case 65...90: value = byte - 65
-            case 97...122: value = byte - 71
-            case 48...57: value = byte + 4
-            case 43: value = 62
-            case 47: value = 63
-            case 61: continue
-            default: return nil
-            }
-            buffer = buffer << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
-            }
-        }
-        return out
+        return decode(text.utf8, { out.append($0); return true }) ? out : nil
     }
 
     /// Whether `text` is the base64 encoding of `bytes` (decoded in place: the request path allocates nothing).
     static func decodes(_ text: Slice<UnsafeBufferPointer<UInt8>>, to bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var position = 0
+        let read = decode(text) { byte in
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+        return read && position == bytes.count
+    }
+
+    /// Decodes `text`, handing each byte to `take`; false when the text is not base64 or `take` stops.
+    static func decode(_ text: some Sequence<UInt8>, _ take: (UInt8) -> Bool) -> Bool {
         var buffer: UInt32 = 0
         var bits = 0
-        var position = 0
         for byte in text {
             let value: UInt8
             switch byte {
@@ -203,10 +193,9 @@ enum Base64Text {
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                guard position < bytes.count, bytes[position] == UInt8(truncatingIfNeeded: buffer >> UInt32(bits)) else { return false }
-                position += 1
+                guard take(UInt8(truncatingIfNeeded: buffer >> UInt32(bits))) else { return false }
             }
         }
-        return position == bytes.count
+        return true
     }
 }
