@@ -53,22 +53,32 @@ public enum JSONWriter {
 
     static func appendString(_ text: String, into out: inout String) {
         out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        // Only ASCII bytes need escaping, so the text is copied in runs between them (cut at ASCII
+        // bytes, the runs stay whole UTF-8).
+        let utf8 = text.utf8
+        var runStart = utf8.startIndex
+        var index = runStart
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
+                out += text[runStart..<index]
+                out += escape(byte)
+                runStart = utf8.index(after: index)
             }
+            index = utf8.index(after: index)
         }
+        out += text[runStart...]
         out += "\""
+    }
+
+    static func escape(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): "\\\""
+        case UInt8(ascii: "\\"): "\\\\"
+        case UInt8(ascii: "\n"): "\\n"
+        case UInt8(ascii: "\r"): "\\r"
+        case UInt8(ascii: "\t"): "\\t"
+        default: "\\u00" + String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
+        }
     }
 }

@@ -33,4 +33,12 @@ struct DocumentShapeTests {
         let value: AWSValue = ["Emails": [["Value": "d@example.com", "Primary": .boolean(true)]], "DisplayName": "Dana"]
         #expect(AWSValue(json: JSONWriter.write(value)) == value)
     }
+
+    /// Strings are escaped as JSON requires (quotes, backslashes, control characters), and the rest,
+    /// multi-byte text included, is copied as it is.
+    @Test func stringsAreEscaped() {
+        let text = "say \"hi\"\\ line\nfeed\r\ttab \u{1} é e\u{301} 🙂"
+        #expect(JSONWriter.write(.string(text)) == #""say \"hi\"\\ line\nfeed\r\ttab \u0001 é e\#u{301} 🙂""#)
+        #expect(AWSValue(json: JSONWriter.write(["k": .string(text)])) == ["k": .string(text)])
+    }
 }
