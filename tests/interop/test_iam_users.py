@@ -83,6 +83,10 @@ def test_update_user_renames_and_moves(iam, account):
     with pytest.raises(ClientError) as excinfo:
         iam.get_user(UserName="bob")
     assert error(excinfo) == ("NoSuchEntity", 404)
+    # ListUsers pages in name order from keys the server keeps sorted as users are renamed.
+    names = [u["UserName"] for u in iam.list_users()["Users"]]
+    assert "robert" in names and "bob" not in names
+    assert names == sorted(names, key=str.lower)
     # The user's credentials follow the rename.
     keys = iam.list_access_keys(UserName="robert")["AccessKeyMetadata"]
     assert [(k["AccessKeyId"], k["UserName"]) for k in keys] == [(key["AccessKeyId"], "robert")]
