@@ -7,12 +7,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test build swift-test interop tools bench run models clean
+.PHONY: test build sqlite swift-test interop tools bench run models clean
 
 test: swift-test interop
 
-build:
+build: sqlite
 	$(SWIFT) build --build-tests
+
+# The store links the system's SQLite (Debian's libsqlite3-dev).
+sqlite:
+	@test -f /usr/include/sqlite3.h || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libsqlite3-dev; }
 
 swift-test: build
 	$(SWIFT) test --skip-build
@@ -37,7 +41,7 @@ tools:
 # Benchmarks (release builds; not part of `make test`). Results: BENCHMARKS.md.
 #   the policy engine's suites (ordo-one/benchmark), then Gatehouse against moto's server with the same
 #   pre-signed requests (scripts/bench-servers.py, driven by Benchmarks/LoadGenerator).
-bench: $(VENV)/.installed $(VENV)/.bench-installed
+bench: sqlite $(VENV)/.installed $(VENV)/.bench-installed
 	GATEHOUSE_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark
 	GATEHOUSE_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product gatehouse
 	GATEHOUSE_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product gatehouse-load
@@ -47,7 +51,7 @@ $(VENV)/.bench-installed: tests/bench-requirements.txt $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/bench-requirements.txt
 	touch $@
 
-run:
+run: sqlite
 	$(SWIFT) run -c release gatehouse serve --dev
 
 # Regenerate Sources/AWSWire/Models from the installed botocore.

@@ -22,9 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
-        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
-        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -49,15 +46,12 @@ let package = Package(
 
         // MARK: Storage and domain
 
-        /// Storage: the durable store (SQLite through SQLKit), migrations, change feed.
+        /// CSQLite: the system's SQLite library (Debian's libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        /// Storage: the durable store (SQLite, statements prepared once and run in place), migrations, change feed.
         .target(
             name: "Storage",
-            dependencies: [
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")]
         ),
         /// Directory: accounts, credentials, audit trail; the in-memory snapshot the hot path reads.
         .target(
@@ -155,7 +149,6 @@ let package = Package(
             name: "DirectoryTests",
             dependencies: [
                 "Directory", "Storage", "AWSWire",
-                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -170,7 +163,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }
 

@@ -1,8 +1,5 @@
+import Dispatch
 import Logging
-import NIOPosix
-import SQLKit
-import SQLiteKit
-import SQLiteNIO
 import Synchronization
 
 /// The durable store: an embedded SQLite database in WAL mode with full sync.
@@ -12,9 +9,13 @@ import Synchronization
 /// while one commit is being fsynced run next and commit together. A write returns only
 /// after the `COMMIT` that holds it (so after the fsync), which is what "acknowledged
 /// means durable" rests on; a write that fails is rolled back to its savepoint alone.
-/// Several processes may open the same
-/// file: SQLite's locks keep their transactions apart, and the change feed tells
-/// each what the others wrote.
+///
+/// A transaction's statements run on the calling task's thread, prepared once and kept
+/// (``SQLiteConnection``): they take microseconds. The two statements that can wait, `BEGIN
+/// IMMEDIATE` (for another process's lock) and `COMMIT` (for the fsync), run on the store's
+/// own queue instead, so a wait never holds one of the few threads that serve requests.
+/// Several processes may open the same file: SQLite's locks keep their transactions apart,
+/// and the change feed tells each what the others wrote.
 ///
 /// ```swift
 /// let store = try await Store.open(path: "data/gatehouse.sqlite", logger: logger)
@@ -27,6 +28,8 @@ public final class Store: Sendable {
     private let readGate = SerialGate()
     /// The open write transaction's batch (changed only by a task inside `gate`).
     private let openBatch = Mutex<CommitBatch?>(nil)
+    /// Where the statements that wait (on a lock or an fsync) run.
+    private let waits = DispatchQueue(label: "gatehouse.store")
     private let logger: Logger
 
     private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
@@ -38,48 +41,35 @@ public final class Store: Sendable {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date;
     /// `nil` opens a private in-memory database (tests).
     public static func open(path: String?, logger: Logger) async throws -> Store {
-        let storage: SQLiteConnection.Storage = path.map { .file(path: $0) } ?? .memory
-        let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
-        let reader: SQLiteConnection
-        do {
-            // An in-memory database is private to its connection: read through the writer.
-            reader = path == nil ? writer : try await SQLiteConnection.open(storage: storage, logger: logger)
-        } catch {
-            try? await writer.close()
-            throw error
-        }
+        let writer = try SQLiteConnection(path: path ?? ":memory:")
+        // An in-memory database is private to its connection: read through the writer.
+        let reader = try path.map { try SQLiteConnection(path: $0) } ?? writer
         let store = Store(writer: writer, reader: reader, logger: logger)
-        do {
-            try await store.prepare(inMemory: path == nil)
-        } catch {
-            try? await store.close()
-            throw error
-        }
+        try await store.prepare(inMemory: path == nil)
         return store
     }
 
     private func prepare(inMemory: Bool) async throws {
         for connection in inMemory ? [writer] : [writer, reader] {
-            let sql = connection.sql()
-            // Wait for other processes' locks (replaces sqlite-nio's spinning busy handler).
-            try await sql.raw("PRAGMA busy_timeout = 30000").run()
-            try await sql.raw("PRAGMA foreign_keys = ON").run()
+            // Wait for other processes' locks.
+            try connection.execute("PRAGMA busy_timeout = 30000")
+            try connection.execute("PRAGMA foreign_keys = ON")
         }
         if !inMemory {
-            try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
+            try writer.execute("PRAGMA journal_mode = WAL")
         }
         // FULL: each commit is fsynced before it returns, WAL or not.
-        try await writer.sql().raw("PRAGMA synchronous = FULL").run()
+        try writer.execute("PRAGMA synchronous = FULL")
         try await migrate()
     }
 
     /// Closes both connections; the store cannot be used afterwards.
     public func close() async throws {
         try await gate.run {
-            try await Task { [reader, writer] in
-                if reader !== writer { try await reader.close() }
-                try await writer.close()
-            }.value
+            try await readGate.run {
+                reader.close()
+                writer.close()
+            }
         }
     }
 
@@ -88,7 +78,7 @@ public final class Store: Sendable {
     public func erase() async throws {
         try await write { session in
             for table in ["audit_resources", "audit_events", "documents", "access_keys", "accounts", "changes"] {
-                try await session.sql.raw("DELETE FROM \(ident: table)").run()
+                try session.connection.execute("DELETE FROM \(table)")
             }
         }
     }
@@ -101,22 +91,21 @@ public final class Store: Sendable {
     /// that commit is done.
     public func write<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
         let (result, batch, leads) = try await gate.run { () async throws -> (Result<T, any Error>, CommitBatch, Bool) in
-            let sql = writer.sql()
             if let open = openBatch.withLock({ $0 }) {
                 if let broken = open.broken { throw broken }
-                return (try await joining(open, sql, body), open, false)
+                return (try await joining(open, body), open, false)
             }
             // The first write of a transaction needs no savepoint: if it fails, nothing else is in the
             // transaction yet, and it is rolled back whole.
-            try await Self.finish(sql, "BEGIN IMMEDIATE")
+            try await waiting { [writer] in try writer.execute("BEGIN IMMEDIATE") }
             let batch = CommitBatch()
             do {
-                let value = try await body(StoreSession(sql: sql))
+                let value = try await body(StoreSession(connection: writer))
                 openBatch.withLock { $0 = batch }
                 return (.success(value), batch, true)
             } catch {
                 do {
-                    try await Self.finish(sql, "ROLLBACK")
+                    try writer.execute("ROLLBACK")
                 } catch let rollback {
                     logger.error("rollback failed", metadata: ["error": "\(rollback)"])
                 }
@@ -124,23 +113,23 @@ public final class Store: Sendable {
                 return (.failure(error), batch, false)
             }
         }
-        if leads { try await gate.run { try await commit(batch) } }
+        if leads { try await gate.run { await commit(batch) } }
         let value = try result.get()
         try await batch.committed()
         return value
     }
 
     /// Runs `body` in a savepoint of the open transaction, so that its failure undoes only its own changes.
-    private func joining<T: Sendable>(_ batch: CommitBatch, _ sql: any SQLDatabase, _ body: (StoreSession) async throws -> T) async throws -> Result<T, any Error> {
-        try await Self.finish(sql, "SAVEPOINT write")
+    private func joining<T: Sendable>(_ batch: CommitBatch, _ body: (StoreSession) async throws -> T) async throws -> Result<T, any Error> {
+        try writer.execute("SAVEPOINT write")
         do {
-            let value = try await body(StoreSession(sql: sql))
-            try await Self.finish(sql, "RELEASE write")
+            let value = try await body(StoreSession(connection: writer))
+            try writer.execute("RELEASE write")
             return .success(value)
         } catch {
             do {
-                try await Self.finish(sql, "ROLLBACK TO write")
-                try await Self.finish(sql, "RELEASE write")
+                try writer.execute("ROLLBACK TO write")
+                try writer.execute("RELEASE write")
             } catch let rollback {
                 logger.error("rollback to savepoint failed", metadata: ["error": "\(rollback)"])
                 batch.breaks(rollback)
@@ -150,19 +139,18 @@ public final class Store: Sendable {
     }
 
     /// Ends the open transaction: `COMMIT`, or `ROLLBACK` when a write broke it; tells every writer in it.
-    private func commit(_ batch: CommitBatch) async throws {
+    private func commit(_ batch: CommitBatch) async {
         openBatch.withLock { $0 = nil }
-        let sql = writer.sql()
         if let broken = batch.broken {
-            try? await Self.finish(sql, "ROLLBACK")
+            try? writer.execute("ROLLBACK")
             batch.finish(.failure(broken))
             return
         }
         do {
-            try await Self.finish(sql, "COMMIT")
+            try await waiting { [writer] in try writer.execute("COMMIT") }
             batch.finish(.success(()))
         } catch {
-            try? await Self.finish(sql, "ROLLBACK")
+            try? writer.execute("ROLLBACK")
             batch.finish(.failure(error))
         }
     }
@@ -170,48 +158,42 @@ public final class Store: Sendable {
     /// Runs `body` against a consistent read view (a read transaction).
     public func read<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
         if reader === writer { return try await write(body) }
-        return try await readGate.run { try await transaction(on: reader, begin: "BEGIN", body) }
-    }
-
-    private func transaction<T: Sendable>(
-        on connection: SQLiteConnection,
-        begin: SQLQueryString,
-        _ body: (StoreSession) async throws -> T
-    ) async throws -> T {
-        let sql = connection.sql()
-        try await sql.raw(begin).run()
-        do {
-            let result = try await body(StoreSession(sql: sql))
-            try await Self.finish(sql, "COMMIT")
-            return result
-        } catch {
+        return try await readGate.run {
+            try reader.execute("BEGIN")
             do {
-                try await Self.finish(sql, "ROLLBACK")
-            } catch let rollback {
-                logger.error("rollback failed", metadata: ["error": "\(rollback)"])
+                let result = try await body(StoreSession(connection: reader))
+                try reader.execute("COMMIT")
+                return result
+            } catch {
+                do {
+                    try reader.execute("ROLLBACK")
+                } catch let rollback {
+                    logger.error("rollback failed", metadata: ["error": "\(rollback)"])
+                }
+                throw error
             }
-            throw error
         }
     }
 
-    /// Ends a transaction even when the calling task is cancelled (sqlite-nio refuses work in a
-    /// cancelled task, which would leave the connection inside the transaction).
-    private static func finish(_ sql: any SQLDatabase, _ statement: SQLQueryString) async throws {
-        try await Task { try await sql.raw(statement).run() }.value
+    /// Runs a statement that may wait (on another process's lock, or on an fsync) on the store's
+    /// queue, and resumes when it is done. Task cancellation does not cut it short, so a transaction
+    /// is never left half-ended.
+    private func waiting(_ statement: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            waits.async { continuation.resume(with: Result { try statement() }) }
+        }
     }
 
     func migrate() async throws {
-        try await writer.sql().raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)").run()
+        try writer.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
         try await write { session in
-            let applied = try await session.sql.raw("SELECT version FROM schema_migrations").all()
-                .map { try $0.decode(column: "version", as: Int.self) }
-            for migration in Migrations.all where !applied.contains(migration.version) {
+            let applied = try session.connection.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
+            for migration in Migrations.all where !applied.contains(Int64(migration.version)) {
                 for statement in migration.statements {
-                    try await session.sql.raw(SQLQueryString(statement)).run()
+                    try session.connection.execute(statement)
                 }
-                try await session.sql.raw(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: migration.version), strftime('%s','now'))"
-                ).run()
+                try session.connection.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))", migration.version)
             }
         }
     }
@@ -219,5 +201,5 @@ public final class Store: Sendable {
 
 /// The statements Gatehouse runs against the store, inside a read or write transaction.
 public struct StoreSession: Sendable {
-    public let sql: any SQLDatabase
+    let connection: SQLiteConnection
 }

@@ -1,5 +1,3 @@
-import SQLKit
-
 /// Which audit events a lookup wants: one account's, newest first, optionally filtered.
 public struct AuditQuery: Sendable {
     /// A lookup attribute, as CloudTrail's LookupEvents names them.
@@ -40,110 +38,90 @@ extension StoreSession {
     /// Where the chain ends: the newest event's hash (64 zeros before the first), and the last number
     /// AUTOINCREMENT handed out (so that numbers are never reused, even after rows were deleted).
     public func auditTail() async throws -> (hash: String, seq: Int64) {
-        let row = try await sql.raw(
+        let row = try connection.first(
             """
             SELECT (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS hash,
                    MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'), 0),
                        COALESCE((SELECT MAX(seq) FROM audit_events), 0)) AS seq
-            """
-        ).first()
-        return (
-            try row?.decode(column: "hash", as: String?.self) ?? String(repeating: "0", count: 64),
-            try row?.decode(column: "seq", as: Int64.self) ?? 0
-        )
+            """)
+        return (try row?.optionalString("hash") ?? String(repeating: "0", count: 64), try row?.int64("seq") ?? 0)
     }
 
-    /// Appends events in order (their hashes already chained to ``auditTail()``, numbered after its
-    /// `seq`), a few hundred rows to a statement: a flush of thousands of buffered read events costs a
-    /// handful of queries.
+    /// Appends events in order (their hashes already chained to ``auditTail()``, numbered after its `seq`).
     public func append(_ events: [AuditEventRecord], after last: Int64) async throws {
-        guard !events.isEmpty else { return }
         var seq = last
-        var resources: [(seq: Int64, resource: AuditResource)] = []
-        for chunk in stride(from: 0, to: events.count, by: 200).map({ events[$0..<min(events.count, $0 + 200)] }) {
-            var text: SQLQueryString = """
-                INSERT INTO audit_events (seq, event_id, event_time, account_id, event_name, event_source, username,
-                                          access_key_id, read_only, record, previous_hash, hash) VALUES 
+        for event in events {
+            seq += 1
+            try connection.execute(
                 """
-            for (offset, event) in chunk.enumerated() {
-                seq += 1
-                text += offset == 0 ? "" : ", "
-                text += """
-                    (\(bind: seq), \(bind: event.eventId), \(bind: event.eventTime), \(bind: event.accountId), \(bind: event.eventName),
-                     \(bind: event.eventSource), \(bind: event.username), \(bind: event.accessKeyId), \(bind: event.readOnly),
-                     \(bind: event.record), \(bind: event.previousHash), \(bind: event.hash))
-                    """
-                resources += event.resources.map { (seq, $0) }
+                INSERT INTO audit_events (seq, event_id, event_time, account_id, event_name, event_source, username,
+                                          access_key_id, read_only, record, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                seq, event.eventId, event.eventTime, event.accountId, event.eventName, event.eventSource, event.username, event.accessKeyId,
+                event.readOnly, event.record, event.previousHash, event.hash)
+            for resource in event.resources {
+                try connection.execute(
+                    "INSERT INTO audit_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)", seq, resource.type, resource.name)
             }
-            try await sql.raw(text).run()
-        }
-        for start in stride(from: 0, to: resources.count, by: 300) {
-            var text: SQLQueryString = "INSERT INTO audit_resources (seq, resource_type, resource_name) VALUES "
-            for (offset, entry) in resources[start..<min(resources.count, start + 300)].enumerated() {
-                text += offset == 0 ? "" : ", "
-                text += "(\(bind: entry.seq), \(bind: entry.resource.type), \(bind: entry.resource.name))"
-            }
-            try await sql.raw(text).run()
         }
     }
 
     /// The events `query` selects, newest first.
     public func auditEvents(_ query: AuditQuery) async throws -> [AuditEventRecord] {
-        var text: SQLQueryString = "SELECT * FROM audit_events e WHERE account_id = \(bind: query.accountId)"
+        var text = "SELECT * FROM audit_events e WHERE account_id = ?"
+        var values: [any SQLBindable] = [query.accountId]
+        func and(_ condition: String, _ value: any SQLBindable) {
+            text += " AND \(condition)"
+            values.append(value)
+        }
         switch query.attribute {
-        case .eventId(let value)?: text += " AND event_id = \(bind: value)"
-        case .eventName(let value)?: text += " AND event_name = \(bind: value)"
-        case .readOnly(let value)?: text += " AND read_only = \(bind: value)"
-        case .username(let value)?: text += " AND username = \(bind: value)"
-        case .eventSource(let value)?: text += " AND event_source = \(bind: value)"
-        case .accessKeyId(let value)?: text += " AND access_key_id = \(bind: value)"
+        case .eventId(let value)?: and("event_id = ?", value)
+        case .eventName(let value)?: and("event_name = ?", value)
+        case .readOnly(let value)?: and("read_only = ?", value)
+        case .username(let value)?: and("username = ?", value)
+        case .eventSource(let value)?: and("event_source = ?", value)
+        case .accessKeyId(let value)?: and("access_key_id = ?", value)
         case .resourceType(let value)?:
-            text += " AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.seq = e.seq AND r.resource_type = \(bind: value))"
+            and("EXISTS (SELECT 1 FROM audit_resources r WHERE r.seq = e.seq AND r.resource_type = ?)", value)
         case .resourceName(let value)?:
-            text += " AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.seq = e.seq AND r.resource_name = \(bind: value))"
+            and("EXISTS (SELECT 1 FROM audit_resources r WHERE r.seq = e.seq AND r.resource_name = ?)", value)
         case nil: break
         }
-        if let start = query.start { text += " AND event_time >= \(bind: start)" }
-        if let end = query.end { text += " AND event_time <= \(bind: end)" }
+        if let start = query.start { and("event_time >= ?", start) }
+        if let end = query.end { and("event_time <= ?", end) }
         if let after = query.after {
-            text += " AND (event_time < \(bind: after.eventTime) OR (event_time = \(bind: after.eventTime) AND seq < \(bind: after.seq)))"
+            text += " AND (event_time < ? OR (event_time = ? AND seq < ?))"
+            values += [after.eventTime, after.eventTime, after.seq]
         }
-        text += " ORDER BY event_time DESC, seq DESC LIMIT \(bind: query.limit)"
-        var events: [AuditEventRecord] = []
-        for row in try await sql.raw(text).all() {
-            let seq = try row.decode(column: "seq", as: Int64.self)
-            let resources = try await sql.raw("SELECT resource_type, resource_name FROM audit_resources WHERE seq = \(bind: seq)").all().map {
-                AuditResource(type: try $0.decode(column: "resource_type", as: String.self), name: try $0.decode(column: "resource_name", as: String.self))
+        text += " ORDER BY event_time DESC, seq DESC LIMIT ?"
+        values.append(query.limit)
+        return try connection.rows(text, values).map { row in
+            let seq = try row.int64("seq")
+            let resources = try connection.rows("SELECT resource_type, resource_name FROM audit_resources WHERE seq = ?", seq).map {
+                AuditResource(type: try $0.string("resource_type"), name: try $0.string("resource_name"))
             }
-            events.append(
-                AuditEventRecord(
-                    seq: seq,
-                    eventId: try row.decode(column: "event_id", as: String.self),
-                    eventTime: try row.decode(column: "event_time", as: Double.self),
-                    accountId: try row.decode(column: "account_id", as: String.self),
-                    eventName: try row.decode(column: "event_name", as: String.self),
-                    eventSource: try row.decode(column: "event_source", as: String.self),
-                    username: try row.decode(column: "username", as: String?.self),
-                    accessKeyId: try row.decode(column: "access_key_id", as: String?.self),
-                    readOnly: try row.decode(column: "read_only", as: Bool.self),
-                    resources: resources,
-                    record: try row.decode(column: "record", as: String.self),
-                    previousHash: try row.decode(column: "previous_hash", as: String.self),
-                    hash: try row.decode(column: "hash", as: String.self)
-                )
+            return AuditEventRecord(
+                seq: seq,
+                eventId: try row.string("event_id"),
+                eventTime: try row.double("event_time"),
+                accountId: try row.string("account_id"),
+                eventName: try row.string("event_name"),
+                eventSource: try row.string("event_source"),
+                username: try row.optionalString("username"),
+                accessKeyId: try row.optionalString("access_key_id"),
+                readOnly: try row.bool("read_only"),
+                resources: resources,
+                record: try row.string("record"),
+                previousHash: try row.string("previous_hash"),
+                hash: try row.string("hash")
             )
         }
-        return events
     }
 
     /// Every event in chain order, for verifying the chain.
     public func auditChain(after seq: Int64, limit: Int) async throws -> [(seq: Int64, record: String, previousHash: String, hash: String)] {
-        try await sql.raw("SELECT seq, record, previous_hash, hash FROM audit_events WHERE seq > \(bind: seq) ORDER BY seq LIMIT \(bind: limit)")
-            .all().map {
-                (
-                    try $0.decode(column: "seq", as: Int64.self), try $0.decode(column: "record", as: String.self),
-                    try $0.decode(column: "previous_hash", as: String.self), try $0.decode(column: "hash", as: String.self)
-                )
-            }
+        try connection.rows("SELECT seq, record, previous_hash, hash FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit).map {
+            (try $0.int64("seq"), try $0.string("record"), try $0.string("previous_hash"), try $0.string("hash"))
+        }
     }
 }

@@ -1,5 +1,3 @@
-import SQLKit
-
 /// A stored document: one IAM entity or setting of an account, as JSON.
 public struct DocumentRecord: Sendable, Equatable {
     public var accountId: String
@@ -23,48 +21,39 @@ public struct DocumentRecord: Sendable, Equatable {
 extension StoreSession {
     /// Writes (inserts or replaces) a document and records the change.
     public func put(_ document: DocumentRecord) async throws {
-        try await sql.raw(
-            """
-            INSERT INTO documents (account_id, kind, key, body) VALUES (\(bind: document.accountId), \(bind: document.kind), \(bind: document.key), \(bind: document.body))
-            ON CONFLICT (account_id, kind, key) DO UPDATE SET body = excluded.body
-            """
-        ).run()
-        try await appendChange(entity: "document", id: document.changeId)
+        try connection.execute(
+            "INSERT INTO documents (account_id, kind, key, body) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, kind, key) DO UPDATE SET body = excluded.body",
+            document.accountId, document.kind, document.key, document.body)
+        try appendChange(entity: "document", id: document.changeId)
     }
 
     /// Deletes a document (if present) and records the change.
     public func deleteDocument(accountId: String, kind: String, key: String) async throws {
-        try await sql.raw("DELETE FROM documents WHERE account_id = \(bind: accountId) AND kind = \(bind: kind) AND key = \(bind: key)").run()
-        try await appendChange(entity: "document", id: "\(accountId)/\(kind)/\(key)")
+        try connection.execute("DELETE FROM documents WHERE account_id = ? AND kind = ? AND key = ?", accountId, kind, key)
+        try appendChange(entity: "document", id: "\(accountId)/\(kind)/\(key)")
     }
 
     /// One document.
     public func document(accountId: String, kind: String, key: String) async throws -> DocumentRecord? {
-        try await sql.raw("SELECT * FROM documents WHERE account_id = \(bind: accountId) AND kind = \(bind: kind) AND key = \(bind: key)")
-            .first().map(Self.document)
+        try connection.first("SELECT * FROM documents WHERE account_id = ? AND kind = ? AND key = ?", accountId, kind, key).map(Self.document)
     }
 
     /// An account's documents of one kind, by key.
     public func documents(accountId: String, kind: String) async throws -> [DocumentRecord] {
-        try await sql.raw("SELECT * FROM documents WHERE account_id = \(bind: accountId) AND kind = \(bind: kind) ORDER BY key").all().map(Self.document)
+        try connection.rows("SELECT * FROM documents WHERE account_id = ? AND kind = ? ORDER BY key", accountId, kind).map(Self.document)
     }
 
     /// Every account's documents of one kind (checks that span accounts, such as unique aliases).
     public func documents(kind: String) async throws -> [DocumentRecord] {
-        try await sql.raw("SELECT * FROM documents WHERE kind = \(bind: kind) ORDER BY account_id, key").all().map(Self.document)
+        try connection.rows("SELECT * FROM documents WHERE kind = ? ORDER BY account_id, key", kind).map(Self.document)
     }
 
     /// Every document (loading the snapshot).
     public func allDocuments() async throws -> [DocumentRecord] {
-        try await sql.raw("SELECT * FROM documents ORDER BY account_id, kind, key").all().map(Self.document)
+        try connection.rows("SELECT * FROM documents ORDER BY account_id, kind, key").map(Self.document)
     }
 
-    static func document(_ row: any SQLRow) throws -> DocumentRecord {
-        DocumentRecord(
-            accountId: try row.decode(column: "account_id", as: String.self),
-            kind: try row.decode(column: "kind", as: String.self),
-            key: try row.decode(column: "key", as: String.self),
-            body: try row.decode(column: "body", as: String.self)
-        )
+    static func document(_ row: SQLRow) throws -> DocumentRecord {
+        DocumentRecord(accountId: try row.string("account_id"), kind: try row.string("kind"), key: try row.string("key"), body: try row.string("body"))
     }
 }

@@ -1,8 +1,7 @@
 import AWSWire
 import Directory
 import Foundation
-import SQLKit
-import Storage
+@testable import Storage
 import Testing
 
 struct AuditTrailTests {
@@ -53,8 +52,8 @@ struct AuditTrailTests {
         try await directory.auditTrail.lookup(AuditQuery(accountId: accountId, attribute: attribute, limit: limit)).map(\.eventName)
     }
 
-    static func tamper(_ directory: Directory, _ statement: SQLQueryString) async throws {
-        try await directory.store.write { session in try await session.sql.raw(statement).run() }
+    static func tamper(_ directory: Directory, _ statement: String) async throws {
+        try await directory.store.write { session in try session.connection.execute(statement) }
     }
 
     @Test func recordedEventsWaitForFlush() async throws {
@@ -153,7 +152,7 @@ struct AuditTrailTests {
 
     @Test func editedHashBreaksTheChainAtItsSeq() async throws {
         try await Self.withSeeded { directory in
-            try await Self.tamper(directory, "UPDATE audit_events SET hash = '\(unsafeRaw: String(repeating: "f", count: 64))' WHERE seq = 3")
+            try await Self.tamper(directory, "UPDATE audit_events SET hash = '\(String(repeating: "f", count: 64))' WHERE seq = 3")
             #expect(try await directory.auditTrail.verifyChain() == (events: 2, brokenAt: 3))
         }
     }

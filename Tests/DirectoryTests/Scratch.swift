@@ -5,9 +5,8 @@ import Synchronization
 
 /// What the tests share: a logger, in-memory directories and scratch data folders.
 ///
-/// Every `Directory` a test opens must be closed before it is released (SQLiteNIO asserts
-/// that its connections were closed), including when the test fails half-way: the helpers
-/// here close what they opened whatever the body does.
+/// Every `Directory` a test opens is closed before it is released, including when the test
+/// fails half-way: the helpers here close what they opened whatever the body does.
 enum Scratch {
     static let logger = Logger(label: "test")
 

@@ -1,6 +1,5 @@
 import Foundation
-import SQLKit
-import Storage
+@testable import Storage
 import Testing
 
 struct StoreMigrationTests {
@@ -43,7 +42,7 @@ struct StoreMigrationTests {
                 #expect(try await store.read { try await $0.accessKeys() } == [Self.key])
                 #expect(try await store.read { try await $0.latestRevision() } == 2)
                 let versions = try await store.read { session in
-                    try await session.sql.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) }
+                    try session.connection.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
                 }
                 #expect(versions == [1, 2])
             }
