@@ -70,10 +70,10 @@ class Target:
     def __init__(self, name, process, url, key, secret, requests_per_run):
         self.name, self.process, self.url, self.key, self.secret, self.count = name, process, url, key, secret, requests_per_run
 
-    def load(self, service, body, connections, count=None, extra=()):
+    def load(self, service, body, connections, count=None, extra=(), warmup=None):
         """Runs the driver; adds the server's CPU per request (warm-up included) to its report."""
         count = count or self.count
-        warmup = min(100, count // 10)
+        warmup = min(100, count // 10) if warmup is None else warmup
         args = [LOAD, "--endpoint", self.url, "--access-key", self.key, "--secret", self.secret, "--service", service, "--body", body,
                 "--requests", str(count), "--warmup", str(warmup), "--connections", str(connections), *extra]
         before = cpu_seconds(self.process.pid)
@@ -98,7 +98,79 @@ def prepare(target, policy_document):
     return iam.create_policy(PolicyName="bench-policy", PolicyDocument=policy_document)["Policy"]["Arn"]
 
 
+def restart_to_first_answer(store, port):
+    """Starts Gatehouse on an existing data folder; returns the process and the seconds until it first answers."""
+    begin = time.monotonic()
+    process = subprocess.Popen([GATEHOUSE, "serve", "--dev", "--data-dir", store, "--listen", f"127.0.0.1:{port}", "--log-level", "warning"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sts = client("sts", f"http://127.0.0.1:{port}", "test", "test")
+    while True:
+        try:
+            sts.get_caller_identity()
+            return process, time.monotonic() - begin
+        except Exception:
+            time.sleep(0.005)
+
+
+def scale(users=100_000, groups=10_000, policies=1_000):
+    """100,000 users, 10,000 groups and 1,000 customer policies: GetUser and ListUsers pages (the first, and one
+    from the middle by its marker) at 1 and 16 connections, RSS, and restart to first answer."""
+    store = tempfile.mkdtemp(prefix="gatehouse-bench-scale-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_gatehouse(store, port)
+    try:
+        root = client("iam", url, "test", "test")
+        root.create_user(UserName="bench")
+        root.attach_user_policy(UserName="bench", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        key = root.create_access_key(UserName="bench")["AccessKey"]
+        target = Target("gatehouse", process, url, key["AccessKeyId"], key["SecretAccessKey"], 5000)
+        document = urllib.parse.quote(json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/{n}/*"}]}), safe="")
+        began = time.monotonic()
+        for body, count in (("Action=CreateUser&Version=2010-05-08&UserName=user-{n}", users),
+                            ("Action=CreateGroup&Version=2010-05-08&GroupName=group-{n}", groups),
+                            (f"Action=CreatePolicy&Version=2010-05-08&PolicyName=policy-{{n}}&PolicyDocument={document}", policies)):
+            report = target.load("iam", body, 16, count=count, warmup=0)
+            if report["errors"]:
+                sys.exit(f"scale: {report['errors']} errors creating {body.split('&')[0]}")
+        filled = time.monotonic() - began
+        iam = client("iam", url, key["AccessKeyId"], key["SecretAccessKey"])
+        # Walk every page once (a count, and the marker of the page in the middle).
+        counted, middle, marker = 0, None, None
+        while True:
+            page = iam.list_users(MaxItems=1000, **({"Marker": marker} if marker else {}))
+            counted += len(page["Users"])
+            marker = page.get("Marker")
+            if middle is None and counted >= users // 2:
+                middle = marker
+            if not page["IsTruncated"]:
+                break
+        rows = [("iam:GetUser", "Action=GetUser&Version=2010-05-08&UserName=user-50000"),
+                ("iam:ListUsers, first page of 100", "Action=ListUsers&Version=2010-05-08&MaxItems=100"),
+                ("iam:ListUsers, a page of 100 from the middle (Marker)",
+                 "Action=ListUsers&Version=2010-05-08&MaxItems=100&Marker=" + urllib.parse.quote(middle, safe=""))]
+        results = [(label, connections, target.load("iam", body, connections)) for label, body in rows for connections in (1, 16)]
+        loaded = rss_mib(process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(60)
+    process, first_answer = restart_to_first_answer(store, port)
+    restarted = rss_mib(process.pid)
+    process.send_signal(signal.SIGTERM)
+    process.wait(60)
+    print(f"\nScale: {counted:,} users (with the driver's), {groups:,} groups and {policies:,} customer policies, "
+          f"created through the API at 16 connections in {filled:.0f} s ({(counted + groups + policies) / filled:,.0f} writes/s).\n")
+    print("| Request | Connections | req/s | p50 / p99 ms | Server CPU µs/req |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, connections, m in results:
+        print(f"| {label} | {connections} | {m['rps']:,.0f} | {m['p50_ms']:.2f} / {m['p99_ms']:.2f} | {m['server_cpu_us']:,.0f} |")
+    print(f"\nRSS after the runs: {loaded:.0f} MiB; after a restart: {restarted:.0f} MiB. Start to first answer: {first_answer * 1000:.0f} ms.")
+
+
 def main():
+    if "--scale-only" in sys.argv:
+        return scale()
     for path in (GATEHOUSE, LOAD):
         if not os.path.exists(path):
             sys.exit(f"missing {path}: run `make bench`")
@@ -153,17 +225,7 @@ def main():
     Target("gatehouse", process, gurl, "test", "test", 10_000).load("iam", "Action=CreateUser&Version=2010-05-08&UserName=user-{n}", 16, 10_000)
     process.send_signal(signal.SIGTERM)
     process.wait(20)
-    begin = time.monotonic()
-    process = subprocess.Popen([GATEHOUSE, "serve", "--dev", "--data-dir", store, "--listen", f"127.0.0.1:{gport}", "--log-level", "warning"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sts = client("sts", gurl, "test", "test")
-    while True:
-        try:
-            sts.get_caller_identity()
-            break
-        except Exception:
-            time.sleep(0.005)
-    first_answer = time.monotonic() - begin
+    process, first_answer = restart_to_first_answer(store, gport)
     process.send_signal(signal.SIGTERM)
     process.wait(20)
 
@@ -182,6 +244,7 @@ def main():
           f"together {floor:.1f} µs.")
     print(f"\nRSS idle: Gatehouse {idle['gatehouse']:.0f} MiB, moto {idle['moto']:.0f} MiB; after the runs: Gatehouse {loaded['gatehouse']:.0f} MiB, moto {loaded['moto']:.0f} MiB.")
     print(f"Gatehouse, start to first answer with 10,000 users in the store: {first_answer * 1000:.0f} ms (moto keeps no state across restarts).")
+    scale()
 
 
 if __name__ == "__main__":

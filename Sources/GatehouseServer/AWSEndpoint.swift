@@ -191,10 +191,21 @@ struct AWSEndpoint: Sendable {
                 principal: caller.principal, accessKeyId: caller.accessKeyId, mfaAuthenticated: caller.mfaAuthenticated != nil,
                 sessionCreated: caller.sessionIssued),
             requestParameters: input.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.input, model: service) },
-            responseElements: output.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.output, model: service) },
+            responseElements: Self.recordsResponse(service: service, operation: operation, readOnly: readOnly)
+                ? output.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.output, model: service) } : nil,
             errorCode: error?.code, errorMessage: error?.message, requestId: requestId, readOnly: readOnly,
             recipientAccountId: caller.principal.accountId, permissive: caller.permissive)
     }
+
+    /// CloudTrail records response elements for calls that change something, and for STS's read-only calls that
+    /// issue credentials (`AssumeRole`, `GetSessionToken`, ...); a get or list call's record has none.
+    static func recordsResponse(service: ServiceModel, operation: ServiceOperation, readOnly: Bool) -> Bool {
+        !readOnly || (service.signingName == "sts" && Self.credentialIssuers.contains(operation.name))
+    }
+
+    static let credentialIssuers: Set<String> = [
+        "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot", "GetSessionToken", "GetFederationToken",
+    ]
 
     static func response(_ wire: WireResponse) -> Response {
         var fields = HTTPFields()

@@ -135,7 +135,8 @@ struct AWSEndpointTests {
             #expect(events.count == 2)
             #expect(events.allSatisfy { $0.username == "root" && $0.accessKeyId == DevAccount.accessKeyId && $0.readOnly })
             #expect(events.contains { $0.record.contains(#""errorCode":"SignatureDoesNotMatch""#) })
-            #expect(events.contains { $0.record.contains(#""responseElements":{"account":"000000000000""#) })
+            // CloudTrail records response elements only for calls that change something.
+            #expect(events.allSatisfy { !$0.record.contains("responseElements") })
         }
     }
 
