@@ -214,6 +214,7 @@ def main():
         # The floor: a Hummingbird route answering a fixed small body (/healthz), plus SigV4 verification with a
         # cached signing key, timed in the driver's process.
         http_floor = targets[0].load("sts", "", 16, count=20_000, extra=("--get", "/healthz"))
+        http_floor_one = targets[0].load("sts", "", 1, count=5_000, extra=("--get", "/healthz"))
         sigv4 = targets[0].load("sts", "Action=GetCallerIdentity&Version=2011-06-15", 1, count=10, extra=("--time-sig-v4",))["sigv4_us"]
     finally:
         moto.send_signal(signal.SIGTERM)
@@ -242,6 +243,10 @@ def main():
     print(f"\nThe floor, measured in this run: GET /healthz (a fixed small body) {http_floor['rps']:,.0f} req/s at 16 connections, "
           f"{http_floor['server_cpu_us']:.1f} µs of server CPU a request; SigV4 verification with a cached key {sigv4:.1f} µs; "
           f"together {floor:.1f} µs.")
+    moto_one = next(m["moto"]["rps"] for label, connections, m in results if connections == 1)
+    print(f"At one connection the same route answers {http_floor_one['rps']:,.0f} req/s (p50 {http_floor_one['p50_ms']:.2f} ms, "
+          f"{http_floor_one['server_cpu_us']:.0f} µs of server CPU a request): {http_floor_one['rps'] / moto_one:.0f}× moto's "
+          f"sts:GetCallerIdentity at one connection, a bound for every row at one connection.")
     print(f"\nRSS idle: Gatehouse {idle['gatehouse']:.0f} MiB, moto {idle['moto']:.0f} MiB; after the runs: Gatehouse {loaded['gatehouse']:.0f} MiB, moto {loaded['moto']:.0f} MiB.")
     print(f"Gatehouse, start to first answer with 10,000 users in the store: {first_answer * 1000:.0f} ms (moto keeps no state across restarts).")
     scale()

@@ -1,8 +1,11 @@
+import CSQLite
+
 /// The schema, as numbered migrations applied in order and recorded in `schema_migrations`.
 ///
 /// Never edit a migration that has shipped; add the next one.
 enum Migrations {
-    static let all: [(version: Int, statements: [String])] = [
+    /// SQL statements, then (for a change SQL cannot express) a step in Swift, in the same transaction.
+    static let all: [(version: Int, statements: [String], step: (@Sendable (SQLiteConnection) throws -> Void)?)] = [
         (
             1,
             [
@@ -61,7 +64,8 @@ enum Migrations {
                 )
                 """,
                 "CREATE INDEX audit_resources_name ON audit_resources(resource_name)",
-            ]
+            ],
+            nil
         ),
         (
             2,
@@ -83,7 +87,34 @@ enum Migrations {
                 "ALTER TABLE access_keys ADD COLUMN mfa_at REAL",
                 // For role sessions: the role, session name, session policies and tags, as JSON.
                 "ALTER TABLE access_keys ADD COLUMN role_session TEXT",
-            ]
+            ],
+            nil
+        ),
+        (
+            3,
+            [],
+            // Stores written through SQLKit kept byte arrays as JSON text ("[12,200,...]"); make them blobs.
+            { connection in
+                for column in ["secret_sealed", "session_token_hash"] {
+                    for row in try connection.rows("SELECT id, \(column) AS bytes FROM access_keys WHERE typeof(\(column)) = 'text'") {
+                        try connection.execute("UPDATE access_keys SET \(column) = ? WHERE id = ?", try jsonBytes(row.string("bytes")), try row.string("id"))
+                    }
+                }
+            }
         ),
     ]
+
+    /// `[1,2,3]` as bytes.
+    static func jsonBytes(_ text: String) throws(SQLiteError) -> [UInt8] {
+        let trimmed = text.filter { !$0.isWhitespace }
+        guard trimmed.hasPrefix("["), trimmed.hasSuffix("]") else { throw SQLiteError(code: SQLITE_MISMATCH, message: "not a JSON byte array") }
+        let items = trimmed.dropFirst().dropLast()
+        if items.isEmpty { return [] }
+        var bytes: [UInt8] = []
+        for item in items.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let byte = UInt8(item) else { throw SQLiteError(code: SQLITE_MISMATCH, message: "not a JSON byte array") }
+            bytes.append(byte)
+        }
+        return bytes
+    }
 }

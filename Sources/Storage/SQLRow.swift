@@ -7,7 +7,7 @@ public struct SQLRow: Sendable {
         let names: [String]
 
         init(_ statement: OpaquePointer) {
-            names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+            names = (0..<sqlite3_column_count(statement)).map { sqlite3_column_name(statement, $0).map { String(cString: $0) } ?? "" }
         }
     }
 

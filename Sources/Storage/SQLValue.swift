@@ -23,14 +23,14 @@ public enum SQLValue: Sendable, Equatable {
             // An empty buffer may have no address, which SQLite would read as NULL.
             return value.withUTF8 { bytes in
                 bytes.isEmpty
-                    ? sqlite3_bind_text(statement, index, "", 0, nil)
-                    : sqlite3_bind_text(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+                    ? sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                    : sqlite3_bind_text64(statement, index, bytes.baseAddress, UInt64(bytes.count), Self.transient, UInt8(SQLITE_UTF8))
             }
         case .blob(let value):
             return value.withUnsafeBytes { bytes in
                 bytes.isEmpty
                     ? sqlite3_bind_zeroblob(statement, index, 0)
-                    : sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+                    : sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), Self.transient)
             }
         }
     }

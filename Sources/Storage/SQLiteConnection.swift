@@ -39,6 +39,11 @@ final class SQLiteConnection: @unchecked Sendable {
         handle = nil
     }
 
+    /// Whether a transaction is open. SQLite ends one by itself after some errors (a full disk, an I/O error).
+    var inTransaction: Bool {
+        handle.map { sqlite3_get_autocommit($0) == 0 } ?? false
+    }
+
     /// Runs a statement to completion, ignoring any rows it returns.
     func execute(_ sql: String, _ values: any SQLBindable...) throws(SQLiteError) {
         try run(sql, values) { _ in }
@@ -75,9 +80,20 @@ final class SQLiteConnection: @unchecked Sendable {
             kept = true
         } else {
             var made: OpaquePointer?
+            var rest = true
             kept = prepared.count < Self.cacheLimit
-            let status = sqlite3_prepare_v3(handle, sql, -1, kept ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &made, nil)
-            guard status == SQLITE_OK, let made else { throw SQLiteError(status: status, handle: handle) }
+            let status = sql.withCString { text in
+                var tail: UnsafePointer<CChar>?
+                defer { rest = tail.map { String(cString: $0).allSatisfy(\.isWhitespace) } ?? true }
+                return sqlite3_prepare_v3(handle, text, -1, kept ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &made, &tail)
+            }
+            guard status == SQLITE_OK, let made else {
+                throw status == SQLITE_OK ? SQLiteError(code: SQLITE_MISUSE, message: "no statement in the text") : SQLiteError(status: status, handle: handle)
+            }
+            guard rest else {
+                sqlite3_finalize(made)
+                throw SQLiteError(code: SQLITE_MISUSE, message: "one statement at a time")
+            }
             statement = made
             if kept { prepared[sql] = made }
         }

@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 import Logging
 import Synchronization
@@ -101,6 +102,7 @@ public final class Store: Sendable {
             let batch = CommitBatch()
             do {
                 let value = try await body(StoreSession(connection: writer))
+                guard writer.inTransaction else { throw Self.transactionLost }
                 openBatch.withLock { $0 = batch }
                 return (.success(value), batch, true)
             } catch {
@@ -121,10 +123,19 @@ public final class Store: Sendable {
 
     /// Runs `body` in a savepoint of the open transaction, so that its failure undoes only its own changes.
     private func joining<T: Sendable>(_ batch: CommitBatch, _ body: (StoreSession) async throws -> T) async throws -> Result<T, any Error> {
+        guard writer.inTransaction else {
+            batch.breaks(Self.transactionLost)
+            throw Self.transactionLost
+        }
         try writer.execute("SAVEPOINT write")
         do {
             let value = try await body(StoreSession(connection: writer))
             try writer.execute("RELEASE write")
+            // SQLite rolled the whole transaction back (a full disk, say): the writes before this one are gone too.
+            guard writer.inTransaction else {
+                batch.breaks(Self.transactionLost)
+                return .failure(Self.transactionLost)
+            }
             return .success(value)
         } catch {
             do {
@@ -142,7 +153,7 @@ public final class Store: Sendable {
     private func commit(_ batch: CommitBatch) async {
         openBatch.withLock { $0 = nil }
         if let broken = batch.broken {
-            try? writer.execute("ROLLBACK")
+            if writer.inTransaction { try? writer.execute("ROLLBACK") }
             batch.finish(.failure(broken))
             return
         }
@@ -154,6 +165,9 @@ public final class Store: Sendable {
             batch.finish(.failure(error))
         }
     }
+
+    /// What a write gets when SQLite ended its transaction by itself.
+    static let transactionLost = SQLiteError(code: SQLITE_ABORT, message: "the transaction was rolled back")
 
     /// Runs `body` against a consistent read view (a read transaction).
     public func read<T: Sendable>(_ body: (StoreSession) async throws -> T) async throws -> T {
@@ -192,6 +206,7 @@ public final class Store: Sendable {
                 for statement in migration.statements {
                     try session.connection.execute(statement)
                 }
+                try migration.step?(session.connection)
                 try session.connection.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))", migration.version)
             }
@@ -200,6 +215,9 @@ public final class Store: Sendable {
 }
 
 /// The statements Gatehouse runs against the store, inside a read or write transaction.
+///
+/// A session lends its transaction's connection, which runs one statement at a time: use it
+/// from the task that was given it, never from child tasks running at once.
 public struct StoreSession: Sendable {
     let connection: SQLiteConnection
 }

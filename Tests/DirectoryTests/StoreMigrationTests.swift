@@ -44,8 +44,50 @@ struct StoreMigrationTests {
                 let versions = try await store.read { session in
                     try session.connection.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
                 }
-                #expect(versions == [1, 2])
+                #expect(versions == [1, 2, 3])
             }
         }
+    }
+
+    /// Stores written through SQLKit (before migration 3) kept byte arrays as JSON text; they must still open.
+    @Test func byteArraysStoredAsJSONTextAreReadAsBytes() async throws {
+        try await Scratch.withFolder { folder in
+            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            let path = folder.path + "/gatehouse.sqlite"
+            try await Self.withStore(path) { store in
+                try await store.write { session in
+                    try await session.insert(
+                        AccountRecord(id: "111122223333", name: "Prod", email: "ops@example.com", rootPasswordHash: nil, createdAt: 1))
+                    // As the earlier version wrote them, with the store at schema version 2.
+                    try session.connection.execute(
+                        """
+                        INSERT INTO access_keys (id, account_id, user_name, secret_sealed, status, created_at, session_token_hash)
+                        VALUES ('AKIAOLDFORMAT0000001', '111122223333', NULL, '[93,164,0,255]', 'Active', 1, '[ ]'),
+                               ('AKIAOLDFORMAT0000002', '111122223333', 'alice', '[7]', 'Active', 2, NULL)
+                        """)
+                    try session.connection.execute("DELETE FROM schema_migrations WHERE version = 3")
+                }
+            }
+            try await Self.withStore(path) { store in
+                let keys = try await store.read { try await $0.accessKeys() }
+                #expect(keys.map(\.secretSealed) == [[93, 164, 0, 255], [7]])
+                #expect(keys.map(\.sessionTokenHash) == [[], nil])
+            }
+        }
+    }
+
+    @Test func malformedJSONByteArraysAreRefused() throws {
+        #expect(throws: SQLiteError.self) { try Migrations.jsonBytes("[1,256]") }
+        #expect(throws: SQLiteError.self) { try Migrations.jsonBytes("[1,,2]") }
+        #expect(throws: SQLiteError.self) { try Migrations.jsonBytes("1,2") }
+        #expect(try Migrations.jsonBytes(" [ 1, 2 ] ") == [1, 2])
+    }
+
+    @Test func oneStatementAtATime() async throws {
+        let connection = try SQLiteConnection(path: ":memory:")
+        #expect(throws: SQLiteError.self) { try connection.execute("SELECT 1; SELECT 2") }
+        #expect(throws: SQLiteError.self) { try connection.execute("-- nothing") }
+        #expect(try connection.first("SELECT ? AS text, ? AS bytes", "", [UInt8]())?.string("text") == "")
+        #expect(try connection.first("SELECT ? AS bytes", [UInt8]())?.bytes("bytes") == [])
     }
 }
