@@ -16,6 +16,14 @@ struct StoreMigrationTests {
         }
     }
 
+    /// Runs `body` with the path of a database file in a scratch folder (removed afterwards).
+    static func withDatabasePath(_ body: (String) async throws -> Void) async throws {
+        try await Scratch.withFolder { folder in
+            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            try await body(folder.path + "/gatehouse.sqlite")
+        }
+    }
+
     static let key = AccessKeyRecord(
         id: "AKIAEXAMPLEEXAMPLE01",
         accountId: "111122223333",
@@ -27,9 +35,7 @@ struct StoreMigrationTests {
     )
 
     @Test func reopeningKeepsRowsAndAppliesNoMigrationTwice() async throws {
-        try await Scratch.withFolder { folder in
-            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
-            let path = folder.path + "/gatehouse.sqlite"
+        try await Self.withDatabasePath { path in
             try await Self.withStore(path) { store in
                 try await store.write { session in
                     try await session.insert(
@@ -51,9 +57,7 @@ struct StoreMigrationTests {
 
     /// Stores written through SQLKit (before migration 3) kept byte arrays as JSON text; they must still open.
     @Test func byteArraysStoredAsJSONTextAreReadAsBytes() async throws {
-        try await Scratch.withFolder { folder in
-            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
-            let path = folder.path + "/gatehouse.sqlite"
+        try await Self.withDatabasePath { path in
             try await Self.withStore(path) { store in
                 try await store.write { session in
                     try await session.insert(
