@@ -107,7 +107,8 @@ public final class Store: Sendable {
                 return (.success(value), batch, true)
             } catch {
                 do {
-                    try writer.execute("ROLLBACK")
+                    // SQLite may have ended the transaction itself already.
+                    if writer.inTransaction { try writer.execute("ROLLBACK") }
                 } catch let rollback {
                     logger.error("rollback failed", metadata: ["error": "\(rollback)"])
                 }
