@@ -88,6 +88,8 @@ final class PatternCache: Sendable {
     static let shared = PatternCache()
 
     private struct Compiled: @unchecked Sendable {
+        /// The pattern's table, when it is one class of ASCII characters.
+        let characterClass: CharacterClassPattern?
         // NSRegularExpression is immutable once made and documented as safe to share across threads.
         let expression: NSRegularExpression?
     }
@@ -98,11 +100,21 @@ final class PatternCache: Sendable {
         let compiled =
             cache.withLock { $0[pattern] }
             ?? {
-                let made = Compiled(expression: try? NSRegularExpression(pattern: "^(?:\(Self.javaClasses(pattern)))$", options: []))
+                let made = Compiled(characterClass: CharacterClassPattern(pattern), expression: Self.expression(pattern))
                 cache.withLock { $0[pattern] = made }
                 return made
             }()
-        guard let expression = compiled.expression else { return true }
+        if let characterClass = compiled.characterClass { return characterClass.matches(text) }
+        return Self.matches(compiled.expression, text)
+    }
+
+    /// The pattern as a regular expression that must match the whole text (`\z`: not before a final line break, as Java's `matches`).
+    static func expression(_ pattern: String) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: "^(?:\(javaClasses(pattern)))\\z", options: [])
+    }
+
+    static func matches(_ expression: NSRegularExpression?, _ text: String) -> Bool {
+        guard let expression else { return true }
         // (Patterns that do not compile are not enforced; none of the served models has one.)
         let range = NSRange(text.startIndex..<text.endIndex, in: text)
         return expression.firstMatch(in: text, options: [.anchored], range: range) != nil

@@ -53,6 +53,12 @@ public enum JSONWriter {
 
     static func appendString(_ text: String, into out: inout String) {
         out += "\""
+        var text = text
+        if text.withUTF8({ bytes in bytes.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 } }) {
+            out += text
+            out += "\""
+            return
+        }
         // Only ASCII bytes need escaping, so the text is copied in runs between them (cut at ASCII
         // bytes, the runs stay whole UTF-8).
         let utf8 = text.utf8

@@ -87,7 +87,7 @@ struct Network: Sendable {
     }
 }
 
-/// An IPv4 or IPv6 address from a request, parsed once when the request context is built.
+/// An IPv4 or IPv6 address from a request, parsed when a condition compares it with networks.
 struct IPAddress: Sendable {
     let value: UInt128
     let isV6: Bool

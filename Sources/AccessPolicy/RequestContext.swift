@@ -3,7 +3,7 @@
 /// Condition keys are case-insensitive; they are stored lower-cased. Everything a decision reads
 /// is prepared here, once per request, as flat arrays: the action's bytes in lower case, the
 /// resource's bytes and segment bounds, and each key's values by slot (``ContextKeySlots``), as
-/// bytes with their readings as number, date and IP address.
+/// bytes. A value is read as a number, date or IP address only when a condition asks.
 public struct RequestContext: Sendable {
     /// `iam:CreateUser`.
     public var action: String {
@@ -38,22 +38,38 @@ public struct RequestContext: Sendable {
 
     /// The values of a key, if present.
     public func values(_ key: String) -> [String]? {
-        let key = key.lowercased()
-        let entry = ContextKeySlots.slot(key).flatMap { slot in slots.firstIndex(of: slot).map { entries[$0] } } ?? unslotted[key]
+        let key = ContextKey(key)
+        let entry = key.slot.flatMap { slot in slots.firstIndex(of: slot).map { entries[$0] } } ?? unslotted[key.name]
         return entry.map { entry in
             values[entry.start..<(entry.start + entry.count)].map { String(decoding: bytes[$0.start..<($0.start + $0.count)], as: UTF8.self) }
         }
     }
 
     public mutating func set(_ key: String, _ texts: [String]) {
-        let key = key.lowercased()
+        set(ContextKey(key), texts)
+    }
+
+    public mutating func set(_ key: ContextKey, _ text: String) {
+        let entry = ContextEntry(start: values.count, count: 1)
+        append(text)
+        place(entry, at: key)
+    }
+
+    public mutating func set(_ key: ContextKey, _ texts: [String]) {
         let entry = ContextEntry(start: values.count, count: texts.count)
-        for text in texts {
-            values.append(ContextValue(text, start: bytes.count))
-            bytes += text.utf8
-        }
-        guard let slot = ContextKeySlots.slot(key) else {
-            unslotted[key] = entry
+        for text in texts { append(text) }
+        place(entry, at: key)
+    }
+
+    private mutating func append(_ text: String) {
+        let start = bytes.count
+        bytes += text.utf8
+        values.append(ContextValue(start: start, count: bytes.count - start))
+    }
+
+    private mutating func place(_ entry: ContextEntry, at key: ContextKey) {
+        guard let slot = key.slot else {
+            unslotted[key.name] = entry
             return
         }
         if let index = slots.firstIndex(of: slot) {
@@ -105,25 +121,24 @@ struct ContextEntry {
     let count: Int
 }
 
-/// One value of a condition key: a run of bytes, and what it reads as.
+/// A condition key as a request context files it: the name lower-cased and its slot, found once.
+///
+/// Keep one for a key set on every request (the global keys, whose slots never change). A key
+/// that had no slot when this was made is filed by name, where decisions still find it.
+public struct ContextKey: Sendable {
+    let name: String
+    let slot: Int32?
+
+    public init(_ name: String) {
+        self.name = name.lowercased()
+        slot = ContextKeySlots.slot(self.name)
+    }
+}
+
+/// One value of a condition key: a run of ``RequestContext``'s bytes.
 struct ContextValue {
     let start: Int
     let count: Int
-    /// The value as a number (`NumericEquals`...) and as a date in seconds (`DateEquals`...).
-    let number: Double?
-    let date: Double?
-    /// The value as an IP address (`IpAddress`).
-    let address: IPAddress?
-
-    init(_ text: String, start: Int) {
-        self.start = start
-        count = text.utf8.count
-        number = Double(text)
-        // ISO 8601 dates start with the year; other dates are epoch seconds.
-        let first = text.utf8.first ?? 0
-        date = number ?? (first >= 48 && first <= 57 ? DateText.seconds(text) : nil)
-        address = IPAddress(text)
-    }
 }
 
 /// The positions of an ARN's first five colons, which bound its six segments.
@@ -211,5 +226,23 @@ struct PreparedRequest {
     @inline(__always)
     func text(_ value: ContextValue) -> Slice<UnsafeBufferPointer<UInt8>> {
         bytes[value.start..<(value.start + value.count)]
+    }
+
+    /// A value read as a number (`NumericEquals`...).
+    func number(_ value: ContextValue) -> Double? {
+        Double(String(decoding: text(value), as: UTF8.self))
+    }
+
+    /// A value read as a date in seconds (`DateEquals`...): epoch seconds, or ISO 8601, which starts with the year.
+    func date(_ value: ContextValue) -> Double? {
+        let text = text(value)
+        if let seconds = Double(String(decoding: text, as: UTF8.self)) { return seconds }
+        guard let first = text.first, first >= 48, first <= 57 else { return nil }
+        return DateText.iso8601(UnsafeBufferPointer(rebasing: text))
+    }
+
+    /// A value read as an IP address (`IpAddress`).
+    func address(_ value: ContextValue) -> IPAddress? {
+        IPAddress(String(decoding: text(value), as: UTF8.self))
     }
 }

@@ -70,59 +70,71 @@ public struct AuditEvent: Sendable {
     }
 
     /// The CloudTrail record (JSON text), chained to the event before it.
+    ///
+    /// Written member by member with the keys in sorted order: the same text as writing the record
+    /// as one ``AWSValue`` object, without building and sorting it (it is on every call's path).
     func record(previousHash: String) -> String {
-        var record: [String: AWSValue] = [
-            "eventVersion": "1.11",
-            "eventTime": .string(Timestamp.iso8601(eventTime)),
-            "eventSource": .string(eventSource),
-            "eventName": .string(eventName),
-            "awsRegion": .string(awsRegion),
-            "sourceIPAddress": .string(sourceIPAddress),
-            "userAgent": .string(userAgent),
-            "requestID": .string(requestId),
-            "eventID": .string(eventId),
-            "readOnly": .boolean(readOnly),
-            "eventType": .string(eventType ?? (identity == nil ? "GatehouseOperatorCall" : "AwsApiCall")),
-            "managementEvent": .boolean(true),
-            "recipientAccountId": .string(recipientAccountId),
-            "eventCategory": "Management",
-        ]
         var additional = additionalEventData
         additional["previousEventHash"] = .string(previousHash)
         if permissive { additional["gatehousePermissive"] = .boolean(true) }
-        record["additionalEventData"] = .object(additional)
-        record["userIdentity"] = identity.map(Self.userIdentity) ?? ["type": "GatehouseOperator", "invokedBy": "gatehouse"]
-        if let requestParameters { record["requestParameters"] = requestParameters }
-        if let responseElements { record["responseElements"] = responseElements }
-        if let errorCode { record["errorCode"] = .string(errorCode) }
-        if let errorMessage { record["errorMessage"] = .string(errorMessage) }
+        var record = JSONObjectWriter(capacity: 1024)
+        record.member("additionalEventData", .object(additional))
+        record.member("awsRegion", awsRegion)
+        if let errorCode { record.member("errorCode", errorCode) }
+        if let errorMessage { record.member("errorMessage", errorMessage) }
+        record.member("eventCategory", "Management")
+        record.member("eventID", eventId)
+        record.member("eventName", eventName)
+        record.member("eventSource", eventSource)
+        record.member("eventTime", Timestamp.iso8601(eventTime))
+        record.member("eventType", eventType ?? (identity == nil ? "GatehouseOperatorCall" : "AwsApiCall"))
+        record.member("eventVersion", "1.11")
+        record.member("managementEvent", true)
+        record.member("readOnly", readOnly)
+        record.member("recipientAccountId", recipientAccountId)
+        record.member("requestID", requestId)
+        if let requestParameters { record.member("requestParameters", requestParameters) }
         if !resources.isEmpty {
-            record["resources"] = .list(resources.map { ["type": .string($0.type), "ARN": .string($0.name)] })
+            record.member("resources", .list(resources.map { ["ARN": .string($0.name), "type": .string($0.type)] }))
         }
-        return JSONWriter.write(.object(record))
+        if let responseElements { record.member("responseElements", responseElements) }
+        record.member("sourceIPAddress", sourceIPAddress)
+        record.member("userAgent", userAgent)
+        record.member("userIdentity") { value in
+            guard let identity else {
+                value.member("invokedBy", "gatehouse")
+                value.member("type", "GatehouseOperator")
+                return
+            }
+            Self.write(identity, into: &value)
+        }
+        return record.finish()
     }
 
-    static func userIdentity(_ identity: Identity) -> AWSValue {
-        var attributes: [String: AWSValue] = ["mfaAuthenticated": identity.mfaAuthenticated ? "true" : "false"]
-        if let created = identity.sessionCreated { attributes["creationDate"] = .string(Timestamp.iso8601(created)) }
-        var sessionContext: [String: AWSValue] = ["attributes": .object(attributes)]
+    /// CloudTrail's `userIdentity`, keys in sorted order.
+    static func write(_ identity: Identity, into value: inout JSONObjectWriter) {
         let principal = identity.principal
-        if let roleArn = principal.roleArn, let roleId = principal.roleId, let session = principal.roleSession {
-            sessionContext["sessionIssuer"] = [
-                "type": "Role", "principalId": .string(roleId), "arn": .string(roleArn), "accountId": .string(principal.accountId),
-                "userName": .string(session.roleName),
-            ]
-            if let source = session.sourceIdentity { sessionContext["sourceIdentity"] = .string(source) }
+        if let key = identity.accessKeyId { value.member("accessKeyId", key) }
+        value.member("accountId", principal.accountId)
+        value.member("arn", principal.arn)
+        value.member("principalId", principal.userId)
+        value.member("sessionContext") { context in
+            context.member("attributes") { attributes in
+                if let created = identity.sessionCreated { attributes.member("creationDate", Timestamp.iso8601(created)) }
+                attributes.member("mfaAuthenticated", identity.mfaAuthenticated ? "true" : "false")
+            }
+            if let roleArn = principal.roleArn, let roleId = principal.roleId, let session = principal.roleSession {
+                context.member("sessionIssuer") { issuer in
+                    issuer.member("accountId", principal.accountId)
+                    issuer.member("arn", roleArn)
+                    issuer.member("principalId", roleId)
+                    issuer.member("type", "Role")
+                    issuer.member("userName", session.roleName)
+                }
+                if let source = session.sourceIdentity { context.member("sourceIdentity", source) }
+            }
         }
-        var value: [String: AWSValue] = [
-            "type": .string(principal.kind.rawValue),
-            "principalId": .string(principal.userId),
-            "arn": .string(principal.arn),
-            "accountId": .string(principal.accountId),
-            "sessionContext": .object(sessionContext),
-        ]
-        if [.user, .identityCenterUser, .unknown].contains(principal.kind) { value["userName"] = .string(principal.username) }
-        if let key = identity.accessKeyId { value["accessKeyId"] = .string(key) }
-        return .object(value)
+        value.member("type", principal.kind.rawValue)
+        if [.user, .identityCenterUser, .unknown].contains(principal.kind) { value.member("userName", principal.username) }
     }
 }

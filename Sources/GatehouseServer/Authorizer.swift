@@ -125,23 +125,24 @@ final class Authorizer: Sendable {
     func requestContext(_ caller: Caller, action: String, resource: String, input: AWSValue, iam: AccountIAM, now: Date) -> RequestContext {
         let principal = caller.principal
         var context = RequestContext(action: action, resource: resource)
+        typealias Key = GlobalContextKeys
         // For a role session, aws:PrincipalArn is the role's ARN and there is no aws:username.
-        if principal.kind == .user { context.set("aws:username", [principal.username]) }
-        context.set("aws:userid", [principal.userId])
-        context.set("aws:PrincipalArn", [principal.roleArn ?? principal.arn])
-        context.set("aws:PrincipalAccount", [principal.accountId])
-        context.set("aws:PrincipalType", [principal.kind == .assumedRole ? "AssumedRole" : "User"])
-        context.set("aws:SourceIp", [caller.sourceIPAddress])
-        context.set("aws:CurrentTime", [Timestamp.iso8601(now)])
-        context.set("aws:EpochTime", [String(Int64(now.timeIntervalSince1970))])
-        context.set("aws:SecureTransport", ["false"])
-        context.set("aws:RequestedRegion", [caller.region])
-        context.set("aws:ViaAWSService", ["false"])
-        if let issued = caller.sessionIssued { context.set("aws:TokenIssueTime", [Timestamp.iso8601(issued)]) }
+        if principal.kind == .user { context.set(Key.username, principal.username) }
+        context.set(Key.userId, principal.userId)
+        context.set(Key.principalArn, principal.roleArn ?? principal.arn)
+        context.set(Key.principalAccount, principal.accountId)
+        context.set(Key.principalType, principal.kind == .assumedRole ? "AssumedRole" : "User")
+        context.set(Key.sourceIp, caller.sourceIPAddress)
+        context.set(Key.currentTime, Timestamp.iso8601(now))
+        context.set(Key.epochTime, String(Int64(now.timeIntervalSince1970)))
+        context.set(Key.secureTransport, "false")
+        context.set(Key.requestedRegion, caller.region)
+        context.set(Key.viaAWSService, "false")
+        if let issued = caller.sessionIssued { context.set(Key.tokenIssueTime, Timestamp.iso8601(issued)) }
         // Long-term keys carry no MFA key at all; temporary credentials and console sessions say whether MFA was used.
         if caller.sessionCredentials || caller.consoleSession {
-            context.set("aws:MultiFactorAuthPresent", [caller.mfaAuthenticated == nil ? "false" : "true"])
-            if let mfa = caller.mfaAuthenticated { context.set("aws:MultiFactorAuthAge", [String(Int64(now.timeIntervalSince(mfa)))]) }
+            context.set(Key.multiFactorAuthPresent, caller.mfaAuthenticated == nil ? "false" : "true")
+            if let mfa = caller.mfaAuthenticated { context.set(Key.multiFactorAuthAge, String(Int64(now.timeIntervalSince(mfa)))) }
         }
         let principalTags: [IAMTag] =
             if let session = principal.roleSession {
@@ -150,7 +151,7 @@ final class Authorizer: Sendable {
                 iam.user(principal.username)?.tags ?? []
             }
         for tag in principalTags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
-        if let source = principal.roleSession?.sourceIdentity { context.set("aws:SourceIdentity", [source]) }
+        if let source = principal.roleSession?.sourceIdentity { context.set(Key.sourceIdentity, source) }
         if action == "sts:AssumeRole" {
             if let external = input["ExternalId"]?.string { context.set("sts:ExternalId", [external]) }
             if let name = input["RoleSessionName"]?.string { context.set("sts:RoleSessionName", [name]) }
@@ -159,8 +160,8 @@ final class Authorizer: Sendable {
             if !transitive.isEmpty { context.set("sts:TransitiveTagKeys", transitive) }
             // The MFA code given with AssumeRole counts for the trust policy's conditions.
             if input["SerialNumber"] != nil, input["TokenCode"] != nil {
-                context.set("aws:MultiFactorAuthPresent", ["true"])
-                context.set("aws:MultiFactorAuthAge", ["0"])
+                context.set(Key.multiFactorAuthPresent, "true")
+                context.set(Key.multiFactorAuthAge, "0")
             }
         }
         let tags = input["Tags"]?.list ?? []
@@ -168,7 +169,7 @@ final class Authorizer: Sendable {
             if let key = tag["Key"]?.string, let value = tag["Value"]?.string { context.set("aws:RequestTag/\(key)", [value]) }
         }
         let tagKeys = tags.compactMap { $0["Key"]?.string } + (input["TagKeys"]?.list ?? []).compactMap(\.string)
-        if !tagKeys.isEmpty { context.set("aws:TagKeys", tagKeys) }
+        if !tagKeys.isEmpty { context.set(Key.tagKeys, tagKeys) }
         if let arn = input["PolicyArn"]?.string { context.set("iam:PolicyARN", [arn]) }
         if let boundary = input["PermissionsBoundary"]?.string { context.set("iam:PermissionsBoundary", [boundary]) }
         if let resourceTags = IAMResources.tags(of: resource, iam: iam) {
@@ -178,3 +179,23 @@ final class Authorizer: Sendable {
     }
 }
 
+
+/// The global condition keys every request context sets, each looked up once.
+enum GlobalContextKeys {
+    static let username = ContextKey("aws:username")
+    static let userId = ContextKey("aws:userid")
+    static let principalArn = ContextKey("aws:PrincipalArn")
+    static let principalAccount = ContextKey("aws:PrincipalAccount")
+    static let principalType = ContextKey("aws:PrincipalType")
+    static let sourceIp = ContextKey("aws:SourceIp")
+    static let currentTime = ContextKey("aws:CurrentTime")
+    static let epochTime = ContextKey("aws:EpochTime")
+    static let secureTransport = ContextKey("aws:SecureTransport")
+    static let requestedRegion = ContextKey("aws:RequestedRegion")
+    static let viaAWSService = ContextKey("aws:ViaAWSService")
+    static let tokenIssueTime = ContextKey("aws:TokenIssueTime")
+    static let multiFactorAuthPresent = ContextKey("aws:MultiFactorAuthPresent")
+    static let multiFactorAuthAge = ContextKey("aws:MultiFactorAuthAge")
+    static let sourceIdentity = ContextKey("aws:SourceIdentity")
+    static let tagKeys = ContextKey("aws:TagKeys")
+}

@@ -1,0 +1,56 @@
+@testable import AWSWire
+import Foundation
+import Testing
+
+struct CharacterClassPatternTests {
+    static let models: [ServiceModel] = [.iam, .sts, .cloudTrail, .organizations, .ssoAdmin, .identityStore, .ssoOIDC, .ssoPortal]
+    static let patterns = Set(models.flatMap { $0.shapes.values.compactMap(\.pattern) }).sorted()
+
+    @Test func readsTheIAMNamePatterns() throws {
+        let name = try #require(CharacterClassPattern(#"[\w+=,.@-]+"#))
+        #expect(name.matches("alice.smith@example.com"))
+        #expect(name.matches("a_b-c+d=e,f"))
+        #expect(!name.matches(""))
+        #expect(!name.matches("alice smith"))
+        #expect(!name.matches("alicé"))
+        #expect(!name.matches("alice\n"))
+        #expect(try #require(CharacterClassPattern(#"[\w+=,.@-]*"#)).matches(""))
+        #expect(try #require(CharacterClassPattern("^[a-zA-Z0-9:/+=,.@_-]+$")).matches("arn:aws:iam::123456789012:user/a"))
+    }
+
+    @Test(arguments: [#"[\u0009\u000A\u000D\u0020-\u00FF]+"#, #"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"#, "[^a]+", "[a-z]{1,3}", "(a|b)", "[a&&b]+", "[z-a]+"])
+    func leavesOtherPatternsToTheRegularExpression(pattern: String) {
+        #expect(CharacterClassPattern(pattern) == nil)
+    }
+
+    /// Every class pattern of the served models decides as its regular expression does, over texts
+    /// drawn from the class's own characters, its neighbours, line breaks and non-ASCII letters.
+    @Test func agreesWithTheRegularExpressionOnEveryServedPattern() throws {
+        let classPatterns = Self.patterns.filter { CharacterClassPattern($0) != nil }
+        #expect(classPatterns.contains(#"[\w+=,.@-]+"#))
+        let alphabet = Array(" !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\n\t") + ["é", "ß", "日", "\u{0}", "\u{7F}"]
+        var generator = SystemRandomNumberGenerator()
+        for pattern in classPatterns {
+            let table = try #require(CharacterClassPattern(pattern))
+            let expression = PatternCache.expression(pattern)
+            #expect(expression != nil, "\(pattern)")
+            // Mostly characters the class takes, so that long texts match too.
+            let members = alphabet.filter { table.matches(String($0)) }
+            #expect(!members.isEmpty, "\(pattern)")
+            for length in 0..<8 {
+                for _ in 0..<200 {
+                    let text = String((0..<length).map { _ in
+                        (Int.random(in: 0..<10, using: &generator) < 8 ? members : alphabet).randomElement(using: &generator)!
+                    })
+                    #expect(table.matches(text) == PatternCache.matches(expression, text), "\(pattern) on \(text.debugDescription)")
+                }
+            }
+        }
+    }
+
+    @Test func aTrailingLineBreakDoesNotMatch() {
+        #expect(!PatternCache.matches(PatternCache.expression(#"[\w]+"#), "abc\n"))
+        #expect(!PatternCache.matches(PatternCache.expression(#"\d{12}"#), "123456789012\n"))
+        #expect(PatternCache.matches(PatternCache.expression(#"\d{12}"#), "123456789012"))
+    }
+}
