@@ -16,8 +16,28 @@ public enum Identifiers {
 
     /// An ID with an AWS prefix and base-32 characters: `AKIA` + 16 for keys, `AIDA` + 17 for users.
     static func prefixed(_ prefix: String, length: Int = 16) -> String {
+        prefix + drawn(length, from: base32)
+    }
+
+    /// `length` characters of an alphabet of 32 or 64, each from its own bits of the CSPRNG's 64-bit
+    /// draws (uniform, as the alphabet's size is a power of two; one system call per 12 or 10 characters).
+    static func drawn(_ length: Int, from alphabet: [Character]) -> String {
+        let bits = alphabet.count.trailingZeroBitCount
+        precondition(alphabet.count == 1 << bits)
         var generator = SystemRandomNumberGenerator()
-        return prefix + String((0..<length).map { _ in base32.randomElement(using: &generator)! })
+        var text = ""
+        var word: UInt64 = 0
+        var left = 0
+        for _ in 0..<length {
+            if left < bits {
+                word = generator.next()
+                left = 64
+            }
+            text.append(alphabet[Int(word & UInt64(alphabet.count - 1))])
+            word >>= UInt64(bits)
+            left -= bits
+        }
+        return text
     }
 
     /// Lower-case letters and digits: `o-` + 10 for an organization, `ou-` IDs, Identity Center IDs.
@@ -43,8 +63,7 @@ public enum Identifiers {
 
     /// A 40-character secret access key.
     static func secret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<40).map { _ in secretAlphabet.randomElement(using: &generator)! })
+        drawn(40, from: secretAlphabet)
     }
 }
 

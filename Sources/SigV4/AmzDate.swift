@@ -51,7 +51,12 @@ public struct AmzDate: Sendable, Hashable, Comparable {
     }
 
     /// `YYYYMMDD'T'HHMMSS'Z'`.
-    public var basic: String {
+    public var basic: String { text(dayOnly: false) }
+
+    /// `YYYYMMDD`.
+    public var day: String { text(dayOnly: true) }
+
+    private func text(dayOnly: Bool) -> String {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secondsOfDay = Int(epochSeconds - days * 86_400)
         // Civil date from days, the inverse of the above.
@@ -64,16 +69,33 @@ public struct AmzDate: Sendable, Hashable, Comparable {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Years outside 0...9999 do not fit the format's four digits; they are written whole.
+        guard (0...9999).contains(year) else {
+            let rest = String(100 + month).dropFirst() + String(100 + day).dropFirst()
+            let time = "T" + String(100 + secondsOfDay / 3600).dropFirst() + String(100 + secondsOfDay / 60 % 60).dropFirst()
+                + String(100 + secondsOfDay % 60).dropFirst() + "Z"
+            return String(year) + rest + (dayOnly ? "" : time)
         }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondsOfDay / 3600, 2) + pad(secondsOfDay / 60 % 60, 2)
-            + pad(secondsOfDay % 60, 2) + "Z"
+        return String(unsafeUninitializedCapacity: dayOnly ? 8 : 16) { buffer in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    buffer[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            put(month, 2, at: 4)
+            put(day, 2, at: 6)
+            guard !dayOnly else { return 8 }
+            buffer[8] = UInt8(ascii: "T")
+            put(secondsOfDay / 3600, 2, at: 9)
+            put(secondsOfDay / 60 % 60, 2, at: 11)
+            put(secondsOfDay % 60, 2, at: 13)
+            buffer[15] = UInt8(ascii: "Z")
+            return 16
+        }
     }
-
-    /// `YYYYMMDD`.
-    public var day: String { String(basic.prefix(8)) }
 
     public static func < (lhs: AmzDate, rhs: AmzDate) -> Bool { lhs.epochSeconds < rhs.epochSeconds }
 }

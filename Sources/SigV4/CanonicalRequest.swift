@@ -19,7 +19,9 @@ public enum CanonicalRequest {
         payloadHash: String,
         excludingSignature: Bool
     ) -> String {
-        var out = request.method
+        var out = ""
+        out.reserveCapacity(512)
+        out += request.method
         out += "\n"
         out += canonicalPath(request.path)
         out += "\n"
@@ -28,7 +30,12 @@ public enum CanonicalRequest {
         for name in signedHeaders {
             out += name
             out += ":"
-            out += request.values(of: name).map { normalizeHeaderValue($0) }.joined(separator: ",")
+            var first = true
+            for header in request.headers where SignableRequest.named(header.name, name) {
+                if !first { out += "," }
+                first = false
+                appendNormalizedHeaderValue(header.value, into: &out)
+            }
             out += "\n"
         }
         out += "\n"
@@ -40,7 +47,8 @@ public enum CanonicalRequest {
 
     /// Stage 2: the string to sign.
     public static func stringToSign(canonicalRequest: String, date: AmzDate, scope: CredentialScope) -> String {
-        let hash = SHA256.hash(data: Array(canonicalRequest.utf8)).hexString
+        var canonicalRequest = canonicalRequest
+        let hash = canonicalRequest.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hexString
         return "\(SigV4Authorization.algorithm)\n\(date.basic)\n\(scope.scopeString)\n\(hash)"
     }
 
@@ -77,6 +85,22 @@ public enum CanonicalRequest {
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
+    /// Appends the value trimmed, each run of spaces folded into one; most values need neither, and are appended whole.
+    static func appendNormalizedHeaderValue(_ value: String, into out: inout String) {
+        var value = value
+        let plain = value.withUTF8 { bytes in
+            var previousSpace = true  // a leading space needs trimming
+            for byte in bytes {
+                if byte == UInt8(ascii: "\t") { return false }
+                let space = byte == UInt8(ascii: " ")
+                if space, previousSpace { return false }
+                previousSpace = space
+            }
+            return !previousSpace || bytes.isEmpty
+        }
+        out += plain ? value : normalizeHeaderValue(value)
+    }
+
     /// Trims the value and folds each run of spaces into one (bytes: spaces and tabs are ASCII).
     static func normalizeHeaderValue(_ value: String) -> String {
         var out: [UInt8] = []
@@ -98,11 +122,11 @@ public enum CanonicalRequest {
 extension Sequence<UInt8> {
     /// Lower-case hex.
     public var hexString: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(hexDigit(byte >> 4))
+            out.append(hexDigit(byte & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -110,5 +134,21 @@ extension Sequence<UInt8> {
 
 extension Digest {
     /// Lower-case hex of the digest.
-    public var hexString: String { Array(self).hexString }
+    public var hexString: String {
+        String(unsafeUninitializedCapacity: Self.byteCount * 2) { out in
+            var index = 0
+            for byte in self {
+                out[index] = hexDigit(byte >> 4)
+                out[index + 1] = hexDigit(byte & 0x0F)
+                index += 2
+            }
+            return index
+        }
+    }
+}
+
+/// The lower-case hex digit of a value below 16.
+@inline(__always)
+func hexDigit(_ value: UInt8) -> UInt8 {
+    value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
 }

@@ -50,8 +50,11 @@ public struct SigV4Authorization: Sendable {
             )
         }
         var fields: (credential: Substring?, signature: Substring?, signedHeaders: Substring?) = (nil, nil, nil)
-        for part in trimmed[space...].utf8.split(separator: UInt8(ascii: ",")) {
-            let item = Substring(part).trimmingSpaces
+        var rest = trimmed[space...]
+        while !rest.isEmpty {
+            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            let item = rest[..<comma].trimmingSpaces
+            rest = comma == rest.endIndex ? rest[comma...] : rest[rest.utf8.index(after: comma)...]
             guard let equals = item.utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let value = item[item.utf8.index(after: equals)...]
             switch item[..<equals] {

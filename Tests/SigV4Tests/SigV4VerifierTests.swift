@@ -90,10 +90,29 @@ struct SigV4VerifierTests {
         #expect(other != first)
     }
 
-    @Test(arguments: ["20260101T000000Z", "19991231T235959Z", "20240229T120000Z", "20380119T031408Z"])
+    @Test(arguments: ["20260101T000000Z", "19991231T235959Z", "20240229T120000Z", "20380119T031408Z", "00010101T000000Z", "99991231T235959Z"])
     func amzDateRoundTrips(_ text: String) throws {
         let date = try #require(AmzDate(basic: text))
         #expect(date.basic == text)
+        #expect(date.day == String(text.prefix(8)))
+    }
+
+    @Test func amzDatesReadBackWhatTheyWrite() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let seconds = Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator)
+            let date = AmzDate(epochSeconds: seconds)
+            #expect(date.basic.utf8.count == 16)
+            #expect(AmzDate(basic: date.basic)?.epochSeconds == seconds, "\(seconds) \(date.basic)")
+        }
+    }
+
+    @Test func headerValuesAreTrimmedFoldedAndJoined() {
+        let request = SignableRequest(
+            method: "GET", path: "/", query: "",
+            headers: [("Host", "h"), ("X-A", " a\t  b "), ("x-a", "c"), ("X-B", "plain value"), ("X-C", "")], bodySHA256: "e3")
+        let text = CanonicalRequest.text(of: request, signedHeaders: ["host", "x-a", "x-b", "x-c"], payloadHash: "e3", excludingSignature: false)
+        #expect(text == "GET\n/\n\nhost:h\nx-a:a b,c\nx-b:plain value\nx-c:\n\nhost;x-a;x-b;x-c\ne3")
     }
 
     @Test func httpDateParses() throws {
