@@ -1,28 +1,28 @@
 /// Writes one JSON object member by member, for a caller that knows its keys: no dictionary is built
 /// and nothing is sorted. The caller gives the keys in the order they are to appear.
 public struct JSONObjectWriter {
-    private var text: String
+    private var bytes: [UInt8]
     private var empty = true
 
     public init(capacity: Int = 0) {
-        text = "{"
-        text.reserveCapacity(capacity)
+        bytes = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(capacity)
     }
 
     public mutating func member(_ key: String, _ value: String) {
         open(key)
-        JSONWriter.appendString(value, into: &text)
+        JSONWriter.appendString(value, into: &bytes)
     }
 
     public mutating func member(_ key: String, _ value: Bool) {
         open(key)
-        text += value ? "true" : "false"
+        bytes += (value ? "true" : "false").utf8
     }
 
     /// A member written as ``JSONWriter`` writes any value (an object's keys sorted).
     public mutating func member(_ key: String, _ value: AWSValue) {
         open(key)
-        JSONWriter.append(value, shape: nil, model: nil, into: &text)
+        JSONWriter.append(value, shape: nil, model: nil, into: &bytes)
     }
 
     /// A member whose value is an object written by `body`.
@@ -30,18 +30,19 @@ public struct JSONObjectWriter {
         open(key)
         var nested = JSONObjectWriter()
         body(&nested)
-        text += nested.finish()
+        bytes += nested.bytes
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// The object's text, closed.
     public func finish() -> String {
-        text + "}"
+        String(decoding: bytes + [UInt8(ascii: "}")], as: UTF8.self)
     }
 
     private mutating func open(_ key: String) {
-        if !empty { text += "," }
+        if !empty { bytes.append(UInt8(ascii: ",")) }
         empty = false
-        JSONWriter.appendString(key, into: &text)
-        text += ":"
+        JSONWriter.appendString(key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
     }
 }

@@ -4,31 +4,32 @@ import Foundation
 public enum JSONWriter {
     /// The JSON text of `value`; structure keys become each member's wire name when a shape is given.
     public static func write(_ value: AWSValue, shape: Shape? = nil, model: ServiceModel? = nil) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         append(value, shape: shape, model: model, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func append(_ value: AWSValue, shape: Shape?, model: ServiceModel?, into out: inout String) {
+    static func append(_ value: AWSValue, shape: Shape?, model: ServiceModel?, into out: inout [UInt8]) {
         switch value {
         case .string(let text): appendString(text, into: &out)
-        case .integer(let number): out += String(number)
-        case .double(let number): out += number.isFinite ? String(number) : "null"
-        case .boolean(let flag): out += flag ? "true" : "false"
+        case .integer(let number): out += String(number).utf8
+        case .double(let number): out += (number.isFinite ? String(number) : "null").utf8
+        case .boolean(let flag): out += (flag ? "true" : "false").utf8
         case .timestamp(let date):
             let seconds = date.timeIntervalSince1970
-            out += seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
+            out += (seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)).utf8
         case .blob(let bytes): appendString(Base64.encode(bytes), into: &out)
         case .list(let items):
             let member = shape?.member.flatMap { reference in model?.shape(reference) }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 append(item, shape: member, model: model, into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             var first = true
             for (name, member) in members.sorted(by: { $0.key < $1.key }) {
                 var key = name
@@ -41,50 +42,44 @@ public enum JSONWriter {
                 } else if let shape, shape.kind == .map, let reference = shape.value {
                     memberShape = model?.shape(reference)
                 }
-                if !first { out += "," }
+                if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 appendString(key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 append(member, shape: memberShape, model: model, into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func appendString(_ text: String, into out: inout String) {
-        out += "\""
+    /// A JSON string: the text's UTF-8 copied in runs between the ASCII bytes that need escaping.
+    static func appendString(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
         var text = text
-        if text.withUTF8({ bytes in bytes.allSatisfy { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 } }) {
-            out += text
-            out += "\""
-            return
-        }
-        // Only ASCII bytes need escaping, so the text is copied in runs between them (cut at ASCII
-        // bytes, the runs stay whole UTF-8).
-        let utf8 = text.utf8
-        var runStart = utf8.startIndex
-        var index = runStart
-        while index < utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                out += text[runStart..<index]
-                out += escape(byte)
-                runStart = utf8.index(after: index)
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                appendEscape(byte, into: &out)
+                runStart = index + 1
             }
-            index = utf8.index(after: index)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        out += text[runStart...]
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
-    static func escape(_ byte: UInt8) -> String {
+    static func appendEscape(_ byte: UInt8, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): "\\\""
-        case UInt8(ascii: "\\"): "\\\\"
-        case UInt8(ascii: "\n"): "\\n"
-        case UInt8(ascii: "\r"): "\\r"
-        case UInt8(ascii: "\t"): "\\t"
-        default: "\\u00" + String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+        case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+        default:
+            let digits = Array("0123456789abcdef".utf8)
+            out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
         }
     }
 }
