@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Stage 1 and 2 of SigV4: the canonical request and the string to sign, as in
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
@@ -135,14 +136,14 @@ extension Sequence<UInt8> {
 extension Digest {
     /// Lower-case hex of the digest.
     public var hexString: String {
-        String(unsafeUninitializedCapacity: Self.byteCount * 2) { out in
-            var index = 0
-            for byte in self {
-                out[index] = hexDigit(byte >> 4)
-                out[index + 1] = hexDigit(byte & 0x0F)
-                index += 2
+        withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                for index in bytes.indices {
+                    out[2 * index] = hexDigit(bytes[index] >> 4)
+                    out[2 * index + 1] = hexDigit(bytes[index] & 0x0F)
+                }
+                return bytes.count * 2
             }
-            return index
         }
     }
 }

@@ -15,7 +15,7 @@ public struct CredentialScope: Sendable, Hashable {
 
     /// Parses `AKID/date/region/service/aws4_request`.
     public init(parsing credential: some StringProtocol) throws(SigV4Error) {
-        let parts = Substring(credential).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
+        let parts = Self.slashSeparated(String(credential))
         guard parts.count == 5, !parts[0].isEmpty else {
             throw SigV4Error(
                 .incompleteSignature,
@@ -34,7 +34,22 @@ public struct CredentialScope: Sendable, Hashable {
         guard parts[4] == "aws4_request" else {
             throw SigV4Error(.incompleteSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[4])'. ")
         }
-        self.init(accessKeyId: String(parts[0]), date: String(parts[1]), region: String(parts[2]), service: String(parts[3]))
+        self.init(accessKeyId: parts[0], date: parts[1], region: parts[2], service: parts[3])
+    }
+
+    /// The text's slash-separated parts, empty ones kept (read as bytes: no grapheme breaking).
+    static func slashSeparated(_ text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parts: [String] = []
+            parts.reserveCapacity(5)
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                start = index + 1
+            }
+            return parts
+        }
     }
 
     /// `date/region/service/aws4_request`, as it appears in the string to sign.

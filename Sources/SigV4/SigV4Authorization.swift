@@ -38,9 +38,8 @@ public struct SigV4Authorization: Sendable {
     }
 
     static func parseHeader(_ header: String, request: SignableRequest) throws(SigV4Error) -> SigV4Authorization {
-        let trimmed = header.drop { $0 == " " }
-        guard let space = trimmed.firstIndex(of: " "), trimmed[..<space] == Self.algorithm else {
-            let scheme = trimmed.split(separator: " ").first.map(String.init) ?? ""
+        guard let fields = fields(of: header) else {
+            let scheme = header.split(separator: " ").first.map(String.init) ?? ""
             if scheme.hasPrefix("AWS4-") {
                 throw SigV4Error(.incompleteSignature, "Unsupported AWS 'algorithm': '\(scheme)'")
             }
@@ -48,21 +47,6 @@ public struct SigV4Authorization: Sendable {
                 .incompleteSignature,
                 "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(header)"
             )
-        }
-        var fields: (credential: Substring?, signature: Substring?, signedHeaders: Substring?) = (nil, nil, nil)
-        var rest = trimmed[space...]
-        while !rest.isEmpty {
-            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-            let item = rest[..<comma].trimmingSpaces
-            rest = comma == rest.endIndex ? rest[comma...] : rest[rest.utf8.index(after: comma)...]
-            guard let equals = item.utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let value = item[item.utf8.index(after: equals)...]
-            switch item[..<equals] {
-            case "Credential": fields.credential = value
-            case "Signature": fields.signature = value
-            case "SignedHeaders": fields.signedHeaders = value
-            default: continue
-            }
         }
         let dateValue = request.value(of: "x-amz-date").flatMap { AmzDate(basic: $0.trimmingSpaces) }
             ?? request.value(of: "date").flatMap { AmzDate(httpDate: $0.trimmingSpaces) }
@@ -81,11 +65,55 @@ public struct SigV4Authorization: Sendable {
         return SigV4Authorization(
             location: .header,
             scope: try CredentialScope(parsing: credential),
-            signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
-            signature: String(signature),
+            signedHeaders: headerNames(signed),
+            signature: signature,
             date: date,
             securityToken: request.value(of: "x-amz-security-token")
         )
+    }
+
+    /// The `Credential`, `Signature` and `SignedHeaders` values of an `Authorization` header (comma-separated
+    /// `name=value` items, each trimmed of spaces and tabs); `nil` unless its scheme is `AWS4-HMAC-SHA256`.
+    /// Read as bytes.
+    static func fields(of header: String) -> (credential: String?, signature: String?, signedHeaders: String?)? {
+        var header = header
+        return header.withUTF8 { bytes in
+            func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            var index = 0
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            let schemeStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: " ") { index += 1 }
+            guard bytes[schemeStart..<index].elementsEqual(algorithm.utf8) else { return nil }
+            var fields: (credential: String?, signature: String?, signedHeaders: String?) = (nil, nil, nil)
+            while index < bytes.count {
+                var end = index
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var start = index
+                var stop = end
+                index = end + 1
+                while start < stop, isSpace(bytes[start]) { start += 1 }
+                while start < stop, isSpace(bytes[stop - 1]) { stop -= 1 }
+                guard let equals = bytes[start..<stop].firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let name = bytes[start..<equals]
+                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<stop]), as: UTF8.self)
+                if name.elementsEqual("Credential".utf8) {
+                    fields.credential = value
+                } else if name.elementsEqual("Signature".utf8) {
+                    fields.signature = value
+                } else if name.elementsEqual("SignedHeaders".utf8) {
+                    fields.signedHeaders = value
+                }
+            }
+            return fields
+        }
+    }
+
+    /// `content-type;host;x-amz-date` as lower-case names (split as bytes: no grapheme breaking).
+    static func headerNames(_ list: some StringProtocol) -> [String] {
+        Substring(list).utf8.split(separator: UInt8(ascii: ";")).map { name in
+            let name = Substring(name)
+            return name.utf8.contains { ($0 >= 65 && $0 <= 90) || $0 >= 0x80 } ? name.lowercased() : String(name)
+        }
     }
 
     static func parsePresigned(_ items: [(name: String, value: String)]) throws(SigV4Error) -> SigV4Authorization {
@@ -119,7 +147,7 @@ public struct SigV4Authorization: Sendable {
         return SigV4Authorization(
             location: .query(expires: expires),
             scope: try CredentialScope(parsing: credential),
-            signedHeaders: signed.split(separator: ";").map { $0.lowercased() },
+            signedHeaders: headerNames(signed),
             signature: signature,
             date: date,
             securityToken: first("X-Amz-Security-Token")

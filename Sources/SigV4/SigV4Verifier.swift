@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Verifies SigV4-signed requests (Authorization header or presigned query).
 ///
@@ -50,13 +51,12 @@ public struct SigV4Verifier: Sendable {
             payloadHash: payloadHash,
             excludingSignature: claim.location != .header
         )
-        let toSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, date: claim.date, scope: claim.scope)
+        var toSign = CanonicalRequest.stringToSign(canonicalRequest: canonical, date: claim.date, scope: claim.scope)
         guard let given = Self.bytes(hex: claim.signature) else { throw SigV4Error.signatureDoesNotMatch }
-        let key = keys.key(secret: secret, scope: claim.scope)
-        // Constant time: swift-crypto compares the MAC without early exit.
-        guard HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Array(toSign.utf8), using: key) else {
-            throw SigV4Error.signatureDoesNotMatch
-        }
+        var mac = keys.authenticator(secret: secret, scope: claim.scope)
+        toSign.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        // Constant time: swift-crypto compares a MAC with bytes without early exit.
+        guard mac.finalize() == given else { throw SigV4Error.signatureDoesNotMatch }
     }
 
     func checkTime(_ claim: SigV4Authorization, now: AmzDate) throws(SigV4Error) {

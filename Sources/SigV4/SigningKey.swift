@@ -9,6 +9,8 @@ public final class SigningKeyCache: Sendable {
     private struct Entry {
         var secretDigest: SHA256Digest
         var key: SymmetricKey
+        /// An HMAC already keyed with `key`: a copy authenticates a message without deriving the key's pads again.
+        var keyed: HMAC<SHA256>
     }
 
     private let entries = Mutex<[CredentialScope: Entry]>([:])
@@ -21,16 +23,27 @@ public final class SigningKeyCache: Sendable {
 
     /// The signing key for `scope` derived from `secret`.
     public func key(secret: String, scope: CredentialScope) -> SymmetricKey {
-        let digest = SHA256.hash(data: Array(secret.utf8))
+        entry(secret: secret, scope: scope).key
+    }
+
+    /// An HMAC-SHA256 keyed with the signing key for `scope`, ready for the string to sign.
+    public func authenticator(secret: String, scope: CredentialScope) -> HMAC<SHA256> {
+        entry(secret: secret, scope: scope).keyed
+    }
+
+    private func entry(secret: String, scope: CredentialScope) -> Entry {
+        var secret = secret
+        let digest = secret.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         if let entry = entries.withLock({ $0[scope] }), entry.secretDigest == digest {
-            return entry.key
+            return entry
         }
         let key = Self.derive(secret: secret, scope: scope)
+        let entry = Entry(secretDigest: digest, key: key, keyed: HMAC<SHA256>(key: key))
         entries.withLock { cache in
             if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-            cache[scope] = Entry(secretDigest: digest, key: key)
+            cache[scope] = entry
         }
-        return key
+        return entry
     }
 
     /// Derives the signing key without caching.

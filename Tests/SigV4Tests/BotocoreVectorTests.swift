@@ -49,6 +49,20 @@ struct BotocoreVectorTests {
         try verifier.verify(request, claim: claim, secret: vector.secret, now: AmzDate(epochSeconds: vector.epochSeconds))
     }
 
+    /// The cached signing key's keyed HMAC is copied for each request: a refused request leaves it as it was.
+    @Test(arguments: BotocoreVector.all)
+    func oneKeyVerifiesRequestAfterRequest(_ vector: BotocoreVector) throws {
+        let request = vector.request()
+        let claim = try #require(try SigV4Authorization.parse(request))
+        let now = AmzDate(epochSeconds: vector.epochSeconds)
+        var forged = claim
+        forged.signature = String(claim.signature.reversed())
+        for _ in 0..<3 {
+            try verifier.verify(request, claim: claim, secret: vector.secret, now: now)
+            #expect(throws: SigV4Error.signatureDoesNotMatch) { try verifier.verify(request, claim: forged, secret: vector.secret, now: now) }
+        }
+    }
+
     @Test(arguments: BotocoreVector.all)
     func wrongSecretIsRefused(_ vector: BotocoreVector) throws {
         let request = vector.request()

@@ -57,6 +57,32 @@ struct SigV4VerifierTests {
         #expect(error?.message.contains("'Credential' parameter") == false)
     }
 
+    @Test func headerItemsAreTrimmedAndUnknownOnesIgnored() throws {
+        var request = unsigned()
+        request.headers.append(("X-Amz-Date", "20260101T000000Z"))
+        request.headers.append((
+            "Authorization",
+            "  AWS4-HMAC-SHA256 \tCredential=AKID/20260101/us-east-1/sts/aws4_request ,Extra=1,NoEquals,\tSignedHeaders=Host;X-Amz-Date\t, Signature=abc  "
+        ))
+        let claim = try #require(try SigV4Authorization.parse(request))
+        #expect(claim.scope == CredentialScope(accessKeyId: "AKID", date: "20260101", region: "us-east-1", service: "sts"))
+        #expect(claim.signedHeaders == ["host", "x-amz-date"])
+        #expect(claim.signature == "abc")
+    }
+
+    @Test(arguments: [
+        ("AWS4-HMAC-SHA512 Credential=a", "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'"),
+        ("AWS4-HMAC-SHA256", "Authorization header requires 'Credential' parameter."),
+        ("Bearer token", "Authorization header requires 'Credential' parameter."),
+    ])
+    func otherSchemesAreIncomplete(header: String, message: String) throws {
+        var request = unsigned()
+        request.headers.append(("Authorization", header))
+        let error = #expect(throws: SigV4Error.self) { try SigV4Authorization.parse(request) }
+        #expect(error?.kind == .incompleteSignature)
+        #expect(error?.message.hasPrefix(message) == true)
+    }
+
     @Test func badTerminatorIsIncomplete() throws {
         #expect(throws: SigV4Error.self) { try CredentialScope(parsing: "AKID/20260101/us-east-1/sts/aws5_request") }
         #expect(throws: SigV4Error.self) { try CredentialScope(parsing: "AKID/2026/us-east-1/sts/aws4_request") }
