@@ -20,7 +20,7 @@ public struct AuditEvent: Sendable {
         }
     }
 
-    public var eventId = UUID().uuidString.lowercased()
+    public var eventId = Identifiers.uuid()
     public var eventTime: Date
     /// `sts.amazonaws.com`.
     public var eventSource: String

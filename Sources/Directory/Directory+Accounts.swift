@@ -55,7 +55,7 @@ extension Directory {
                         sourceIPAddress: sourceIPAddress, userAgent: userAgent, identity: nil,
                         requestParameters: ["accountName": .string(name), "email": .string(email), "rootAccessKey": .boolean(rootAccessKey)],
                         responseElements: ["accountId": .string(id), "accessKeyId": key.map { .string($0.id) } ?? .string("")],
-                        requestId: UUID().uuidString.lowercased(), readOnly: false, recipientAccountId: id,
+                        requestId: Identifiers.uuid(), readOnly: false, recipientAccountId: id,
                         resources: [AuditResource(type: "AWS::Organizations::Account", name: id)])
                     try await auditTrail.append([event], in: session)
                 }

@@ -50,8 +50,31 @@ public enum Identifiers {
     /// Lower-case hexadecimal digits.
     public static func hex(_ length: Int) -> String { lowercase(length, alphabet: "0123456789abcdef") }
 
-    /// A random UUID in lower case, as identity store and Identity Center requests are named.
-    static func uuid() -> String { UUID().uuidString.lowercased() }
+    /// A random (version 4) UUID in lower case: request, event and identity store IDs.
+    ///
+    /// Drawn from the CSPRNG directly: Foundation's `UUID()` opens, reads and closes `/dev/urandom` for each one.
+    public static func uuid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var high: UInt64 = generator.next()
+        var low: UInt64 = generator.next()
+        high = (high & ~0xF000) | 0x4000  // version 4
+        low = (low & ~(0b11 << 62)) | (0b10 << 62)  // variant 10
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var index = 0
+            for (word, dashes) in [(high, [8, 12]), (low, [0, 4])] {
+                for nibble in stride(from: 60, through: 0, by: -4) {
+                    if dashes.contains(15 - nibble / 4) {
+                        out[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    let value = UInt8((word >> UInt64(nibble)) & 0xF)
+                    out[index] = value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+                    index += 1
+                }
+            }
+            return index
+        }
+    }
 
     /// Letters and digits only, safe in a URL or a cookie without encoding: sign-in codes and form tokens.
     public static func urlSafe(_ length: Int) -> String {

@@ -7,7 +7,7 @@ extension AWSEndpoint: OperationInvoker {
     /// A call the web pages make for a signed-in person: validated against the model, then authorized,
     /// run and audited as an API call (never unchecked, whatever the server's access mode).
     func invoke(_ service: ServiceModel, _ name: String, _ input: AWSValue, as caller: Caller?) async -> Result<AWSValue, AWSError> {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = Identifiers.uuid()
         let now = Date()
         guard let operation = service.operations[name], let entry = operations.entry(service: service.signingName, operation: name) else {
             return .failure(.notImplemented(service: service.signingName, operation: name))
@@ -35,7 +35,7 @@ extension AWSEndpoint: OperationInvoker {
             return nil
         } catch {
             record(
-                service: service, operation: operation, caller: caller, input: input, output: nil, error: error, requestId: UUID().uuidString.lowercased(),
+                service: service, operation: operation, caller: caller, input: input, output: nil, error: error, requestId: Identifiers.uuid(),
                 time: now, readOnly: false)
             return error
         }

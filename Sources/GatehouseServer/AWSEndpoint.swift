@@ -27,7 +27,7 @@ struct AWSEndpoint: Sendable {
     let logger: Logger
 
     func respond(to request: Request, context: GatehouseRequestContext) async -> Response {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = Identifiers.uuid()
         var request = request
         var headers: [(name: String, value: String)] = request.head.authority.map { [("host", $0)] } ?? []
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }

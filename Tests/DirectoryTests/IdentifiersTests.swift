@@ -1,4 +1,5 @@
 @testable import Directory
+import Foundation
 import Testing
 
 struct IdentifiersTests {
@@ -26,5 +27,33 @@ struct IdentifiersTests {
     @Test func twoDrawsDiffer() {
         #expect(Identifiers.secret() != Identifiers.secret())
         #expect(Identifiers.prefixed("AKIA") != Identifiers.prefixed("AKIA"))
+    }
+}
+
+struct UUIDTests {
+    /// A version 4 UUID in lower case, as Foundation reads it back, with its random bits all in play.
+    @Test func uuidsAreVersionFourInLowerCase() throws {
+        var seen = Set<String>()
+        var orBits = [UInt8](repeating: 0, count: 16)
+        var andBits = [UInt8](repeating: 0xFF, count: 16)
+        for _ in 0..<500 {
+            let text = Identifiers.uuid()
+            #expect(text.utf8.count == 36)
+            #expect(text == text.lowercased())
+            let uuid = try #require(UUID(uuidString: text))
+            #expect(uuid.uuidString.lowercased() == text)
+            let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+            #expect(bytes[6] >> 4 == 4)
+            #expect(bytes[8] >> 6 == 0b10)
+            for index in 0..<16 {
+                orBits[index] |= bytes[index]
+                andBits[index] &= bytes[index]
+            }
+            seen.insert(text)
+        }
+        #expect(seen.count == 500)
+        // Every bit but the version's and the variant's took both values.
+        #expect(orBits.enumerated().allSatisfy { $0.element == [6: 0x4F, 8: 0xBF][$0.offset, default: 0xFF] })
+        #expect(andBits.enumerated().allSatisfy { $0.element == [6: 0x40, 8: 0x80][$0.offset, default: 0] })
     }
 }
