@@ -222,9 +222,6 @@ extension CompiledPolicy {
     /// Whether one request value matches any of the condition's values under the positive form of its operator.
     func matchesAny(_ condition: ConditionCode, _ value: ContextValue, _ request: PreparedRequest) -> Bool {
         let positive = condition.positive
-        // The value's reading as a number, date or address, made at most once.
-        var reading: Double??
-        var address: IPAddress??
         for offset in 0..<condition.values.count {
             let policyValue = values[condition.values.start + offset]
             switch policyValue.kind {
@@ -232,14 +229,11 @@ extension CompiledPolicy {
                 let fold = positive == .stringEqualsIgnoreCase || positive == .bool
                 if matches(policyValue.index, request.text(value), request, foldText: fold) { return true }
             case .number:
-                if reading == nil {
-                    reading = positive == .numericEquals || positive == .numericLessThan || positive == .numericLessThanEquals
-                        || positive == .numericGreaterThan || positive == .numericGreaterThanEquals ? request.number(value) : request.date(value)
-                }
-                if let number = reading ?? nil, Self.order(positive, number, numbers[policyValue.index]) { return true }
+                let reading = positive == .numericEquals || positive == .numericLessThan || positive == .numericLessThanEquals
+                    || positive == .numericGreaterThan || positive == .numericGreaterThanEquals ? value.number : value.date
+                if let reading, Self.order(positive, reading, numbers[policyValue.index]) { return true }
             case .network:
-                if address == nil { address = request.address(value) }
-                if let address = address ?? nil, networks[policyValue.index].contains(address) { return true }
+                if let address = value.address, networks[policyValue.index].contains(address) { return true }
             case .arn:
                 let arn = UnsafeBufferPointer(rebasing: request.text(value))
                 if matchesARN(policyValue.index, arn, ARNBounds(arn), request) { return true }

@@ -87,10 +87,15 @@ struct Network: Sendable {
     }
 }
 
-/// An IPv4 or IPv6 address from a request, parsed when a condition compares it with networks.
+/// An IPv4 or IPv6 address from a request, parsed once when the request context is built.
 struct IPAddress: Sendable {
     let value: UInt128
     let isV6: Bool
+
+    /// Whether a byte can appear in address text (hex digits, `.` and `:`).
+    static func mayContain(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 58) || byte == UInt8(ascii: ".") || (byte | 0x20 >= 97 && byte | 0x20 <= 102)
+    }
 
     init?(_ text: String) {
         guard let (value, isV6) = Network.parse(Substring(text)) else { return nil }

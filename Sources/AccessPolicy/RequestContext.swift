@@ -3,7 +3,7 @@
 /// Condition keys are case-insensitive; they are stored lower-cased. Everything a decision reads
 /// is prepared here, once per request, as flat arrays: the action's bytes in lower case, the
 /// resource's bytes and segment bounds, and each key's values by slot (``ContextKeySlots``), as
-/// bytes. A value is read as a number, date or IP address only when a condition asks.
+/// bytes with their readings as number, date and IP address (so that a decision allocates nothing).
 public struct RequestContext: Sendable {
     /// `iam:CreateUser`.
     public var action: String {
@@ -62,9 +62,8 @@ public struct RequestContext: Sendable {
     }
 
     private mutating func append(_ text: String) {
-        let start = bytes.count
+        values.append(ContextValue(text, start: bytes.count))
         bytes += text.utf8
-        values.append(ContextValue(start: start, count: bytes.count - start))
     }
 
     private mutating func place(_ entry: ContextEntry, at key: ContextKey) {
@@ -135,10 +134,31 @@ public struct ContextKey: Sendable {
     }
 }
 
-/// One value of a condition key: a run of ``RequestContext``'s bytes.
+/// One value of a condition key: a run of ``RequestContext``'s bytes, and what it reads as.
 struct ContextValue {
     let start: Int
     let count: Int
+    /// The value as a number (`NumericEquals`...) and as a date in seconds (`DateEquals`...).
+    let number: Double?
+    let date: Double?
+    /// The value as an IP address (`IpAddress`).
+    let address: IPAddress?
+
+    /// Reads the value; each reading is tried only when the first byte (or, for an address, every byte) allows it:
+    /// most values (ARNs, names, `true`) are none of these.
+    init(_ text: String, start: Int) {
+        self.start = start
+        count = text.utf8.count
+        let first = text.utf8.first ?? 0
+        let digit = first >= 48 && first <= 57
+        // Swift reads numbers that start with a digit, a sign or a point, and `inf`, `infinity` and `nan`.
+        let numeric = digit || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+            || first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n")
+        number = numeric ? Double(text) : nil
+        // ISO 8601 dates start with the year; other dates are epoch seconds.
+        date = number ?? (digit ? DateText.seconds(text) : nil)
+        address = text.utf8.allSatisfy(IPAddress.mayContain) ? IPAddress(text) : nil
+    }
 }
 
 /// The positions of an ARN's first five colons, which bound its six segments.
@@ -226,23 +246,5 @@ struct PreparedRequest {
     @inline(__always)
     func text(_ value: ContextValue) -> Slice<UnsafeBufferPointer<UInt8>> {
         bytes[value.start..<(value.start + value.count)]
-    }
-
-    /// A value read as a number (`NumericEquals`...).
-    func number(_ value: ContextValue) -> Double? {
-        Double(String(decoding: text(value), as: UTF8.self))
-    }
-
-    /// A value read as a date in seconds (`DateEquals`...): epoch seconds, or ISO 8601, which starts with the year.
-    func date(_ value: ContextValue) -> Double? {
-        let text = text(value)
-        if let seconds = Double(String(decoding: text, as: UTF8.self)) { return seconds }
-        guard let first = text.first, first >= 48, first <= 57 else { return nil }
-        return DateText.iso8601(UnsafeBufferPointer(rebasing: text))
-    }
-
-    /// A value read as an IP address (`IpAddress`).
-    func address(_ value: ContextValue) -> IPAddress? {
-        IPAddress(String(decoding: text(value), as: UTF8.self))
     }
 }
