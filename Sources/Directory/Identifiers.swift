@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Synchronization
 
 /// Makes the identifiers AWS hands out, from the system's CSPRNG.
 public enum Identifiers {
@@ -52,11 +54,10 @@ public enum Identifiers {
 
     /// A random (version 4) UUID in lower case: request, event and identity store IDs.
     ///
-    /// Drawn from the CSPRNG directly: Foundation's `UUID()` opens, reads and closes `/dev/urandom` for each one.
+    /// Its bits come from ``IdentifierRandomness``'s pool, refilled once per 256 UUIDs (Foundation's
+    /// `UUID()` opens, reads and closes `/dev/urandom` for each one).
     public static func uuid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var high: UInt64 = generator.next()
-        var low: UInt64 = generator.next()
+        var (high, low) = IdentifierRandomness.shared.next128()
         high = (high & ~0xF000) | 0x4000  // version 4
         low = (low & ~(0b11 << 62)) | (0b10 << 62)  // variant 10
         return String(unsafeUninitializedCapacity: 36) { out in
@@ -97,4 +98,34 @@ public enum DevAccount {
     public static let secret = "test"
     public static let email = "dev@gatehouse.local"
     public static let name = "dev"
+}
+
+/// Random bits for identifiers that are unique but not secret (request, event and resource IDs), drawn
+/// from the CSPRNG 4 KiB at a time. Secrets (keys, passwords, tokens) draw from the system's CSPRNG directly.
+final class IdentifierRandomness: Sendable {
+    static let shared = IdentifierRandomness()
+
+    private struct Pool {
+        var words = [UInt64](repeating: 0, count: 512)
+        var next = 512
+    }
+
+    private let pool = Mutex(Pool())
+
+    func next128() -> (UInt64, UInt64) {
+        pool.withLock { pool in
+            if pool.next + 2 > pool.words.count {
+                Self.refill(&pool.words)
+                pool.next = 0
+            }
+            defer { pool.next += 2 }
+            return (pool.words[pool.next], pool.words[pool.next + 1])
+        }
+    }
+
+    /// Fills the pool from swift-crypto's CSPRNG (BoringSSL's `RAND_bytes`), in one draw.
+    static func refill(_ words: inout [UInt64]) {
+        let key = SymmetricKey(size: SymmetricKeySize(bitCount: words.count * 64))
+        words.withUnsafeMutableBytes { words in key.withUnsafeBytes { words.copyMemory(from: $0) } }
+    }
 }
