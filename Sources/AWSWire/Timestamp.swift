@@ -8,8 +8,28 @@ public enum Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondsOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(days: Int(days))
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondsOfDay / 3600, 2) + ":"
-            + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2) + "Z"
+        guard (0...9999).contains(year) else {
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondsOfDay / 3600, 2) + ":"
+                + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2) + "Z"
+        }
+        // Four-digit years (all but the extremes) are written into a fixed buffer: this is on every call's path.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func put(_ value: Int, _ width: Int, at start: Int, then separator: UInt8) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    out[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+                out[start + width] = separator
+            }
+            put(year, 4, at: 0, then: UInt8(ascii: "-"))
+            put(month, 2, at: 5, then: UInt8(ascii: "-"))
+            put(day, 2, at: 8, then: UInt8(ascii: "T"))
+            put(secondsOfDay / 3600, 2, at: 11, then: UInt8(ascii: ":"))
+            put(secondsOfDay / 60 % 60, 2, at: 14, then: UInt8(ascii: ":"))
+            put(secondsOfDay % 60, 2, at: 17, then: UInt8(ascii: "Z"))
+            return 20
+        }
     }
 
     /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `nil` when malformed.

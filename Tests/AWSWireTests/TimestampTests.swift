@@ -17,6 +17,16 @@ struct TimestampTests {
         #expect(Timestamp.parse(text) == date)
     }
 
+    @Test func writtenTimestampsReadBack() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let seconds = Double(Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator))
+            let text = Timestamp.iso8601(Date(timeIntervalSince1970: seconds))
+            #expect(text.utf8.count == 20)
+            #expect(try #require(Timestamp.parse(text)).timeIntervalSince1970 == seconds, "\(text)")
+        }
+    }
+
     @Test func fractionsAreDroppedWhenWritten() {
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_795_357_815.999)) == "2026-11-22T14:30:15Z")
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59Z")
