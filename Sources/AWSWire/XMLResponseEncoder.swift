@@ -3,18 +3,23 @@ struct XMLResponseEncoder {
     let model: ServiceModel
 
     func response(_ output: AWSValue, operation: ServiceOperation, requestId: String) -> [UInt8] {
-        var xml = "<\(operation.name)Response xmlns=\"\(model.xmlNamespace ?? "")\">"
+        var xml: [UInt8] = []
+        xml.reserveCapacity(1024)
+        xml += "<\(operation.name)Response xmlns=\"\(model.xmlNamespace ?? "")\">".utf8
         if let reference = operation.output {
             let wrapper = operation.resultWrapper ?? "\(operation.name)Result"
-            xml += "<\(wrapper)>"
+            open(wrapper, into: &xml)
             members(output, shape: model.shape(reference), into: &xml)
-            xml += "</\(wrapper)>"
+            close(wrapper, into: &xml)
         }
-        xml += "<ResponseMetadata><RequestId>\(requestId)</RequestId></ResponseMetadata></\(operation.name)Response>"
-        return Array(xml.utf8)
+        xml += "<ResponseMetadata><RequestId>".utf8
+        xml += requestId.utf8
+        xml += "</RequestId></ResponseMetadata>".utf8
+        close("\(operation.name)Response", into: &xml)
+        return xml
     }
 
-    func members(_ value: AWSValue, shape: Shape, into xml: inout String) {
+    func members(_ value: AWSValue, shape: Shape, into xml: inout [UInt8]) {
         guard case .object(let members) = value else { return }
         for (name, member) in members.sorted(by: { $0.key < $1.key }) {
             guard let reference = shape.members[name], reference.location == nil else { continue }
@@ -22,7 +27,7 @@ struct XMLResponseEncoder {
         }
     }
 
-    func element(_ name: String, _ value: AWSValue, reference: ShapeReference, into xml: inout String) {
+    func element(_ name: String, _ value: AWSValue, reference: ShapeReference, into xml: inout [UInt8]) {
         let shape = model.shape(reference)
         switch value {
         case .list(let items):
@@ -30,28 +35,42 @@ struct XMLResponseEncoder {
             if reference.flattened || shape.flattened {
                 for item in items { element(name, item, reference: member, into: &xml) }
             } else {
-                xml += "<\(name)>"
+                open(name, into: &xml)
                 for item in items { element(member.locationName ?? "member", item, reference: member, into: &xml) }
-                xml += "</\(name)>"
+                close(name, into: &xml)
             }
         case .object(let entries) where shape.kind == .map:
             guard let key = shape.key, let valueReference = shape.value else { return }
             let flattened = reference.flattened || shape.flattened
-            if !flattened { xml += "<\(name)>" }
+            if !flattened { open(name, into: &xml) }
             for (entryKey, entry) in entries.sorted(by: { $0.key < $1.key }) {
-                xml += flattened ? "<\(name)>" : "<entry>"
+                open(flattened ? name : "entry", into: &xml)
                 element(key.locationName ?? "key", .string(entryKey), reference: key, into: &xml)
                 element(valueReference.locationName ?? "value", entry, reference: valueReference, into: &xml)
-                xml += flattened ? "</\(name)>" : "</entry>"
+                close(flattened ? name : "entry", into: &xml)
             }
-            if !flattened { xml += "</\(name)>" }
+            if !flattened { close(name, into: &xml) }
         case .object:
-            xml += "<\(name)>"
+            open(name, into: &xml)
             members(value, shape: shape, into: &xml)
-            xml += "</\(name)>"
+            close(name, into: &xml)
         default:
-            xml += "<\(name)>\(XMLText.escape(XMLText.scalar(value)))</\(name)>"
+            open(name, into: &xml)
+            xml += XMLText.escape(XMLText.scalar(value)).utf8
+            close(name, into: &xml)
         }
+    }
+
+    func open(_ name: String, into xml: inout [UInt8]) {
+        xml.append(UInt8(ascii: "<"))
+        xml += name.utf8
+        xml.append(UInt8(ascii: ">"))
+    }
+
+    func close(_ name: String, into xml: inout [UInt8]) {
+        xml += "</".utf8
+        xml += name.utf8
+        xml.append(UInt8(ascii: ">"))
     }
 }
 
