@@ -31,22 +31,22 @@ public enum JSONWriter {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-                var key = name
-                var memberShape: Shape?
-                if let shape, shape.kind == .structure {
-                    guard let reference = shape.members[name] else { continue }
-                    if reference.location != nil { continue }
-                    key = reference.locationName ?? name
-                    memberShape = model?.shape(reference)
-                } else if let shape, shape.kind == .map, let reference = shape.value {
-                    memberShape = model?.shape(reference)
-                }
+            func member(_ key: String, _ value: AWSValue, _ shape: Shape?) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 appendString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                append(member, shape: memberShape, model: model, into: &out)
+                append(value, shape: shape, model: model, into: &out)
+            }
+            if let shape, shape.kind == .structure {
+                // The shape's members in name order, those the value has and the body carries.
+                for (name, reference) in shape.sortedMembers where reference.location == nil {
+                    guard let value = members[name] else { continue }
+                    member(reference.locationName ?? name, value, model?.shape(reference))
+                }
+            } else {
+                let valueShape = shape?.kind == .map ? shape?.value.flatMap { model?.shape($0) } : nil
+                for (name, value) in members.sorted(by: { $0.key < $1.key }) { member(name, value, valueShape) }
             }
             out.append(UInt8(ascii: "}"))
         }

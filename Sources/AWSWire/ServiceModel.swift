@@ -24,6 +24,8 @@ public final class ServiceModel: Sendable {
     public let jsonVersion: String
     public let operations: [String: ServiceOperation]
     public let shapes: [String: Shape]
+    /// The same shapes by number: every ``ShapeReference`` carries its shape's, so following one is an array read.
+    private let numbered: [Shape]
 
     init(decoding data: Data) throws {
         let raw = try JSONDecoder().decode(RawModel.self, from: data)
@@ -34,8 +36,11 @@ public final class ServiceModel: Sendable {
         targetPrefix = raw.metadata.targetPrefix
         xmlNamespace = raw.metadata.xmlNamespace
         jsonVersion = raw.metadata.jsonVersion ?? "1.0"
-        shapes = raw.shapes.mapValues(Shape.init)
-        operations = raw.operations.mapValues(ServiceOperation.init)
+        let sorted = raw.shapes.sorted { $0.key < $1.key }
+        let numbers = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element.key, $0.offset) })
+        numbered = sorted.map { Shape($0.value, numbers: numbers) }
+        shapes = Dictionary(uniqueKeysWithValues: zip(sorted.map(\.key), numbered))
+        operations = raw.operations.mapValues { ServiceOperation($0, numbers: numbers) }
     }
 
     /// Decodes a model embedded by the generator; a broken model is a build defect.
@@ -49,8 +54,8 @@ public final class ServiceModel: Sendable {
 
     /// The shape a reference points to.
     public func shape(_ reference: ShapeReference) -> Shape {
-        guard let shape = shapes[reference.shape] else { preconditionFailure("model names unknown shape \(reference.shape)") }
-        return shape
+        guard let number = reference.number else { preconditionFailure("model names unknown shape \(reference.shape)") }
+        return numbered[number]
     }
 
     /// The content type of this protocol's requests and responses.
@@ -76,12 +81,12 @@ public struct ServiceOperation: Sendable {
     /// Whether the operation is called without SigV4 (sso-oidc, the SSO portal's bearer token calls).
     public let unsigned: Bool
 
-    init(_ raw: RawOperation) {
+    init(_ raw: RawOperation, numbers: [String: Int]) {
         name = raw.name
         httpMethod = raw.http?.method ?? "POST"
         requestURI = raw.http?.requestUri ?? "/"
-        input = raw.input.map(ShapeReference.init)
-        output = raw.output.map(ShapeReference.init)
+        input = raw.input.map { ShapeReference($0, numbers: numbers) }
+        output = raw.output.map { ShapeReference($0, numbers: numbers) }
         resultWrapper = raw.output?.resultWrapper
         unsigned = raw.authtype == "none" || (raw.auth?.contains("smithy.api#noAuth") ?? false)
     }
@@ -96,9 +101,12 @@ public struct ShapeReference: Sendable {
     public let location: String?
     public let flattened: Bool
     public let timestampFormat: String?
+    /// The shape's number in its model (`nil`: the model names no such shape).
+    let number: Int?
 
-    init(_ raw: RawReference) {
+    init(_ raw: RawReference, numbers: [String: Int]) {
         shape = raw.shape
+        number = numbers[raw.shape]
         locationName = raw.locationName
         location = raw.location
         flattened = raw.flattened ?? false
@@ -106,8 +114,8 @@ public struct ShapeReference: Sendable {
     }
 }
 
-/// A shape of a service model.
-public struct Shape: Sendable {
+/// A shape of a service model (a class: shapes are read on every request, and a reference costs one retain).
+public final class Shape: Sendable {
     /// What kind of value the shape holds.
     public enum Kind: String, Sendable {
         case structure, list, map, string, integer, long, double, float, boolean, timestamp, blob
@@ -118,6 +126,8 @@ public struct Shape: Sendable {
     public let kind: Kind
     /// Structure members, by member name.
     public let members: [String: ShapeReference]
+    /// The members sorted by name: the order responses write them in.
+    public let sortedMembers: [(name: String, reference: ShapeReference)]
     public let required: Set<String>
     public let member: ShapeReference?
     public let key: ShapeReference?
@@ -133,13 +143,14 @@ public struct Shape: Sendable {
     public let errorCode: String?
     public let httpStatus: Int?
 
-    init(_ raw: RawShape) {
+    init(_ raw: RawShape, numbers: [String: Int]) {
         kind = raw.document == true ? .document : Kind(rawValue: raw.type) ?? .string
-        members = (raw.members ?? [:]).mapValues(ShapeReference.init)
+        members = (raw.members ?? [:]).mapValues { ShapeReference($0, numbers: numbers) }
+        sortedMembers = members.sorted { $0.key < $1.key }.map { (name: $0.key, reference: $0.value) }
         required = Set(raw.required ?? [])
-        member = raw.member.map(ShapeReference.init)
-        key = raw.key.map(ShapeReference.init)
-        value = raw.value.map(ShapeReference.init)
+        member = raw.member.map { ShapeReference($0, numbers: numbers) }
+        key = raw.key.map { ShapeReference($0, numbers: numbers) }
+        value = raw.value.map { ShapeReference($0, numbers: numbers) }
         flattened = raw.flattened ?? false
         min = raw.min
         max = raw.max

@@ -20,9 +20,9 @@ struct XMLResponseEncoder {
     }
 
     func members(_ value: AWSValue, shape: Shape, into xml: inout [UInt8]) {
-        guard case .object(let members) = value else { return }
-        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-            guard let reference = shape.members[name], reference.location == nil else { continue }
+        guard case .object(let values) = value else { return }
+        for (name, reference) in shape.sortedMembers where reference.location == nil {
+            guard let member = values[name] else { continue }
             element(reference.locationName ?? name, member, reference: reference, into: &xml)
         }
     }
@@ -90,7 +90,8 @@ enum XMLText {
 
     /// Escapes text content: `&`, `<`, `>` and control characters (quotes need no escape outside attributes, and AWS leaves them).
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 < 32 }) else { return text }
+        var text = text
+        guard text.withUTF8({ $0.contains { $0 == 38 || $0 == 60 || $0 == 62 || $0 < 32 } }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
