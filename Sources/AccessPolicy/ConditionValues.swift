@@ -65,7 +65,11 @@ struct Network: Sendable {
         var group = Substring(text[index...])
         while !group.isEmpty {
             let end = group.firstIndex(of: ":") ?? group.endIndex
-            guard let value = UInt16(group[..<end], radix: 16), group.distance(from: group.startIndex, to: end) <= 4 else { return nil }
+            // One to four hex digits (no sign, which `UInt16(_:radix:)` would take).
+            let digits = group[..<end]
+            guard (1...4).contains(digits.utf8.count), digits.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "-") }),
+                let value = UInt16(digits, radix: 16)
+            else { return nil }
             if inTail {
                 tail = tail << 16 | UInt128(value)
                 tailCount += 1

@@ -151,9 +151,9 @@ struct ContextValue {
         count = text.utf8.count
         let first = text.utf8.first ?? 0
         let digit = first >= 48 && first <= 57
-        // Swift reads numbers that start with a digit, a sign or a point, and `inf`, `infinity` and `nan`.
+        // Swift reads numbers that start with a digit, a sign or a point, and `inf`, `infinity`, `nan` and `snan`.
         let numeric = digit || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-            || first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n")
+            || first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n") || first | 0x20 == UInt8(ascii: "s")
         number = numeric ? Double(text) : nil
         // ISO 8601 dates start with the year; other dates are epoch seconds.
         date = number ?? (digit ? DateText.seconds(text) : nil)

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// Makes the identifiers AWS hands out, from the system's CSPRNG.
+/// Makes the identifiers AWS hands out, from a CSPRNG (secrets from the system's, directly).
 public enum Identifiers {
     static let base32: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     static let secretAlphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")

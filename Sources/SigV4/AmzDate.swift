@@ -34,7 +34,9 @@ public struct AmzDate: Sendable, Hashable, Comparable {
             let year = Int(parts[3])
         else { return nil }
         let time = parts[4].split(separator: ":")
-        guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]) else { return nil }
+        guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
+            (1...31).contains(day), (0...9999).contains(year), (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second)
+        else { return nil }
         self.init(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second)
     }
 

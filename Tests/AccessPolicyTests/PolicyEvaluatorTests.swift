@@ -164,6 +164,8 @@ struct PolicyEvaluatorTests {
         (#"{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}"#, ["aws:SourceIp": ["2001:DB8::A"]], true),
         (#"{"IpAddress":{"aws:SourceIp":"::/0"}}"#, ["aws:SourceIp": ["::1"]], true),
         (#"{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#, ["aws:SourceIp": ["not-an-address"]], false),
+        (#"{"IpAddress":{"aws:SourceIp":"::/0"}}"#, ["aws:SourceIp": ["2001:db8::+1"]], false),
+        (#"{"IpAddress":{"aws:SourceIp":"::/0"}}"#, ["aws:SourceIp": ["::12345"]], false),
         (#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/a*"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], true),
         (#"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/alice"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], true),
         (#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}"#, ["aws:PrincipalArn": ["arn:aws:iam::111122223333:user/alice"]], true),

@@ -105,6 +105,22 @@ struct AuditRecordTests {
         }
     }
 
+    /// One record spelled out (as the dictionary-based writer wrote it before), so that a fault shared by
+    /// both writers cannot pass.
+    @Test func aRecordReadsAsCloudTrailWritesIt() {
+        var event = AuditEvent(
+            eventTime: Date(timeIntervalSince1970: 1_795_357_815), eventSource: "organizations.amazonaws.com", eventName: "CreateAccount",
+            awsRegion: "us-east-1", sourceIPAddress: "127.0.0.1", userAgent: "say \"hi\"\n", identity: nil,
+            requestParameters: ["b": .integer(1), "a": ["z": .boolean(true), "y": .list([.string("x")])]], errorCode: "E", errorMessage: "m<",
+            requestId: "req-3", readOnly: false, recipientAccountId: Self.accountId,
+            resources: [AuditResource(type: "AWS::Organizations::Account", name: "arn:x")], permissive: true)
+        event.eventId = "e-1"
+        #expect(
+            event.record(previousHash: "0")
+                == #"{"additionalEventData":{"gatehousePermissive":true,"previousEventHash":"0"},"awsRegion":"us-east-1","errorCode":"E","errorMessage":"m<","eventCategory":"Management","eventID":"e-1","eventName":"CreateAccount","eventSource":"organizations.amazonaws.com","eventTime":"2026-11-22T14:30:15Z","eventType":"GatehouseOperatorCall","eventVersion":"1.11","managementEvent":true,"readOnly":false,"recipientAccountId":"111122223333","requestID":"req-3","requestParameters":{"a":{"y":["x"],"z":true},"b":1},"resources":[{"ARN":"arn:x","type":"AWS::Organizations::Account"}],"sourceIPAddress":"127.0.0.1","userAgent":"say \"hi\"\n","userIdentity":{"invokedBy":"gatehouse","type":"GatehouseOperator"}}"#
+        )
+    }
+
     @Test func aRoleSessionNamesItsIssuer() throws {
         let record = Self.events()[1].record(previousHash: "0")
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])

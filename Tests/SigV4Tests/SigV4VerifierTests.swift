@@ -136,9 +136,25 @@ struct SigV4VerifierTests {
     @Test func headerValuesAreTrimmedFoldedAndJoined() {
         let request = SignableRequest(
             method: "GET", path: "/", query: "",
-            headers: [("Host", "h"), ("X-A", " a\t  b "), ("x-a", "c"), ("X-B", "plain value"), ("X-C", "")], bodySHA256: "e3")
-        let text = CanonicalRequest.text(of: request, signedHeaders: ["host", "x-a", "x-b", "x-c"], payloadHash: "e3", excludingSignature: false)
-        #expect(text == "GET\n/\n\nhost:h\nx-a:a b,c\nx-b:plain value\nx-c:\n\nhost;x-a;x-b;x-c\ne3")
+            headers: [("Host", "h"), ("X-A", " a\t  b "), ("x-a", "c"), ("X-B", "plain value"), ("X-C", ""), ("X-D", "d "), ("X-E", "e  e")],
+            bodySHA256: "e3")
+        let text = CanonicalRequest.text(
+            of: request, signedHeaders: ["host", "x-a", "x-b", "x-c", "x-d", "x-e"], payloadHash: "e3", excludingSignature: false)
+        #expect(text == "GET\n/\n\nhost:h\nx-a:a b,c\nx-b:plain value\nx-c:\nx-d:d\nx-e:e e\n\nhost;x-a;x-b;x-c;x-d;x-e\ne3")
+    }
+
+    /// Out-of-range fields are refused, never carried into arithmetic that could overflow.
+    @Test(arguments: [
+        "Sun, 9223372036854775807 Jan 2026 00:00:00 GMT", "Sun, 01 Jan 9223372036854775807 00:00:00 GMT",
+        "Sun, 01 Jan 2026 9223372036854775807:00:00 GMT", "Sun, 32 Jan 2026 00:00:00 GMT", "Sun, 01 Jan 2026 24:00:00 GMT",
+    ])
+    func outOfRangeHTTPDatesAreRefused(_ text: String) throws {
+        #expect(AmzDate(httpDate: text) == nil)
+        var request = unsigned()
+        request.headers.append(("Date", text))
+        request.headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=ab"))
+        let error = #expect(throws: SigV4Error.self) { try SigV4Authorization.parse(request) }
+        #expect(error?.message.contains("'X-Amz-Date' or a 'Date' header") == true)
     }
 
     @Test func httpDateParses() throws {
