@@ -121,11 +121,13 @@ final class PatternCache: Sendable {
     }
 
     /// The models' patterns are Java regular expressions, where `\w` and `\d` are ASCII-only;
-    /// ICU's are Unicode-wide. Spell the ASCII classes out.
+    /// ICU's are Unicode-wide. Spell the ASCII classes out. In a bracket, a `-` right after a
+    /// class is a literal in Java; spelled out, it would start a range (`_-a`), so it is escaped.
     static func javaClasses(_ pattern: String) -> String {
         var out = ""
         var inBracket = false
         var escaped = false
+        var afterClass = false
         for character in pattern {
             if escaped {
                 escaped = false
@@ -136,12 +138,15 @@ final class PatternCache: Sendable {
                 case "D" where !inBracket: out += "[^0-9]"
                 default: out += "\\" + String(character)
                 }
+                afterClass = inBracket && (character == "w" || character == "d")
                 continue
             }
+            defer { if character != "\\" { afterClass = false } }
             switch character {
             case "\\": escaped = true
             case "[": inBracket = true; out.append(character)
             case "]": inBracket = false; out.append(character)
+            case "-" where afterClass: out += "\\-"
             default: out.append(character)
             }
         }

@@ -60,18 +60,18 @@ public enum Identifiers {
         var (high, low) = IdentifierRandomness.shared.next128()
         high = (high & ~0xF000) | 0x4000  // version 4
         low = (low & ~(0b11 << 62)) | (0b10 << 62)  // variant 10
+        // 32 hex digits, high word first, with dashes before digits 8, 12, 16 and 20.
         return String(unsafeUninitializedCapacity: 36) { out in
             var index = 0
-            for (word, dashes) in [(high, [8, 12]), (low, [0, 4])] {
-                for nibble in stride(from: 60, through: 0, by: -4) {
-                    if dashes.contains(15 - nibble / 4) {
-                        out[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    let value = UInt8((word >> UInt64(nibble)) & 0xF)
-                    out[index] = value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+            for digit in 0..<32 {
+                if digit == 8 || digit == 12 || digit == 16 || digit == 20 {
+                    out[index] = UInt8(ascii: "-")
                     index += 1
                 }
+                let word = digit < 16 ? high : low
+                let value = UInt8((word >> UInt64(60 - 4 * (digit % 16))) & 0xF)
+                out[index] = value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+                index += 1
             }
             return index
         }

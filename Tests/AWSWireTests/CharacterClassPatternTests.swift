@@ -49,6 +49,18 @@ struct CharacterClassPatternTests {
         }
     }
 
+    /// In Java, a `-` right after `\w` or `\d` in a bracket is a literal, never a range.
+    @Test func aHyphenAfterAClassIsALiteral() throws {
+        let expression = PatternCache.expression(#"[\w-a]+"#)
+        #expect(PatternCache.matches(expression, "x-_9"))
+        #expect(!PatternCache.matches(expression, "x^"))
+        #expect(!PatternCache.matches(expression, "é"))
+        let table = try #require(CharacterClassPattern(#"[\w-a]+"#))
+        for text in ["x-_9", "x^", "é", "`", "["] { #expect(table.matches(text) == PatternCache.matches(expression, text), "\(text)") }
+        #expect(PatternCache.matches(PatternCache.expression(#"[\d-z]+"#), "1-z"))
+        #expect(!PatternCache.matches(PatternCache.expression(#"[\d-z]+"#), "5a"))
+    }
+
     @Test func aTrailingLineBreakDoesNotMatch() {
         #expect(!PatternCache.matches(PatternCache.expression(#"[\w]+"#), "abc\n"))
         #expect(!PatternCache.matches(PatternCache.expression(#"\d{12}"#), "123456789012\n"))
