@@ -1,12 +1,19 @@
 /// Writes one JSON object member by member, for a caller that knows its keys: no dictionary is built
-/// and nothing is sorted. The caller gives the keys in the order they are to appear.
+/// and nothing is sorted. The caller gives the keys in the order they are to appear. Nested objects
+/// are written into the same buffer.
 public struct JSONObjectWriter {
     private var bytes: [UInt8]
     private var empty = true
 
     public init(capacity: Int = 0) {
-        bytes = [UInt8(ascii: "{")]
+        bytes = []
         bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// A writer for a nested object, before it borrows its parent's buffer.
+    private init(nested: Void) {
+        bytes = []
     }
 
     public mutating func member(_ key: String, _ value: String) {
@@ -28,15 +35,35 @@ public struct JSONObjectWriter {
     /// A member whose value is an object written by `body`.
     public mutating func member(_ key: String, object body: (inout JSONObjectWriter) -> Void) {
         open(key)
-        var nested = JSONObjectWriter()
+        bytes.append(UInt8(ascii: "{"))
+        var nested = JSONObjectWriter(nested: ())
+        // The nested writer holds the one buffer while it writes (swapped, so it is never copied).
+        swap(&bytes, &nested.bytes)
         body(&nested)
-        bytes += nested.bytes
+        swap(&bytes, &nested.bytes)
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// A member whose value is a list of objects, each written by `body`.
+    public mutating func member<Item>(_ key: String, objects items: [Item], _ body: (Item, inout JSONObjectWriter) -> Void) {
+        open(key)
+        bytes.append(UInt8(ascii: "["))
+        for (offset, item) in items.enumerated() {
+            if offset > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "{"))
+            var nested = JSONObjectWriter(nested: ())
+            swap(&bytes, &nested.bytes)
+            body(item, &nested)
+            swap(&bytes, &nested.bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// The object's text, closed.
-    public func finish() -> String {
-        String(decoding: bytes + [UInt8(ascii: "}")], as: UTF8.self)
+    public mutating func finish() -> String {
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private mutating func open(_ key: String) {

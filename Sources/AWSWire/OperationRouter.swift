@@ -76,8 +76,11 @@ public struct OperationRouter: Sendable {
     func routeQuery(_ request: WireRequest, service: ServiceModel?, signingName: String?) -> Route {
         var route = Route(service: service, wireProtocol: .query, operation: nil, failure: nil, form: [], labels: [:])
         do {
-            route.form = try FormDecoding.pairs(Array(request.query.utf8))
-            if request.hasFormBody { route.form += try FormDecoding.pairs(request.body) }
+            if !request.query.isEmpty { route.form = try FormDecoding.pairs(Array(request.query.utf8)) }
+            if request.hasFormBody {
+                let body = try FormDecoding.pairs(request.body)
+                if route.form.isEmpty { route.form = body } else { route.form += body }
+            }
         } catch {
             route.failure = error
             return route

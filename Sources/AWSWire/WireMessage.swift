@@ -23,7 +23,9 @@ public struct WireRequest: Sendable {
 
     /// Whether the body is an HTML-form body (`application/x-www-form-urlencoded`).
     public var hasFormBody: Bool {
-        header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+        guard let type = header("content-type") else { return false }
+        let prefix = "application/x-www-form-urlencoded"
+        return type.utf8.count >= prefix.utf8.count && zip(type.utf8, prefix.utf8).allSatisfy { ASCII.lowercased($0) == $1 }
     }
 }
 
@@ -41,7 +43,16 @@ public struct WireResponse: Sendable {
 }
 
 extension String {
+    /// Equal ignoring ASCII case (header names are ASCII).
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
+    }
+}
+
+/// ASCII case folding for bytes of header names and media types.
+enum ASCII {
+    /// `byte` in lower case when it is an ASCII capital letter, unchanged otherwise.
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }

@@ -33,6 +33,11 @@ public struct RequestContext: Sendable {
         self.resource = resource
         (actionBytes, serviceCount) = RequestContext.prepare(action: action)
         (resourceBytes, resourceSegments) = RequestContext.prepare(resource: resource)
+        // Room for the global keys a request sets and their text, so that filling them does not regrow the arrays.
+        slots.reserveCapacity(Self.expectedKeys)
+        entries.reserveCapacity(Self.expectedKeys)
+        values.reserveCapacity(Self.expectedKeys)
+        bytes.reserveCapacity(Self.expectedBytes)
         for (key, values) in keys { set(key, values) }
     }
 
@@ -103,8 +108,13 @@ public struct RequestContext: Sendable {
         }
     }
 
+    static let expectedKeys = 24
+    static let expectedBytes = 512
+
     static func prepare(action: String) -> ([UInt8], Int) {
-        let bytes = Array(action.lowercased().utf8)
+        let bytes = action.utf8.allSatisfy { $0 < 0x80 }
+            ? action.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+            : Array(action.lowercased().utf8)
         return (bytes, bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count)
     }
 

@@ -74,11 +74,18 @@ public struct AuditEvent: Sendable {
     /// Written member by member with the keys in sorted order: the same text as writing the record
     /// as one ``AWSValue`` object, without building and sorting it (it is on every call's path).
     func record(previousHash: String) -> String {
-        var additional = additionalEventData
-        additional["previousEventHash"] = .string(previousHash)
-        if permissive { additional["gatehousePermissive"] = .boolean(true) }
         var record = JSONObjectWriter(capacity: 1024)
-        record.member("additionalEventData", .object(additional))
+        if additionalEventData.isEmpty {
+            record.member("additionalEventData") { data in
+                if permissive { data.member("gatehousePermissive", true) }
+                data.member("previousEventHash", previousHash)
+            }
+        } else {
+            var additional = additionalEventData
+            additional["previousEventHash"] = .string(previousHash)
+            if permissive { additional["gatehousePermissive"] = .boolean(true) }
+            record.member("additionalEventData", .object(additional))
+        }
         record.member("awsRegion", awsRegion)
         if let errorCode { record.member("errorCode", errorCode) }
         if let errorMessage { record.member("errorMessage", errorMessage) }
@@ -95,7 +102,10 @@ public struct AuditEvent: Sendable {
         record.member("requestID", requestId)
         if let requestParameters { record.member("requestParameters", requestParameters) }
         if !resources.isEmpty {
-            record.member("resources", .list(resources.map { ["ARN": .string($0.name), "type": .string($0.type)] }))
+            record.member("resources", objects: resources) { resource, value in
+                value.member("ARN", resource.name)
+                value.member("type", resource.type)
+            }
         }
         if let responseElements { record.member("responseElements", responseElements) }
         record.member("sourceIPAddress", sourceIPAddress)

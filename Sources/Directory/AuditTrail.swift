@@ -38,7 +38,7 @@ public final class AuditTrail: Sendable {
         records.reserveCapacity(events.count)
         for event in events {
             let record = event.record(previousHash: previous)
-            let hash = SHA256.hash(data: Array(record.utf8)).hexString
+            let hash = Self.chainHash(of: record)
             records.append(
                 AuditEventRecord(
                     eventId: event.eventId, eventTime: event.eventTime.timeIntervalSince1970, accountId: event.recipientAccountId,
@@ -49,6 +49,12 @@ public final class AuditTrail: Sendable {
             previous = hash
         }
         try await session.append(records, after: tail.seq)
+    }
+
+    /// An event's link in the chain: SHA-256 of its record's text (which carries the previous link), hex.
+    static func chainHash(of record: String) -> String {
+        var record = record
+        return record.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)).hexString }
     }
 
     /// Drops the buffered events (a development server's reset).
@@ -105,7 +111,7 @@ public final class AuditTrail: Sendable {
             let page = try await store.read { session in try await session.auditChain(after: after, limit: 1000) }
             if page.isEmpty { return (count, nil) }
             for link in page {
-                let hash = SHA256.hash(data: Array(link.record.utf8)).hexString
+                let hash = Self.chainHash(of: link.record)
                 let carried = link.record.contains("\"previousEventHash\":\"\(previous)\"")
                 guard link.previousHash == previous, link.hash == hash, carried else { return (count, link.seq) }
                 previous = hash

@@ -63,62 +63,74 @@ final class Authorizer: Sendable {
     /// The resource-based policies that bear on a request: a role's trust policy for `sts:AssumeRole`.
     func resourcePolicies(action: String, resource: String) -> [CompiledPolicy] {
         guard action == "sts:AssumeRole", let account = PolicyEvaluator.resourceAccount(resource).map(String.init),
-            let name = resource.split(separator: "/").last, let role = directory.iam(account).roles[name.lowercased()], role.arn == resource
+            let name = resource.split(separator: "/").last, let role = directory.iam(account).roles[name.lowercased()], role.arn == resource,
+            let trust = compile(id: "\(role.arn)#trust", role.trustPolicy, kind: .trust)
         else { return [] }
-        return compile(id: "\(role.arn)#trust", role.trustPolicy, kind: .trust)
+        return [trust]
     }
 
     /// The principal's identity policies (a user's own and its groups', or a role's), its permissions
-    /// boundary, and a role session's session policies.
+    /// boundary, and a role session's session policies. Built by appending to one array each (this runs on
+    /// every request).
     func policies(for principal: Principal, iam: AccountIAM) -> PolicySet {
+        var identity: [CompiledPolicy] = []
+        func add(inline policies: [String: String], of arn: String, to list: inout [CompiledPolicy]) {
+            guard !policies.isEmpty else { return }
+            for (name, document) in policies.sorted(by: { $0.key < $1.key }) {
+                if let policy = compile(id: "\(arn)#\(name)", document) { list.append(policy) }
+            }
+        }
+        func add(managed arns: [String], to list: inout [CompiledPolicy]) {
+            for arn in arns {
+                if let policy = managed(arn, iam: iam) { list.append(policy) }
+            }
+        }
+        func boundary(_ arn: String?) -> [CompiledPolicy]? {
+            arn.map { arn in managed(arn, iam: iam).map { [$0] } ?? [] }
+        }
         if let session = principal.roleSession {
             guard let role = iam.roles[session.roleName.lowercased()] else { return PolicySet() }
-            var identity: [CompiledPolicy] = []
-            for (name, document) in role.inlinePolicies.sorted(by: { $0.key < $1.key }) {
-                identity += compile(id: "\(role.arn)#\(name)", document)
+            add(inline: role.inlinePolicies, of: role.arn, to: &identity)
+            add(managed: role.attachedPolicies, to: &identity)
+            var sessionPolicies: [CompiledPolicy]?
+            if session.hasSessionPolicies {
+                var list: [CompiledPolicy] = []
+                for (offset, document) in session.policies.enumerated() {
+                    if let policy = compile(id: "\(principal.arn)#session\(offset)", document) { list.append(policy) }
+                }
+                add(managed: session.policyArns, to: &list)
+                sessionPolicies = list
             }
-            identity += role.attachedPolicies.flatMap { managed($0, iam: iam) }
-            let sessionPolicies: [CompiledPolicy]? =
-                session.hasSessionPolicies
-                ? session.policies.enumerated().flatMap { compile(id: "\(principal.arn)#session\($0.offset)", $0.element) }
-                    + session.policyArns.flatMap { managed($0, iam: iam) }
-                : nil
-            return PolicySet(
-                identity: identity, permissionsBoundary: role.permissionsBoundary.map { managed($0, iam: iam) }, session: sessionPolicies)
+            return PolicySet(identity: identity, permissionsBoundary: boundary(role.permissionsBoundary), session: sessionPolicies)
         }
         guard let user = iam.user(principal.username) else { return PolicySet() }
-        var identity: [CompiledPolicy] = []
-        for (name, document) in user.inlinePolicies.sorted(by: { $0.key < $1.key }) {
-            identity += compile(id: "\(user.arn)#\(name)", document)
-        }
-        identity += user.attachedPolicies.flatMap { managed($0, iam: iam) }
+        add(inline: user.inlinePolicies, of: user.arn, to: &identity)
+        add(managed: user.attachedPolicies, to: &identity)
         for groupName in user.groups {
             guard let group = iam.groups[groupName.lowercased()] else { continue }
-            for (name, document) in group.inlinePolicies.sorted(by: { $0.key < $1.key }) {
-                identity += compile(id: "\(group.arn)#\(name)", document)
-            }
-            identity += group.attachedPolicies.flatMap { managed($0, iam: iam) }
+            add(inline: group.inlinePolicies, of: group.arn, to: &identity)
+            add(managed: group.attachedPolicies, to: &identity)
         }
-        return PolicySet(identity: identity, permissionsBoundary: user.permissionsBoundary.map { managed($0, iam: iam) })
+        return PolicySet(identity: identity, permissionsBoundary: boundary(user.permissionsBoundary))
     }
 
-    func managed(_ arn: String, iam: AccountIAM) -> [CompiledPolicy] {
+    func managed(_ arn: String, iam: AccountIAM) -> CompiledPolicy? {
         let policy = AWSManagedPolicies.byArn[arn] ?? arn.split(separator: "/").last.flatMap { iam.policies[$0.lowercased()] }
-        guard let policy, policy.arn == arn else { return [] }
+        guard let policy, policy.arn == arn else { return nil }
         return compile(id: arn, policy.defaultDocument)
     }
 
     /// Compiled once per policy and text: the request path hashes only the policy's ID and compares the
     /// text (the same string storage, in the common case) to see that it has not changed since.
     /// Documents were validated when they were written.
-    func compile(id: String, _ document: String, kind: PolicyKind = .identity) -> [CompiledPolicy] {
-        if let cached = compiled.withLock({ $0[id] }), cached.text == document { return [cached.policy] }
-        guard let policy = try? CompiledPolicy(id: id, text: document, kind: kind) else { return [] }
+    func compile(id: String, _ document: String, kind: PolicyKind = .identity) -> CompiledPolicy? {
+        if let cached = compiled.withLock({ $0[id] }), cached.text == document { return cached.policy }
+        guard let policy = try? CompiledPolicy(id: id, text: document, kind: kind) else { return nil }
         compiled.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[id] = (document, policy)
         }
-        return [policy]
+        return policy
     }
 
     /// The global condition keys of the request, and the service keys the operation defines.

@@ -40,7 +40,10 @@ public enum CanonicalRequest {
             out += "\n"
         }
         out += "\n"
-        out += signedHeaders.joined(separator: ";")
+        for (offset, name) in signedHeaders.enumerated() {
+            if offset > 0 { out += ";" }
+            out += name
+        }
         out += "\n"
         out += payloadHash
         return out
@@ -50,7 +53,20 @@ public enum CanonicalRequest {
     public static func stringToSign(canonicalRequest: String, date: AmzDate, scope: CredentialScope) -> String {
         var canonicalRequest = canonicalRequest
         let hash = canonicalRequest.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }.hexString
-        return "\(SigV4Authorization.algorithm)\n\(date.basic)\n\(scope.scopeString)\n\(hash)"
+        // Appended into one string: `algorithm\ndate\nscope\nhash`.
+        var out = SigV4Authorization.algorithm
+        out.reserveCapacity(192)
+        out += "\n"
+        out += date.basic
+        out += "\n"
+        out += scope.date
+        out += "/"
+        out += scope.region
+        out += "/"
+        out += scope.service
+        out += "/aws4_request\n"
+        out += hash
+        return out
     }
 
     /// The canonical URI: dot segments and empty segments removed, then every byte

@@ -31,6 +31,20 @@ struct OperationRouterTests {
         #expect(route.form.map(\.name) == ["Action", "Version", "RoleSessionName"])
     }
 
+    @Test func headerNamesAndTheFormMediaTypeMatchInAnyCase() {
+        let request = WireRequest(
+            method: "POST", path: "/", query: "",
+            headers: [("CONTENT-TYPE", "Application/X-WWW-Form-URLEncoded; charset=utf-8"), ("X-Amz-Date", "20261123T000000Z")],
+            body: Array("Action=GetCallerIdentity&Version=2011-06-15".utf8))
+        #expect(request.header("content-type") == "Application/X-WWW-Form-URLEncoded; charset=utf-8")
+        #expect(request.header("x-amz-DATE") == "20261123T000000Z")
+        #expect(request.header("x-amz-dat") == nil)
+        #expect(request.hasFormBody)
+        #expect(router.route(request, signingName: "sts").operation?.name == "GetCallerIdentity")
+        let short = WireRequest(method: "POST", path: "/", query: "", headers: [("content-type", "application/x-www")], body: [])
+        #expect(!short.hasFormBody)
+    }
+
     @Test func bodyWithoutFormContentTypeIsNotRead() {
         let request = WireRequest(
             method: "POST",
