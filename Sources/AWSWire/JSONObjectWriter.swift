@@ -60,7 +60,7 @@ public struct JSONObjectWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    /// The object's text, closed.
+    /// The object's text, closed: call it once, when the last member is written.
     public mutating func finish() -> String {
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)

@@ -25,7 +25,10 @@ public struct WireRequest: Sendable {
     public var hasFormBody: Bool {
         guard let type = header("content-type") else { return false }
         let prefix = "application/x-www-form-urlencoded"
-        return type.utf8.count >= prefix.utf8.count && zip(type.utf8, prefix.utf8).allSatisfy { ASCII.lowercased($0) == $1 }
+        let bytes = type.utf8
+        guard bytes.count >= prefix.utf8.count, zip(bytes, prefix.utf8).allSatisfy({ ASCII.lowercased($0) == $1 }) else { return false }
+        // A combining mark right after the prefix would make its last character another one.
+        return bytes.dropFirst(prefix.utf8.count).first.map { $0 < 0x80 } ?? true
     }
 }
 

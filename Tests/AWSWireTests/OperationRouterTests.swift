@@ -43,6 +43,8 @@ struct OperationRouterTests {
         #expect(router.route(request, signingName: "sts").operation?.name == "GetCallerIdentity")
         let short = WireRequest(method: "POST", path: "/", query: "", headers: [("content-type", "application/x-www")], body: [])
         #expect(!short.hasFormBody)
+        let marked = WireRequest(method: "POST", path: "/", query: "", headers: [("content-type", "application/x-www-form-urlencoded\u{301}")], body: [])
+        #expect(!marked.hasFormBody)
     }
 
     @Test func bodyWithoutFormContentTypeIsNotRead() {
