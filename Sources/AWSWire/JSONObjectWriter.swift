@@ -35,13 +35,7 @@ public struct JSONObjectWriter {
     /// A member whose value is an object written by `body`.
     public mutating func member(_ key: String, object body: (inout JSONObjectWriter) -> Void) {
         open(key)
-        bytes.append(UInt8(ascii: "{"))
-        var nested = JSONObjectWriter(nested: ())
-        // The nested writer holds the one buffer while it writes (swapped, so it is never copied).
-        swap(&bytes, &nested.bytes)
-        body(&nested)
-        swap(&bytes, &nested.bytes)
-        bytes.append(UInt8(ascii: "}"))
+        nested(body)
     }
 
     /// A member whose value is a list of objects, each written by `body`.
@@ -50,14 +44,20 @@ public struct JSONObjectWriter {
         bytes.append(UInt8(ascii: "["))
         for (offset, item) in items.enumerated() {
             if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(UInt8(ascii: "{"))
-            var nested = JSONObjectWriter(nested: ())
-            swap(&bytes, &nested.bytes)
-            body(item, &nested)
-            swap(&bytes, &nested.bytes)
-            bytes.append(UInt8(ascii: "}"))
+            nested { body(item, &$0) }
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Writes an object with `body` into this writer's buffer: the nested writer holds the one buffer while it
+    /// writes (swapped, so it is never copied).
+    private mutating func nested(_ body: (inout JSONObjectWriter) -> Void) {
+        bytes.append(UInt8(ascii: "{"))
+        var nested = JSONObjectWriter(nested: ())
+        swap(&bytes, &nested.bytes)
+        body(&nested)
+        swap(&bytes, &nested.bytes)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// The object's text, closed: call it once, when the last member is written.
