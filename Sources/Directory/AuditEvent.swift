@@ -20,7 +20,8 @@ public struct AuditEvent: Sendable {
         }
     }
 
-    public var eventId = Identifiers.uuid()
+    /// Time-ordered, from `eventTime`, so the trail's index of event IDs grows at its end.
+    public var eventId: String
     public var eventTime: Date
     /// `sts.amazonaws.com`.
     public var eventSource: String
@@ -51,6 +52,7 @@ public struct AuditEvent: Sendable {
         errorMessage: String? = nil, requestId: String, readOnly: Bool, recipientAccountId: String, resources: [AuditResource] = [],
         permissive: Bool = false
     ) {
+        self.eventId = Identifiers.timeOrderedUUID(at: eventTime)
         self.eventTime = eventTime
         self.eventSource = eventSource
         self.eventName = eventName

@@ -52,7 +52,7 @@ public enum Identifiers {
     /// Lower-case hexadecimal digits.
     public static func hex(_ length: Int) -> String { lowercase(length, alphabet: "0123456789abcdef") }
 
-    /// A random (version 4) UUID in lower case: request, event and identity store IDs.
+    /// A random (version 4) UUID in lower case: request and identity store IDs.
     ///
     /// Its bits come from ``IdentifierRandomness``'s pool, refilled once per 256 UUIDs (Foundation's
     /// `UUID()` opens, reads and closes `/dev/urandom` for each one).
@@ -60,8 +60,24 @@ public enum Identifiers {
         var (high, low) = IdentifierRandomness.shared.next128()
         high = (high & ~0xF000) | 0x4000  // version 4
         low = (low & ~(0b11 << 62)) | (0b10 << 62)  // variant 10
-        // 32 hex digits, high word first, with dashes before digits 8, 12, 16 and 20.
-        return String(unsafeUninitializedCapacity: 36) { out in
+        return uuidText(high: high, low: low)
+    }
+
+    /// A time-ordered (version 7) UUID in lower case: the Unix time in milliseconds, then 74 random bits.
+    ///
+    /// Audit event IDs are these, so that their unique index grows at its end: with random IDs each
+    /// insert lands on a page of its own, which SQLite reads and writes back whole.
+    static func timeOrderedUUID(at date: Date) -> String {
+        var (high, low) = IdentifierRandomness.shared.next128()
+        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
+        high = milliseconds << 16 | 0x7000 | (high & 0x0FFF)  // version 7
+        low = (low & ~(0b11 << 62)) | (0b10 << 62)  // variant 10
+        return uuidText(high: high, low: low)
+    }
+
+    /// 32 hex digits, high word first, with dashes before digits 8, 12, 16 and 20.
+    private static func uuidText(high: UInt64, low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
             var index = 0
             for digit in 0..<32 {
                 if digit == 8 || digit == 12 || digit == 16 || digit == 20 {

@@ -57,3 +57,20 @@ struct UUIDTests {
         #expect(andBits.enumerated().allSatisfy { $0.element == [6: 0x40, 8: 0x80][$0.offset, default: 0] })
     }
 }
+
+struct TimeOrderedUUIDTests {
+    /// A version 7 UUID: the milliseconds first, so that IDs sort as their times do, then random bits.
+    @Test func carriesTheTimeAndSortsByIt() throws {
+        let date = Date(timeIntervalSince1970: 1_795_000_000.123)
+        let text = Identifiers.timeOrderedUUID(at: date)
+        let uuid = try #require(UUID(uuidString: text))
+        #expect(uuid.uuidString.lowercased() == text)
+        let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
+        #expect(bytes[0..<6].reduce(0) { $0 << 8 | UInt64($1) } == 1_795_000_000_123)
+        #expect(bytes[6] >> 4 == 7)
+        #expect(bytes[8] >> 6 == 0b10)
+        #expect(Identifiers.timeOrderedUUID(at: date) != text)
+        let later = Identifiers.timeOrderedUUID(at: date.addingTimeInterval(0.001))
+        #expect(later > text)
+    }
+}
