@@ -32,6 +32,20 @@ public enum Timestamp {
         }
     }
 
+    /// `Jul 9, 2018 12:56:54 PM`, UTC, whole seconds: how CloudTrail writes the timestamps of a record's
+    /// `requestParameters` and `responseElements`.
+    public static func cloudTrail(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondsOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(days: Int(days))
+        let hour = secondsOfDay / 3600
+        return "\(monthNames[month - 1]) \(day), \(year) \((hour + 11) % 12 + 1):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)) "
+            + (hour < 12 ? "AM" : "PM")
+    }
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `nil` when malformed.
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)

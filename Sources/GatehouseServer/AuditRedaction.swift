@@ -1,8 +1,9 @@
 import AWSWire
 
 /// Prepares values for the audit trail as CloudTrail writes them: members named in lower camel
-/// case (`userName`), and every member whose shape the model marks `sensitive` (passwords, secret
-/// keys, session tokens, MFA seeds) replaced by CloudTrail's placeholder.
+/// case (`userName`), timestamps in CloudTrail's words (`Jul 9, 2018 12:56:54 PM`), and every member
+/// whose shape the model marks `sensitive` (passwords, secret keys, session tokens, MFA seeds) replaced
+/// by CloudTrail's placeholder.
 enum AuditRedaction {
     static let placeholder = AWSValue.string("HIDDEN_DUE_TO_SECURITY_REASONS")
 
@@ -27,6 +28,8 @@ enum AuditRedaction {
         case (.list(let items), .list):
             guard let memberShape = shape.member.map(model.shape) else { return value }
             return .list(items.map { redact($0, shape: memberShape, model: model) })
+        case (.timestamp(let date), _):
+            return .string(Timestamp.cloudTrail(date))
         default:
             return value
         }

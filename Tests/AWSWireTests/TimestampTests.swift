@@ -17,6 +17,17 @@ struct TimestampTests {
         #expect(Timestamp.parse(text) == date)
     }
 
+    @Test(arguments: [
+        (1_531_141_014.0, "Jul 9, 2018 12:56:54 PM"),
+        (1_795_357_815.9, "Nov 22, 2026 2:30:15 PM"),
+        (1_709_164_800.0, "Feb 29, 2024 12:00:00 AM"),
+        (1_709_207_999.0, "Feb 29, 2024 11:59:59 AM"),
+        (946_684_799.0, "Dec 31, 1999 11:59:59 PM"),
+    ])
+    func writesCloudTrailTimestamps(seconds: Double, text: String) {
+        #expect(Timestamp.cloudTrail(Date(timeIntervalSince1970: seconds)) == text)
+    }
+
     @Test func writtenTimestampsReadBack() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {

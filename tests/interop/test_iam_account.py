@@ -1,4 +1,5 @@
 """Account-level IAM: the account alias, GetAccountSummary, and the audit trail of IAM calls."""
+import datetime
 import json
 import time
 import uuid
@@ -197,12 +198,15 @@ def test_iam_record_parameters_are_named_as_cloudtrail_names_them(server):
     # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html#cloudtrail-log-file-examples-iam).
     acct = new_account(server, "iam-trail-names")
     iam, cloudtrail = clients(server, acct, "iam", "cloudtrail")
-    iam.create_user(UserName="Bob")
+    created = iam.create_user(UserName="Bob")["User"]["CreateDate"]
     (event,) = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateUser"}])["Events"]
     record = json.loads(event["CloudTrailEvent"])
     assert record["requestParameters"] == {"userName": "Bob"}
     assert record["responseElements"]["user"]["userName"] == "Bob"
     assert record["responseElements"]["user"]["arn"] == f"arn:aws:iam::{acct['AccountId']}:user/Bob"
+    # Timestamps in a record are written as CloudTrail writes them: "createDate": "Jul 9, 2018 12:56:54 PM" (UTC).
+    written = datetime.datetime.strptime(record["responseElements"]["user"]["createDate"], "%b %d, %Y %I:%M:%S %p")
+    assert written.replace(tzinfo=datetime.timezone.utc) == created.replace(microsecond=0)
 
 
 def test_refused_iam_calls_are_in_the_trail(server):
