@@ -67,7 +67,7 @@ struct JSONInputDecoder {
             guard let number = Self.number(raw) else { throw mismatch(path, "a number") }
             return .double(number.doubleValue)
         case .timestamp:
-            if let number = Self.number(raw) { return .timestamp(Date(timeIntervalSince1970: number.doubleValue)) }
+            if let number = Self.number(raw), let date = Timestamp.date(epochSeconds: number.doubleValue) { return .timestamp(date) }
             if let text = raw as? String, let date = Timestamp.parse(text) { return .timestamp(date) }
             throw mismatch(path, "a timestamp")
         case .blob:

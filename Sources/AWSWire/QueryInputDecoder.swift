@@ -85,7 +85,7 @@ enum Scalar {
             }
         case .timestamp:
             if let date = Timestamp.parse(text) { return .timestamp(date) }
-            if let seconds = Double(text) { return .timestamp(.init(timeIntervalSince1970: seconds)) }
+            if let seconds = Double(text), let date = Timestamp.date(epochSeconds: seconds) { return .timestamp(date) }
             throw invalid(text, name, "Member must be a timestamp", wireProtocol)
         case .blob:
             guard let data = Base64.decode(text) else { throw invalid(text, name, "Member must be base64-encoded", wireProtocol) }

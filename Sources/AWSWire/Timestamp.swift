@@ -1,7 +1,13 @@
 import Foundation
 
-/// ISO 8601 timestamps as AWS writes (`2026-11-22T14:30:15Z`) and reads them.
+/// Timestamps as AWS writes (`2026-11-22T14:30:15Z`, and CloudTrail's `Nov 22, 2026 2:30:15 PM`) and reads them.
 public enum Timestamp {
+    /// Epoch seconds of a timestamp in years 1 to 9999, the range the writers here can spell: a client's
+    /// number outside it (`1e300`, `nan`) is not a timestamp.
+    public static func date(epochSeconds seconds: Double) -> Date? {
+        (-62_135_596_800...253_402_300_799).contains(seconds) ? Date(timeIntervalSince1970: seconds) : nil
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ`, UTC, whole seconds.
     public static func iso8601(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))

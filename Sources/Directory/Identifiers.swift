@@ -52,7 +52,7 @@ public enum Identifiers {
     /// Lower-case hexadecimal digits.
     public static func hex(_ length: Int) -> String { lowercase(length, alphabet: "0123456789abcdef") }
 
-    /// A random (version 4) UUID in lower case: request and identity store IDs.
+    /// A random (version 4) UUID in lower case: request IDs, identity store IDs and the other UUIDs handed out.
     ///
     /// Its bits come from ``IdentifierRandomness``'s pool, refilled once per 256 UUIDs (Foundation's
     /// `UUID()` opens, reads and closes `/dev/urandom` for each one).

@@ -203,6 +203,10 @@ struct AWSCodecInputTests {
         (#"{"MaxResults": true}"#, "Expected an integer at 'maxResults'."),
         (#"{"StartTime": "yesterday"}"#, "Expected a timestamp at 'startTime'."),
         (#"{"StartTime": false}"#, "Expected a timestamp at 'startTime'."),
+        // Epoch seconds past the year 9999 (or before the year 1) are no timestamp a record could spell.
+        (#"{"StartTime": 1e300}"#, "Expected a timestamp at 'startTime'."),
+        (#"{"EndTime": -1e300}"#, "Expected a timestamp at 'endTime'."),
+        (#"{"EndTime": 253402300800}"#, "Expected a timestamp at 'endTime'."),
         (#"{"NextToken": 7}"#, "Expected a string at 'nextToken'."),
         (#"{"LookupAttributes": {"AttributeKey": "EventName"}}"#, "Expected a list at 'lookupAttributes'."),
         (#"{"LookupAttributes": ["EventName"]}"#, "Expected a structure at 'lookupAttributes.1'."),

@@ -23,6 +23,7 @@ struct TimestampTests {
         (1_709_164_800.0, "Feb 29, 2024 12:00:00 AM"),
         (1_709_207_999.0, "Feb 29, 2024 11:59:59 AM"),
         (946_684_799.0, "Dec 31, 1999 11:59:59 PM"),
+        (-1.0, "Dec 31, 1969 11:59:59 PM"),
     ])
     func writesCloudTrailTimestamps(seconds: Double, text: String) {
         #expect(Timestamp.cloudTrail(Date(timeIntervalSince1970: seconds)) == text)

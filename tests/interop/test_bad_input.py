@@ -1,4 +1,6 @@
 """Bad input gets an AWS-shaped 4xx error, changes nothing, and the server keeps serving."""
+import time
+
 import requests
 
 from signing import CLOUDTRAIL, FORM, signed
@@ -46,6 +48,17 @@ def test_wrong_json_type(server):
     response = signed(server.url + "/", "cloudtrail", b'{"MaxResults": "ten"}', CLOUDTRAIL)
     assert response.status_code == 400
     assert response.json()["__type"] == "SerializationException"
+
+
+def test_timestamp_beyond_any_calendar(server):
+    # Epoch seconds no date can spell: refused as a timestamp, and the call's audit record (written after
+    # it) does not bring the server down.
+    for body in (b'{"StartTime": 1e300}', b'{"EndTime": -1e300}'):
+        response = signed(server.url + "/", "cloudtrail", body, CLOUDTRAIL)
+        assert response.status_code == 400
+        assert response.json()["__type"] == "SerializationException"
+    time.sleep(0.5)
+    assert_still_serving(server)
 
 
 def test_invalid_utf8_in_form(server):
