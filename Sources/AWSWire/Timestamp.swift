@@ -46,7 +46,7 @@ public enum Timestamp {
         let secondsOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(days: Int(days))
         let hour = secondsOfDay / 3600
-        return "\(monthNames[month - 1]) \(day), \(year) \((hour + 11) % 12 + 1):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)) "
+        return "\(monthNames[month - 1]) \(day), \(pad(year, 4)) \((hour + 11) % 12 + 1):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)) "
             + (hour < 12 ? "AM" : "PM")
     }
 

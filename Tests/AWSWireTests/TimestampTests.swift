@@ -24,6 +24,8 @@ struct TimestampTests {
         (1_709_207_999.0, "Feb 29, 2024 11:59:59 AM"),
         (946_684_799.0, "Dec 31, 1999 11:59:59 PM"),
         (-1.0, "Dec 31, 1969 11:59:59 PM"),
+        // Four digits of year, as Java's `yyyy` writes them.
+        (-30_610_224_001.0, "Dec 31, 0999 11:59:59 PM"),
     ])
     func writesCloudTrailTimestamps(seconds: Double, text: String) {
         #expect(Timestamp.cloudTrail(Date(timeIntervalSince1970: seconds)) == text)
