@@ -10,10 +10,7 @@ public enum Timestamp {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, UTC, whole seconds.
     public static func iso8601(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondsOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civil(days: Int(days))
+        let (year, month, day, secondsOfDay) = utcFields(date)
         guard (0...9999).contains(year) else {
             return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondsOfDay / 3600, 2) + ":"
                 + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2) + "Z"
@@ -41,13 +38,18 @@ public enum Timestamp {
     /// `Jul 9, 2018 12:56:54 PM`, UTC, whole seconds: how CloudTrail writes the timestamps of a record's
     /// `requestParameters` and `responseElements`.
     public static func cloudTrail(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondsOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civil(days: Int(days))
+        let (year, month, day, secondsOfDay) = utcFields(date)
         let hour = secondsOfDay / 3600
         return "\(monthNames[month - 1]) \(day), \(pad(year, 4)) \((hour + 11) % 12 + 1):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)) "
             + (hour < 12 ? "AM" : "PM")
+    }
+
+    /// The UTC calendar date of a moment (whole seconds, rounded down) and the seconds into its day.
+    static func utcFields(_ date: Date) -> (year: Int, month: Int, day: Int, secondsOfDay: Int) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (year, month, day) = civil(days: Int(days))
+        return (year, month, day, Int(seconds - days * 86_400))
     }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -31,6 +31,18 @@ struct TimestampTests {
         #expect(Timestamp.cloudTrail(Date(timeIntervalSince1970: seconds)) == text)
     }
 
+    /// Epoch seconds are a timestamp from the first second of year 1 to the last of 9999, and nothing else.
+    @Test func epochSecondsWithinTheCalendar() {
+        #expect(Timestamp.date(epochSeconds: -62_135_596_800) == Date(timeIntervalSince1970: -62_135_596_800))
+        #expect(Timestamp.date(epochSeconds: 253_402_300_799) == Date(timeIntervalSince1970: 253_402_300_799))
+        #expect(Timestamp.date(epochSeconds: 1_795_357_815.5) == Date(timeIntervalSince1970: 1_795_357_815.5))
+        for outside in [-62_135_596_801, 253_402_300_800, 1e300, -1e300, .infinity, -.infinity, .nan] as [Double] {
+            #expect(Timestamp.date(epochSeconds: outside) == nil, "\(outside)")
+        }
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.cloudTrail(Date(timeIntervalSince1970: 253_402_300_799)) == "Dec 31, 9999 11:59:59 PM")
+    }
+
     @Test func writtenTimestampsReadBack() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
