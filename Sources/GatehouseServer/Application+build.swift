@@ -71,7 +71,7 @@ public func buildApplication(
         resets.register(on: router)
     }
     router.addMiddleware {
-        MetricsMiddleware()
+        RequestMetricsMiddleware()
         AWSEndpointMiddleware(endpoint: endpoint, ownPaths: ownPaths)
     }
     router.get("/healthz") { _, _ in

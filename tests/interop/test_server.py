@@ -15,6 +15,9 @@ def test_healthz_and_metrics(server):
     metrics = requests.get(server.url + "/metrics", timeout=5)
     assert metrics.status_code == 200
     assert "http_server_request_duration" in metrics.text
+    # AWS calls, which no route serves, count under the route "aws"; a page under its own route.
+    assert 'hb_requests{http_route="aws",http_request_method="POST",http_response_status_code="200"}' in metrics.text
+    assert 'hb_requests{http_route="/healthz",http_request_method="GET",http_response_status_code="200"}' in metrics.text
 
 
 def test_dev_prints_how_to_use_it(server):
