@@ -111,7 +111,10 @@ struct IPAddress: Sendable {
 /// Dates in conditions: ISO 8601 (`2026-11-22`, `2026-11-22T12:00:00Z`, with fractions and offsets) or epoch seconds.
 enum DateText {
     static func seconds(_ text: String) -> Double? {
-        if let epoch = Double(text) { return epoch }
+        Double(text) ?? iso8601(text)
+    }
+
+    static func iso8601(_ text: String) -> Double? {
         var text = text
         return text.withUTF8(iso8601)
     }

@@ -41,6 +41,15 @@ public struct RequestContext: Sendable {
         for (key, values) in keys { set(key, values) }
     }
 
+    /// Makes room for the keys a request adds to a copy of a context kept for reuse (a copy shares
+    /// its arrays until the first change, and would copy them without room to grow).
+    public mutating func reserveForRequest() {
+        slots.reserveCapacity(Self.expectedKeys)
+        entries.reserveCapacity(Self.expectedKeys)
+        values.reserveCapacity(Self.expectedKeys)
+        bytes.reserveCapacity(Self.expectedBytes)
+    }
+
     /// The values of a key, if present.
     public func values(_ key: String) -> [String]? {
         let key = ContextKey(key)
@@ -154,20 +163,36 @@ struct ContextValue {
     /// The value as an IP address (`IpAddress`).
     let address: IPAddress?
 
-    /// Reads the value; each reading is tried only when the first byte (or, for an address, every byte) allows it:
-    /// most values (ARNs, names, `true`) are none of these.
+    /// Reads the value; each reading is tried only when one pass over its bytes finds it possible: most
+    /// values (ARNs, names, `true`) are none of these, and a date or an address is not a number.
     init(_ text: String, start: Int) {
         self.start = start
+        var digits = 0
+        var dots = 0
+        var colons = 0
+        var numeric = 0
+        var addressLike = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "."): dots += 1
+            case UInt8(ascii: ":"): colons += 1
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): numeric += 1
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): numeric += 1; addressLike += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): addressLike += 1
+            default: break
+            }
+        }
         count = text.utf8.count
         let first = text.utf8.first ?? 0
-        let digit = first >= 48 && first <= 57
-        // Swift reads numbers that start with a digit, a sign or a point, and `inf`, `infinity`, `nan` and `snan`.
-        let numeric = digit || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-            || first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n") || first | 0x20 == UInt8(ascii: "s")
-        number = numeric ? Double(text) : nil
+        // Swift reads numbers of digits, signs, one point and an exponent, and `inf`, `infinity`, `nan` and `snan`.
+        let word = first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n") || first | 0x20 == UInt8(ascii: "s")
+        number = (count > 0 && digits + dots + numeric == count && dots <= 1) || word ? Double(text) : nil
         // ISO 8601 dates start with the year; other dates are epoch seconds.
-        date = number ?? (digit ? DateText.seconds(text) : nil)
-        address = text.utf8.allSatisfy(IPAddress.mayContain) ? IPAddress(text) : nil
+        let firstIsDigit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
+        date = number ?? (firstIsDigit ? DateText.iso8601(text) : nil)
+        // An address is hex digits with three points (IPv4) or colons (IPv6).
+        address = digits + dots + colons + addressLike == count && (dots == 3 || colons >= 2) ? IPAddress(text) : nil
     }
 }
 

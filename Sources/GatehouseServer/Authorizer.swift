@@ -12,6 +12,8 @@ final class Authorizer: Sendable {
     let directory: Directory
     /// Compiled policies by ID, with the text they were compiled from.
     private let compiled = Mutex<[String: (text: String, policy: CompiledPolicy)]>([:])
+    /// Each principal's own condition keys, by ARN (``principalContext(_:tags:)``).
+    private let principalContexts = Mutex<[String: KeptPrincipalContext]>([:])
 
     init(directory: Directory) {
         self.directory = directory
@@ -120,6 +122,34 @@ final class Authorizer: Sendable {
         return compile(id: arn, policy.defaultDocument)
     }
 
+    /// The keys that say who is asking (`aws:username`, `aws:userid`, `aws:PrincipalArn`, its account
+    /// and type, its tags) and the keys no request here changes, kept per principal: a request starts
+    /// from a copy. A principal whose ID or tags changed since gets its keys made anew.
+    func principalContext(_ principal: Principal, tags: [IAMTag]) -> RequestContext {
+        if let kept = principalContexts.withLock({ $0[principal.arn] }), kept.userId == principal.userId, kept.tags == tags {
+            var context = kept.context
+            context.reserveForRequest()
+            return context
+        }
+        var context = RequestContext(action: "", resource: "")
+        typealias Key = GlobalContextKeys
+        // For a role session, aws:PrincipalArn is the role's ARN and there is no aws:username.
+        if principal.kind == .user { context.set(Key.username, principal.username) }
+        context.set(Key.userId, principal.userId)
+        context.set(Key.principalArn, principal.roleArn ?? principal.arn)
+        context.set(Key.principalAccount, principal.accountId)
+        context.set(Key.principalType, principal.kind == .assumedRole ? "AssumedRole" : "User")
+        context.set(Key.secureTransport, "false")
+        context.set(Key.viaAWSService, "false")
+        for tag in tags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
+        let kept = KeptPrincipalContext(userId: principal.userId, tags: tags, context: context)
+        principalContexts.withLock { contexts in
+            if contexts.count >= 10_000 { contexts.removeAll() }
+            contexts[principal.arn] = kept
+        }
+        return context
+    }
+
     /// Compiled once per policy and text: the request path hashes only the policy's ID and compares the
     /// text (the same string storage, in the common case) to see that it has not changed since.
     /// Documents were validated when they were written.
@@ -136,33 +166,26 @@ final class Authorizer: Sendable {
     /// The global condition keys of the request, and the service keys the operation defines.
     func requestContext(_ caller: Caller, action: String, resource: String, input: AWSValue, iam: AccountIAM, now: Date) -> RequestContext {
         let principal = caller.principal
-        var context = RequestContext(action: action, resource: resource)
-        typealias Key = GlobalContextKeys
-        // For a role session, aws:PrincipalArn is the role's ARN and there is no aws:username.
-        if principal.kind == .user { context.set(Key.username, principal.username) }
-        context.set(Key.userId, principal.userId)
-        context.set(Key.principalArn, principal.roleArn ?? principal.arn)
-        context.set(Key.principalAccount, principal.accountId)
-        context.set(Key.principalType, principal.kind == .assumedRole ? "AssumedRole" : "User")
-        context.set(Key.sourceIp, caller.sourceIPAddress)
-        context.set(Key.currentTime, Timestamp.iso8601(now))
-        context.set(Key.epochTime, String(Int64(now.timeIntervalSince1970)))
-        context.set(Key.secureTransport, "false")
-        context.set(Key.requestedRegion, caller.region)
-        context.set(Key.viaAWSService, "false")
-        if let issued = caller.sessionIssued { context.set(Key.tokenIssueTime, Timestamp.iso8601(issued)) }
-        // Long-term keys carry no MFA key at all; temporary credentials and console sessions say whether MFA was used.
-        if caller.sessionCredentials || caller.consoleSession {
-            context.set(Key.multiFactorAuthPresent, caller.mfaAuthenticated == nil ? "false" : "true")
-            if let mfa = caller.mfaAuthenticated { context.set(Key.multiFactorAuthAge, String(Int64(now.timeIntervalSince(mfa)))) }
-        }
         let principalTags: [IAMTag] =
             if let session = principal.roleSession {
                 (iam.roles[session.roleName.lowercased()]?.tags ?? []) + session.tags
             } else {
                 iam.user(principal.username)?.tags ?? []
             }
-        for tag in principalTags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
+        var context = principalContext(principal, tags: principalTags)
+        context.action = action
+        context.resource = resource
+        typealias Key = GlobalContextKeys
+        context.set(Key.sourceIp, caller.sourceIPAddress)
+        context.set(Key.currentTime, Timestamp.iso8601(now))
+        context.set(Key.epochTime, String(Int64(now.timeIntervalSince1970)))
+        context.set(Key.requestedRegion, caller.region)
+        if let issued = caller.sessionIssued { context.set(Key.tokenIssueTime, Timestamp.iso8601(issued)) }
+        // Long-term keys carry no MFA key at all; temporary credentials and console sessions say whether MFA was used.
+        if caller.sessionCredentials || caller.consoleSession {
+            context.set(Key.multiFactorAuthPresent, caller.mfaAuthenticated == nil ? "false" : "true")
+            if let mfa = caller.mfaAuthenticated { context.set(Key.multiFactorAuthAge, String(Int64(now.timeIntervalSince(mfa)))) }
+        }
         if let source = principal.roleSession?.sourceIdentity { context.set(Key.sourceIdentity, source) }
         if action == "sts:AssumeRole" {
             if let external = input["ExternalId"]?.string { context.set("sts:ExternalId", [external]) }
@@ -191,6 +214,13 @@ final class Authorizer: Sendable {
     }
 }
 
+
+/// A principal's condition keys, with what they were made from.
+struct KeptPrincipalContext {
+    let userId: String
+    let tags: [IAMTag]
+    let context: RequestContext
+}
 
 /// The global condition keys every request context sets, each looked up once.
 enum GlobalContextKeys {

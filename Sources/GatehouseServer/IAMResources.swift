@@ -74,10 +74,11 @@ enum IAMResources {
         }
         guard colons == 5 else { return nil }
         let name = String(arn[arn.index(after: slash)...]).lowercased()
-        let type = arn[typeStart...]
-        if type.hasPrefix("user/") { return iam.users[name]?.tags }
-        if type.hasPrefix("role/") { return iam.roles[name]?.tags }
-        if type.hasPrefix("policy/") { return iam.policies[name]?.tags }
+        // Compared as bytes: `hasPrefix` on a substring compares characters, at many times the cost.
+        let type = bytes[typeStart...]
+        if type.starts(with: "user/".utf8) { return iam.users[name]?.tags }
+        if type.starts(with: "role/".utf8) { return iam.roles[name]?.tags }
+        if type.starts(with: "policy/".utf8) { return iam.policies[name]?.tags }
         return nil
     }
 }

@@ -197,6 +197,29 @@ def test_session_tags_condition_access(env):
         env.session("iam", red["Credentials"]).list_users()
 
 
+def test_principal_tag_conditions_follow_the_users_tags(env):
+    """A user's own condition keys are kept between requests: a change of its tags must still count at once."""
+    iam = env.root("iam")
+    iam.put_user_policy(
+        UserName="dev", PolicyName="team-only",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "iam:ListGroups", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}}]}),
+    )
+    dev = env.dev("iam")
+    with pytest.raises(ClientError):
+        dev.list_groups()
+    iam.tag_user(UserName="dev", Tags=[{"Key": "team", "Value": "blue"}])
+    dev.list_groups()
+    iam.tag_user(UserName="dev", Tags=[{"Key": "team", "Value": "red"}])
+    with pytest.raises(ClientError):
+        dev.list_groups()
+    iam.tag_user(UserName="dev", Tags=[{"Key": "team", "Value": "blue"}])
+    dev.list_groups()
+    iam.untag_user(UserName="dev", TagKeys=["team"])
+    with pytest.raises(ClientError):
+        dev.list_groups()
+
+
 def test_role_sessions_are_attributed_in_the_trail(env, server):
     iam = env.root("iam")
     iam.create_role(RoleName="Audited", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/dev"))
