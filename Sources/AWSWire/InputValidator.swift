@@ -16,17 +16,19 @@ struct InputValidator {
     }
 
     func check(_ value: AWSValue, shape: Shape, path: String, optional: Set<String> = [], problems: inout [String]) {
-        let at = Self.memberPath(path)
+        // Paths and messages are spelled only for a failure: most inputs are valid.
         func fail(_ shown: String?, _ constraint: String) {
             let subject = shape.sensitive ? "Value at" : shown.map { "Value '\($0)' at" } ?? "Value at"
-            problems.append("\(subject) '\(at)' failed to satisfy constraint: \(constraint)")
+            problems.append("\(subject) '\(Self.memberPath(path))' failed to satisfy constraint: \(constraint)")
         }
         switch value {
         case .object(let members) where shape.kind == .structure:
-            for name in shape.required.subtracting(optional).sorted() where members[name] == nil {
+            let missing = shape.required.filter { members[$0] == nil && !optional.contains($0) }
+            for name in missing.sorted() {
                 problems.append("Value null at '\(Self.memberPath(path.isEmpty ? name : path + "." + name))' failed to satisfy constraint: Member must not be null")
             }
-            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+            // In name order, so that several failures are listed alike every time.
+            for (name, member) in members.count < 2 ? Array(members) : members.sorted(by: { $0.key < $1.key }) {
                 guard let reference = shape.members[name] else { continue }
                 check(member, shape: model.shape(reference), path: path.isEmpty ? name : path + "." + name, problems: &problems)
             }

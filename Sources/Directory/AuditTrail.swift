@@ -65,8 +65,11 @@ public final class AuditTrail: Sendable {
     /// Writes the buffered events now, in one transaction.
     public func flush() async throws {
         let events = pending.withLock { events in
-            defer { events.removeAll() }
-            return events
+            let taken = events
+            // Room for as many again, so that requests appending until the next flush do not regrow the buffer.
+            events = []
+            events.reserveCapacity(taken.count)
+            return taken
         }
         guard !events.isEmpty else { return }
         do {

@@ -203,14 +203,19 @@ struct AWSEndpoint: Sendable {
         !readOnly || (service.signingName == "sts" && Self.credentialIssuers.contains(operation.name))
     }
 
+    /// The header names every answer has, made once (a name is checked and lower-cased when made).
+    static let knownFieldNames: [String: HTTPField.Name] = Dictionary(
+        uniqueKeysWithValues: ["Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType"].compactMap { name in HTTPField.Name(name).map { (name, $0) } })
+
     static let credentialIssuers: Set<String> = [
         "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot", "GetSessionToken", "GetFederationToken",
     ]
 
     static func response(_ wire: WireResponse) -> Response {
         var fields = HTTPFields()
+        fields.reserveCapacity(wire.headers.count)
         for (name, value) in wire.headers {
-            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+            if let name = knownFieldNames[name] ?? HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
         }
         return Response(status: .init(code: wire.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: wire.body)))
     }

@@ -110,9 +110,20 @@ public struct SigV4Authorization: Sendable {
 
     /// `content-type;host;x-amz-date` as lower-case names (split as bytes: no grapheme breaking).
     static func headerNames(_ list: some StringProtocol) -> [String] {
-        Substring(list).utf8.split(separator: UInt8(ascii: ";")).map { name in
-            let name = Substring(name)
-            return name.utf8.contains { ($0 >= 65 && $0 <= 90) || $0 >= 0x80 } ? name.lowercased() : String(name)
+        var list = String(list)
+        return list.withUTF8 { bytes in
+            var names: [String] = []
+            names.reserveCapacity(8)
+            var start = 0
+            // Empty names (`a;;b`) are skipped, as a split that omits empty pieces would.
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ";") {
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let text = String(decoding: name, as: UTF8.self)
+                names.append(name.contains { ($0 >= 65 && $0 <= 90) || $0 >= 0x80 } ? text.lowercased() : text)
+            }
+            return names
         }
     }
 

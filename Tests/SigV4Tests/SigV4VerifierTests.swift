@@ -71,6 +71,20 @@ struct SigV4VerifierTests {
     }
 
     @Test(arguments: [
+        ("Host;X-Amz-Date", ["host", "x-amz-date"]),
+        (";host;;x-amz-date;", ["host", "x-amz-date"]),
+        ("host", ["host"]),
+        ("HOST;Ünicode", ["host", "ünicode"]),
+    ])
+    func signedHeaderNamesAreLowerCasedAndEmptyOnesSkipped(list: String, names: [String]) throws {
+        var request = unsigned()
+        request.headers.append(("X-Amz-Date", "20260101T000000Z"))
+        request.headers.append(("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, SignedHeaders=\(list), Signature=abc"))
+        let claim = try #require(try SigV4Authorization.parse(request))
+        #expect(claim.signedHeaders == names)
+    }
+
+    @Test(arguments: [
         ("AWS4-HMAC-SHA512 Credential=a", "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'"),
         ("AWS4-HMAC-SHA256", "Authorization header requires 'Credential' parameter."),
         ("Bearer token", "Authorization header requires 'Credential' parameter."),
