@@ -50,6 +50,16 @@ public struct RequestContext: Sendable {
         bytes.reserveCapacity(Self.expectedBytes)
     }
 
+    /// The same context in arrays just large enough, to keep (a new context reserves room for a whole request).
+    public func compacted() -> RequestContext {
+        var copy = self
+        copy.slots = slots.map { $0 }
+        copy.entries = entries.map { $0 }
+        copy.values = values.map { $0 }
+        copy.bytes = bytes.map { $0 }
+        return copy
+    }
+
     /// The values of a key, if present.
     public func values(_ key: String) -> [String]? {
         let key = ContextKey(key)
@@ -167,32 +177,25 @@ struct ContextValue {
     /// values (ARNs, names, `true`) are none of these, and a date or an address is not a number.
     init(_ text: String, start: Int) {
         self.start = start
-        var digits = 0
         var dots = 0
         var colons = 0
-        var numeric = 0
-        var addressLike = 0
+        var addressBytes = 0
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "."): dots += 1
-            case UInt8(ascii: ":"): colons += 1
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): numeric += 1
-            case UInt8(ascii: "e"), UInt8(ascii: "E"): numeric += 1; addressLike += 1
-            case UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): addressLike += 1
-            default: break
-            }
+            if byte == UInt8(ascii: ".") { dots += 1 } else if byte == UInt8(ascii: ":") { colons += 1 }
+            if IPAddress.mayContain(byte) { addressBytes += 1 }
         }
         count = text.utf8.count
         let first = text.utf8.first ?? 0
-        // Swift reads numbers of digits, signs, one point and an exponent, and `inf`, `infinity`, `nan` and `snan`.
-        let word = first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n") || first | 0x20 == UInt8(ascii: "s")
-        number = (count > 0 && digits + dots + numeric == count && dots <= 1) || word ? Double(text) : nil
-        // ISO 8601 dates start with the year; other dates are epoch seconds.
-        let firstIsDigit = first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
-        date = number ?? (firstIsDigit ? DateText.iso8601(text) : nil)
-        // An address is hex digits with three points (IPv4) or colons (IPv6).
-        address = digits + dots + colons + addressLike == count && (dots == 3 || colons >= 2) ? IPAddress(text) : nil
+        let digit = first >= 48 && first <= 57
+        // Swift reads numbers that start with a digit, a sign or a point, and `inf`, `infinity`, `nan` and `snan`;
+        // none has a colon or two points.
+        let numeric = digit || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+            || first | 0x20 == UInt8(ascii: "i") || first | 0x20 == UInt8(ascii: "n") || first | 0x20 == UInt8(ascii: "s")
+        number = numeric && dots <= 1 && colons == 0 ? Double(text) : nil
+        // ISO 8601 dates start with the year; other dates are epoch seconds (read above, if at all).
+        date = number ?? (digit ? DateText.iso8601(text) : nil)
+        // An address is hex digits with three points (IPv4) or at least two colons (IPv6).
+        address = addressBytes == count && (dots == 3 || colons >= 2) ? IPAddress(text) : nil
     }
 }
 

@@ -126,7 +126,7 @@ final class Authorizer: Sendable {
     /// and type, its tags) and the keys no request here changes, kept per principal: a request starts
     /// from a copy. A principal whose ID or tags changed since gets its keys made anew.
     func principalContext(_ principal: Principal, tags: [IAMTag]) -> RequestContext {
-        if let kept = principalContexts.withLock({ $0[principal.arn] }), kept.userId == principal.userId, kept.tags == tags {
+        if let kept = principalContexts.withLock({ $0[principal.arn] }), kept.matches(userId: principal.userId, tags: tags) {
             var context = kept.context
             context.reserveForRequest()
             return context
@@ -142,7 +142,7 @@ final class Authorizer: Sendable {
         context.set(Key.secureTransport, "false")
         context.set(Key.viaAWSService, "false")
         for tag in tags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
-        let kept = KeptPrincipalContext(userId: principal.userId, tags: tags, context: context)
+        let kept = KeptPrincipalContext(userId: principal.userId, tags: tags, context: context.compacted())
         principalContexts.withLock { contexts in
             if contexts.count >= 10_000 { contexts.removeAll() }
             contexts[principal.arn] = kept
@@ -220,6 +220,13 @@ struct KeptPrincipalContext {
     let userId: String
     let tags: [IAMTag]
     let context: RequestContext
+
+    /// Whether the keys were made from this ID and these tags, byte for byte, as conditions compare them
+    /// (`String`'s `==` would take canonically equivalent text, `K` and the Kelvin sign, as equal).
+    func matches(userId: String, tags: [IAMTag]) -> Bool {
+        self.userId.utf8.elementsEqual(userId.utf8) && self.tags.count == tags.count
+            && zip(self.tags, tags).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && $0.value.utf8.elementsEqual($1.value.utf8) }
+    }
 }
 
 /// The global condition keys every request context sets, each looked up once.

@@ -147,6 +147,8 @@ struct PolicyEvaluatorTests {
         (#"{"NumericGreaterThan":{"s:n":"0"}}"#, ["s:n": ["+7"]], true),
         (#"{"NumericGreaterThan":{"s:n":"1000"}}"#, ["s:n": ["inf"]], true),
         (#"{"NumericEquals":{"s:n":"1000"}}"#, ["s:n": ["1e3"]], true),
+        (#"{"NumericLessThan":{"s:n":"0"}}"#, ["s:n": ["-inf"]], true),
+        (#"{"NumericEquals":{"s:n":"16"}}"#, ["s:n": ["0x10"]], true),
         (#"{"NumericLessThan":{"s:n":"2"}}"#, ["s:n": ["1.5E0"]], true),
         (#"{"NumericGreaterThan":{"s:n":"0"}}"#, ["s:n": ["127.0.0.1"]], false),
         (#"{"NumericGreaterThan":{"s:n":"0"}}"#, ["s:n": ["1-2"]], false),

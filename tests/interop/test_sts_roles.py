@@ -220,6 +220,22 @@ def test_principal_tag_conditions_follow_the_users_tags(env):
         dev.list_groups()
 
 
+def test_principal_tags_are_compared_byte_for_byte(env):
+    """"K" and the Kelvin sign are one character to Unicode's canonical equivalence, but not to a condition."""
+    iam = env.root("iam")
+    iam.put_user_policy(
+        UserName="dev", PolicyName="unit-k",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/unit": "K"}}}]}),
+    )
+    dev = env.dev("iam")
+    iam.tag_user(UserName="dev", Tags=[{"Key": "unit", "Value": "K"}])
+    dev.list_roles()
+    iam.tag_user(UserName="dev", Tags=[{"Key": "unit", "Value": "\u212a"}])
+    with pytest.raises(ClientError):
+        dev.list_roles()
+
+
 def test_role_sessions_are_attributed_in_the_trail(env, server):
     iam = env.root("iam")
     iam.create_role(RoleName="Audited", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/dev"))
