@@ -42,7 +42,12 @@ public enum JSONWriter {
                 // The shape's members in name order, those the value has and the body carries.
                 for (name, reference) in shape.sortedMembers where reference.location == nil {
                     guard let value = members[name] else { continue }
-                    member(reference.locationName ?? name, value, model?.shape(reference))
+                    // Only lists and objects read their shape (each access is an atomic retain of a shared object).
+                    let container = switch value {
+                        case .list, .object: true
+                        default: false
+                        }
+                    member(reference.locationName ?? name, value, container ? model?.shape(reference) : nil)
                 }
             } else {
                 let valueShape = shape?.kind == .map ? shape?.value.flatMap { model?.shape($0) } : nil

@@ -28,6 +28,17 @@ struct XMLResponseEncoder {
     }
 
     func element(_ name: String, _ value: AWSValue, reference: ShapeReference, into xml: inout [UInt8]) {
+        switch value {
+        case .string, .integer, .double, .boolean, .timestamp, .blob:
+            // Most elements are scalars, which need nothing from their shape. (Every shape access is an atomic
+            // retain of an object all threads share: a ListUsers page made hundreds of them.)
+            open(name, into: &xml)
+            xml += XMLText.escape(XMLText.scalar(value)).utf8
+            close(name, into: &xml)
+            return
+        case .list, .object:
+            break
+        }
         let shape = model.shape(reference)
         switch value {
         case .list(let items):
@@ -55,9 +66,7 @@ struct XMLResponseEncoder {
             members(value, shape: shape, into: &xml)
             close(name, into: &xml)
         default:
-            open(name, into: &xml)
-            xml += XMLText.escape(XMLText.scalar(value)).utf8
-            close(name, into: &xml)
+            break
         }
     }
 
