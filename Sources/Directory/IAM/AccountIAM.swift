@@ -37,20 +37,20 @@ public struct AccountIAM: Sendable {
             let position = Self.position(of: key, in: userKeys)
             let listed = position < userKeys.count && userKeys[position] == key
             if let body {
-                users[key] = try DocumentCoding.decode(IAMUser.self, body)
+                users[key] = try DocumentCoding.snapshotValue(IAMUser.self, body)
                 if !listed { userKeys.insert(key, at: position) }
             } else {
                 users[key] = nil
                 if listed { userKeys.remove(at: position) }
             }
-        case .group: groups[key] = try body.map { try DocumentCoding.decode(IAMGroup.self, $0) }
-        case .role: roles[key] = try body.map { try DocumentCoding.decode(IAMRole.self, $0) }
-        case .policy: policies[key] = try body.map { try DocumentCoding.decode(ManagedPolicy.self, $0) }
-        case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.decode(LoginProfile.self, $0) }
-        case .mfaDevice: mfaDevices[key] = try body.map { try DocumentCoding.decode(VirtualMFADevice.self, $0) }
-        case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.decode(PasswordPolicy.self, $0) }
-        case .settings: settings = try body.map { try DocumentCoding.decode(AccountSettings.self, $0) } ?? AccountSettings()
-        case .credentialReport: credentialReport = try body.map { try DocumentCoding.decode(CredentialReport.self, $0) }
+        case .group: groups[key] = try body.map { try DocumentCoding.snapshotValue(IAMGroup.self, $0) }
+        case .role: roles[key] = try body.map { try DocumentCoding.snapshotValue(IAMRole.self, $0) }
+        case .policy: policies[key] = try body.map { try DocumentCoding.snapshotValue(ManagedPolicy.self, $0) }
+        case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.snapshotValue(LoginProfile.self, $0) }
+        case .mfaDevice: mfaDevices[key] = try body.map { try DocumentCoding.snapshotValue(VirtualMFADevice.self, $0) }
+        case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.snapshotValue(PasswordPolicy.self, $0) }
+        case .settings: settings = try body.map { try DocumentCoding.snapshotValue(AccountSettings.self, $0) } ?? AccountSettings()
+        case .credentialReport: credentialReport = try body.map { try DocumentCoding.snapshotValue(CredentialReport.self, $0) }
         }
     }
 

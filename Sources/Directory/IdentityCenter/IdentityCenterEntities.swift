@@ -186,14 +186,14 @@ public struct IdentityCenterState: Sendable {
 
     mutating func apply(kind: IdentityCenterDocumentKind, key: String, body: String?) throws {
         switch kind {
-        case .instance: instance = try body.map { try DocumentCoding.decode(IdentityCenterInstance.self, $0) }
-        case .user: users[key] = try body.map { try DocumentCoding.decode(IdentityStoreUser.self, $0) }
-        case .group: groups[key] = try body.map { try DocumentCoding.decode(IdentityStoreGroup.self, $0) }
-        case .membership: memberships[key] = try body.map { try DocumentCoding.decode(IdentityStoreMembership.self, $0) }
-        case .permissionSet: permissionSets[key] = try body.map { try DocumentCoding.decode(PermissionSet.self, $0) }
-        case .assignment: assignments[key] = try body.map { try DocumentCoding.decode(AccountAssignment.self, $0) }
-        case .request: requests[key] = try body.map { try DocumentCoding.decode(IdentityCenterRequest.self, $0) }
-        case .provisioned: provisioned[key] = try body.map { try DocumentCoding.decode(ProvisionedPermissionSet.self, $0) }
+        case .instance: instance = try body.map { try DocumentCoding.snapshotValue(IdentityCenterInstance.self, $0) }
+        case .user: users[key] = try body.map { try DocumentCoding.snapshotValue(IdentityStoreUser.self, $0) }
+        case .group: groups[key] = try body.map { try DocumentCoding.snapshotValue(IdentityStoreGroup.self, $0) }
+        case .membership: memberships[key] = try body.map { try DocumentCoding.snapshotValue(IdentityStoreMembership.self, $0) }
+        case .permissionSet: permissionSets[key] = try body.map { try DocumentCoding.snapshotValue(PermissionSet.self, $0) }
+        case .assignment: assignments[key] = try body.map { try DocumentCoding.snapshotValue(AccountAssignment.self, $0) }
+        case .request: requests[key] = try body.map { try DocumentCoding.snapshotValue(IdentityCenterRequest.self, $0) }
+        case .provisioned: provisioned[key] = try body.map { try DocumentCoding.snapshotValue(ProvisionedPermissionSet.self, $0) }
         }
     }
 

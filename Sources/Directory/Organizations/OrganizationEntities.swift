@@ -65,10 +65,10 @@ public struct OrganizationState: Sendable {
 
     mutating func apply(kind: OrganizationDocumentKind, key: String, body: String?) throws {
         switch kind {
-        case .organization: organization = try body.map { try DocumentCoding.decode(Organization.self, $0) }
-        case .member: members[key] = try body.map { try DocumentCoding.decode(OrganizationMember.self, $0) }
-        case .unit: units[key] = try body.map { try DocumentCoding.decode(OrganizationalUnit.self, $0) }
-        case .createAccountRequest: createAccountRequests[key] = try body.map { try DocumentCoding.decode(CreateAccountRequest.self, $0) }
+        case .organization: organization = try body.map { try DocumentCoding.snapshotValue(Organization.self, $0) }
+        case .member: members[key] = try body.map { try DocumentCoding.snapshotValue(OrganizationMember.self, $0) }
+        case .unit: units[key] = try body.map { try DocumentCoding.snapshotValue(OrganizationalUnit.self, $0) }
+        case .createAccountRequest: createAccountRequests[key] = try body.map { try DocumentCoding.snapshotValue(CreateAccountRequest.self, $0) }
         }
     }
 }

@@ -94,11 +94,11 @@ public struct SignInState: Sendable {
 
     mutating func apply(kind: SignInDocumentKind, key: String, body: String?) throws {
         switch kind {
-        case .client: clients[key] = try body.map { try DocumentCoding.decode(OIDCClient.self, $0) }
-        case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.decode(DeviceAuthorization.self, $0) }
-        case .authorizationCode: authorizationCodes[key] = try body.map { try DocumentCoding.decode(AuthorizationCode.self, $0) }
-        case .token: tokens[key] = try body.map { try DocumentCoding.decode(PortalToken.self, $0) }
-        case .passwordSetup: passwordSetups[key] = try body.map { try DocumentCoding.decode(PasswordSetup.self, $0) }
+        case .client: clients[key] = try body.map { try DocumentCoding.snapshotValue(OIDCClient.self, $0) }
+        case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.snapshotValue(DeviceAuthorization.self, $0) }
+        case .authorizationCode: authorizationCodes[key] = try body.map { try DocumentCoding.snapshotValue(AuthorizationCode.self, $0) }
+        case .token: tokens[key] = try body.map { try DocumentCoding.snapshotValue(PortalToken.self, $0) }
+        case .passwordSetup: passwordSetups[key] = try body.map { try DocumentCoding.snapshotValue(PasswordSetup.self, $0) }
         }
     }
 
