@@ -128,7 +128,7 @@ public final class Directory: Sendable {
             let changes = try await session.changes(after: since)
             var accounts: [(id: String, record: AccountRecord?)] = []
             var keys: [(id: String, record: AccessKeyRecord?)] = []
-            var documents: [(accountId: String, kind: String, key: String, body: String?)] = []
+            var documents: [(accountId: String, kind: String, key: String, body: String?, kept: (any Sendable)?)] = []
             var seen: Set<String> = []
             for change in changes.reversed() where seen.insert(change.entity + "|" + change.entityId).inserted {
                 switch change.entity {
@@ -138,7 +138,9 @@ public final class Directory: Sendable {
                     let parts = change.entityId.split(separator: "/", maxSplits: 2).map(String.init)
                     guard parts.count == 3 else { continue }
                     let body = try await session.document(accountId: parts[0], kind: parts[1], key: parts[2])?.body
-                    documents.append((parts[0], parts[1], parts[2], body))
+                    // A document this process wrote comes with its value: nothing to decode under the lock.
+                    let kept = session.written.take(DocumentCoding.documentID(accountId: parts[0], kind: parts[1], key: parts[2]), text: body)
+                    documents.append((parts[0], parts[1], parts[2], body, kept))
                 default: break
                 }
             }
@@ -155,7 +157,7 @@ public final class Directory: Sendable {
             for (id, credential) in credentials { snapshot.credentials[id] = credential }
             for document in documents {
                 do {
-                    try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body)
+                    try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body, kept: document.kept)
                 } catch {
                     logger.error("unreadable document", metadata: ["document": "\(document.accountId)/\(document.kind)/\(document.key)"])
                 }

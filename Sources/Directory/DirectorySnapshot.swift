@@ -17,16 +17,16 @@ public struct DirectorySnapshot: Sendable {
     public var revision: Int64 = 0
 
     /// Applies one stored document (or its removal, when `body` is `nil`); kinds it does not know are skipped.
-    mutating func apply(accountId: String, kind: String, key: String, body: String?) throws {
+    mutating func apply(accountId: String, kind: String, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         if let kind = IAMDocumentKind(rawValue: kind) {
-            try iam[accountId, default: AccountIAM()].apply(kind: kind, key: key, body: body)
+            try iam[accountId, default: AccountIAM()].apply(kind: kind, key: key, body: body, kept: kept)
         } else if let kind = OrganizationDocumentKind(rawValue: kind) {
-            try organizations[accountId, default: OrganizationState()].apply(kind: kind, key: key, body: body)
+            try organizations[accountId, default: OrganizationState()].apply(kind: kind, key: key, body: body, kept: kept)
             if organizations[accountId]?.organization == nil, organizations[accountId]?.members.isEmpty == true { organizations[accountId] = nil }
         } else if let kind = IdentityCenterDocumentKind(rawValue: kind) {
-            try identityCenter[accountId, default: IdentityCenterState()].apply(kind: kind, key: key, body: body)
+            try identityCenter[accountId, default: IdentityCenterState()].apply(kind: kind, key: key, body: body, kept: kept)
         } else if let kind = SignInDocumentKind(rawValue: kind) {
-            try signIn.apply(kind: kind, key: key, body: body)
+            try signIn.apply(kind: kind, key: key, body: body, kept: kept)
         }
     }
 }

@@ -1,16 +1,11 @@
 import Foundation
 import Storage
-import Synchronization
 
 /// A kind of JSON document the store keeps per account (IAM users, organization units,
 /// identity store users, ...): its raw value is the `kind` column.
 public protocol DocumentKind: RawRepresentable, Sendable where RawValue == String {}
 
 /// How documents are written: JSON, sorted keys, dates as seconds since 1970.
-///
-/// A document this process writes is kept, by its text, until the snapshot reads it back after the
-/// commit (``snapshotValue(_:_:)``): the snapshot takes the value written instead of decoding the text
-/// under its lock. Text written by another process, or read anywhere else, is decoded.
 enum DocumentCoding {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
@@ -19,37 +14,23 @@ enum DocumentCoding {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// The text of a document about to be stored, the value kept for the snapshot.
-    static func encodeDocument(_ value: some Encodable & Sendable) throws -> String {
-        let text = try encode(value)
-        written.withLock { written in
-            // Writes rolled back, or overwritten before the snapshot read them, are never taken: start afresh now and then.
-            if written.count >= writtenLimit { written.removeAll() }
-            written[text] = value
-        }
-        return text
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return try decoder.decode(type, from: Data(text.utf8))
     }
 
-    /// The value of a document the snapshot applies: the one this process wrote as `text`, if it did, else decoded.
-    static func snapshotValue<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        if let value = written.withLock({ $0.removeValue(forKey: text) }) as? T { return value }
+    /// A document's value as the snapshot applies it: the value this process wrote as this text
+    /// (``WrittenDocuments``), else the text decoded.
+    static func value<T: Decodable>(_ type: T.Type, _ text: String, kept: (any Sendable)?) throws -> T {
+        if let kept = kept as? T { return kept }
         return try decode(type, text)
     }
 
-    /// Whether a value written as `text` is still waiting for the snapshot.
-    static func isKept(_ text: String) -> Bool {
-        written.withLock { $0[text] != nil }
+    /// The ID ``WrittenDocuments`` keeps a document under.
+    static func documentID(accountId: String, kind: String, key: String) -> String {
+        "\(accountId)/\(kind)/\(key)"
     }
-
-    /// Values written and not yet taken by the snapshot, by their text.
-    private static let written = Mutex<[String: any Sendable]>([:])
-    static let writtenLimit = 4_096
 }
 
 /// Typed reads and writes of one account's documents inside one store transaction.
@@ -123,7 +104,10 @@ public struct DocumentTransaction: Sendable {
     }
 
     func put(_ value: some Encodable & Sendable, kind: String, _ name: String) async throws {
-        try await session.put(DocumentRecord(accountId: accountId, kind: kind, key: name.lowercased(), body: try DocumentCoding.encodeDocument(value)))
+        let key = name.lowercased()
+        let text = try DocumentCoding.encode(value)
+        try await session.put(DocumentRecord(accountId: accountId, kind: kind, key: key, body: text))
+        session.written.keep(DocumentCoding.documentID(accountId: accountId, kind: kind, key: key), text: text, value: value)
     }
 
     func delete(kind: String, _ name: String) async throws {

@@ -31,6 +31,8 @@ public final class Store: Sendable {
     private let openBatch = Mutex<CommitBatch?>(nil)
     /// Where the statements that wait (on a lock or an fsync) run.
     private let waits = DispatchQueue(label: "gatehouse.store")
+    /// Documents written through this store, until the snapshot reads them back.
+    public let written = WrittenDocuments()
     private let logger: Logger
 
     private init(writer: SQLiteConnection, reader: SQLiteConnection, logger: Logger) {
@@ -101,7 +103,7 @@ public final class Store: Sendable {
             try await waiting { [writer] in try writer.execute("BEGIN IMMEDIATE") }
             let batch = CommitBatch()
             do {
-                let value = try await body(StoreSession(connection: writer))
+                let value = try await body(StoreSession(connection: writer, written: written))
                 guard writer.inTransaction else { throw Self.transactionLost }
                 openBatch.withLock { $0 = batch }
                 return (.success(value), batch, true)
@@ -130,7 +132,7 @@ public final class Store: Sendable {
         }
         try writer.execute("SAVEPOINT write")
         do {
-            let value = try await body(StoreSession(connection: writer))
+            let value = try await body(StoreSession(connection: writer, written: written))
             try writer.execute("RELEASE write")
             // SQLite rolled the whole transaction back (a full disk, say): the writes before this one are gone too.
             guard writer.inTransaction else {
@@ -176,7 +178,7 @@ public final class Store: Sendable {
         return try await readGate.run {
             try reader.execute("BEGIN")
             do {
-                let result = try await body(StoreSession(connection: reader))
+                let result = try await body(StoreSession(connection: reader, written: written))
                 try reader.execute("COMMIT")
                 return result
             } catch {
@@ -221,4 +223,6 @@ public final class Store: Sendable {
 /// from the task that was given it, never from child tasks running at once.
 public struct StoreSession: Sendable {
     let connection: SQLiteConnection
+    /// The store's record of documents written by this process (``WrittenDocuments``).
+    public let written: WrittenDocuments
 }

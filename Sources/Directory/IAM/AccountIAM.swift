@@ -31,26 +31,26 @@ public struct AccountIAM: Sendable {
     public init() {}
 
     /// Applies one stored document (or its removal, when `body` is `nil`).
-    mutating func apply(kind: IAMDocumentKind, key: String, body: String?) throws {
+    mutating func apply(kind: IAMDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
         case .user:
             let position = Self.position(of: key, in: userKeys)
             let listed = position < userKeys.count && userKeys[position] == key
             if let body {
-                users[key] = try DocumentCoding.snapshotValue(IAMUser.self, body)
+                users[key] = try DocumentCoding.value(IAMUser.self, body, kept: kept)
                 if !listed { userKeys.insert(key, at: position) }
             } else {
                 users[key] = nil
                 if listed { userKeys.remove(at: position) }
             }
-        case .group: groups[key] = try body.map { try DocumentCoding.snapshotValue(IAMGroup.self, $0) }
-        case .role: roles[key] = try body.map { try DocumentCoding.snapshotValue(IAMRole.self, $0) }
-        case .policy: policies[key] = try body.map { try DocumentCoding.snapshotValue(ManagedPolicy.self, $0) }
-        case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.snapshotValue(LoginProfile.self, $0) }
-        case .mfaDevice: mfaDevices[key] = try body.map { try DocumentCoding.snapshotValue(VirtualMFADevice.self, $0) }
-        case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.snapshotValue(PasswordPolicy.self, $0) }
-        case .settings: settings = try body.map { try DocumentCoding.snapshotValue(AccountSettings.self, $0) } ?? AccountSettings()
-        case .credentialReport: credentialReport = try body.map { try DocumentCoding.snapshotValue(CredentialReport.self, $0) }
+        case .group: groups[key] = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
+        case .role: roles[key] = try body.map { try DocumentCoding.value(IAMRole.self, $0, kept: kept) }
+        case .policy: policies[key] = try body.map { try DocumentCoding.value(ManagedPolicy.self, $0, kept: kept) }
+        case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.value(LoginProfile.self, $0, kept: kept) }
+        case .mfaDevice: mfaDevices[key] = try body.map { try DocumentCoding.value(VirtualMFADevice.self, $0, kept: kept) }
+        case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.value(PasswordPolicy.self, $0, kept: kept) }
+        case .settings: settings = try body.map { try DocumentCoding.value(AccountSettings.self, $0, kept: kept) } ?? AccountSettings()
+        case .credentialReport: credentialReport = try body.map { try DocumentCoding.value(CredentialReport.self, $0, kept: kept) }
         }
     }
 

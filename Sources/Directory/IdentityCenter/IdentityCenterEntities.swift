@@ -184,16 +184,16 @@ public struct IdentityCenterState: Sendable {
 
     public init() {}
 
-    mutating func apply(kind: IdentityCenterDocumentKind, key: String, body: String?) throws {
+    mutating func apply(kind: IdentityCenterDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
-        case .instance: instance = try body.map { try DocumentCoding.snapshotValue(IdentityCenterInstance.self, $0) }
-        case .user: users[key] = try body.map { try DocumentCoding.snapshotValue(IdentityStoreUser.self, $0) }
-        case .group: groups[key] = try body.map { try DocumentCoding.snapshotValue(IdentityStoreGroup.self, $0) }
-        case .membership: memberships[key] = try body.map { try DocumentCoding.snapshotValue(IdentityStoreMembership.self, $0) }
-        case .permissionSet: permissionSets[key] = try body.map { try DocumentCoding.snapshotValue(PermissionSet.self, $0) }
-        case .assignment: assignments[key] = try body.map { try DocumentCoding.snapshotValue(AccountAssignment.self, $0) }
-        case .request: requests[key] = try body.map { try DocumentCoding.snapshotValue(IdentityCenterRequest.self, $0) }
-        case .provisioned: provisioned[key] = try body.map { try DocumentCoding.snapshotValue(ProvisionedPermissionSet.self, $0) }
+        case .instance: instance = try body.map { try DocumentCoding.value(IdentityCenterInstance.self, $0, kept: kept) }
+        case .user: users[key] = try body.map { try DocumentCoding.value(IdentityStoreUser.self, $0, kept: kept) }
+        case .group: groups[key] = try body.map { try DocumentCoding.value(IdentityStoreGroup.self, $0, kept: kept) }
+        case .membership: memberships[key] = try body.map { try DocumentCoding.value(IdentityStoreMembership.self, $0, kept: kept) }
+        case .permissionSet: permissionSets[key] = try body.map { try DocumentCoding.value(PermissionSet.self, $0, kept: kept) }
+        case .assignment: assignments[key] = try body.map { try DocumentCoding.value(AccountAssignment.self, $0, kept: kept) }
+        case .request: requests[key] = try body.map { try DocumentCoding.value(IdentityCenterRequest.self, $0, kept: kept) }
+        case .provisioned: provisioned[key] = try body.map { try DocumentCoding.value(ProvisionedPermissionSet.self, $0, kept: kept) }
         }
     }
 

@@ -63,12 +63,12 @@ public struct OrganizationState: Sendable {
 
     public init() {}
 
-    mutating func apply(kind: OrganizationDocumentKind, key: String, body: String?) throws {
+    mutating func apply(kind: OrganizationDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
-        case .organization: organization = try body.map { try DocumentCoding.snapshotValue(Organization.self, $0) }
-        case .member: members[key] = try body.map { try DocumentCoding.snapshotValue(OrganizationMember.self, $0) }
-        case .unit: units[key] = try body.map { try DocumentCoding.snapshotValue(OrganizationalUnit.self, $0) }
-        case .createAccountRequest: createAccountRequests[key] = try body.map { try DocumentCoding.snapshotValue(CreateAccountRequest.self, $0) }
+        case .organization: organization = try body.map { try DocumentCoding.value(Organization.self, $0, kept: kept) }
+        case .member: members[key] = try body.map { try DocumentCoding.value(OrganizationMember.self, $0, kept: kept) }
+        case .unit: units[key] = try body.map { try DocumentCoding.value(OrganizationalUnit.self, $0, kept: kept) }
+        case .createAccountRequest: createAccountRequests[key] = try body.map { try DocumentCoding.value(CreateAccountRequest.self, $0, kept: kept) }
         }
     }
 }

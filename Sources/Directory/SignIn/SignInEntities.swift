@@ -92,13 +92,13 @@ public struct SignInState: Sendable {
 
     public init() {}
 
-    mutating func apply(kind: SignInDocumentKind, key: String, body: String?) throws {
+    mutating func apply(kind: SignInDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
-        case .client: clients[key] = try body.map { try DocumentCoding.snapshotValue(OIDCClient.self, $0) }
-        case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.snapshotValue(DeviceAuthorization.self, $0) }
-        case .authorizationCode: authorizationCodes[key] = try body.map { try DocumentCoding.snapshotValue(AuthorizationCode.self, $0) }
-        case .token: tokens[key] = try body.map { try DocumentCoding.snapshotValue(PortalToken.self, $0) }
-        case .passwordSetup: passwordSetups[key] = try body.map { try DocumentCoding.snapshotValue(PasswordSetup.self, $0) }
+        case .client: clients[key] = try body.map { try DocumentCoding.value(OIDCClient.self, $0, kept: kept) }
+        case .deviceAuthorization: deviceAuthorizations[key] = try body.map { try DocumentCoding.value(DeviceAuthorization.self, $0, kept: kept) }
+        case .authorizationCode: authorizationCodes[key] = try body.map { try DocumentCoding.value(AuthorizationCode.self, $0, kept: kept) }
+        case .token: tokens[key] = try body.map { try DocumentCoding.value(PortalToken.self, $0, kept: kept) }
+        case .passwordSetup: passwordSetups[key] = try body.map { try DocumentCoding.value(PasswordSetup.self, $0, kept: kept) }
         }
     }
 
