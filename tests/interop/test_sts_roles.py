@@ -197,15 +197,20 @@ def test_session_tags_condition_access(env):
         env.session("iam", red["Credentials"]).list_users()
 
 
+def allow_dev_if_tagged(env, action, key, value):
+    """Lets user `dev` call `action` only while its tag `key` is `value`; returns dev's IAM client."""
+    env.root("iam").put_user_policy(
+        UserName="dev", PolicyName=f"{key}-only",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": action, "Resource": "*", "Condition": {"StringEquals": {f"aws:PrincipalTag/{key}": value}}}]}),
+    )
+    return env.dev("iam")
+
+
 def test_principal_tag_conditions_follow_the_users_tags(env):
     """A user's own condition keys are kept between requests: a change of its tags must still count at once."""
     iam = env.root("iam")
-    iam.put_user_policy(
-        UserName="dev", PolicyName="team-only",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Action": "iam:ListGroups", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}}]}),
-    )
-    dev = env.dev("iam")
+    dev = allow_dev_if_tagged(env, "iam:ListGroups", "team", "blue")
     with pytest.raises(ClientError):
         dev.list_groups()
     iam.tag_user(UserName="dev", Tags=[{"Key": "team", "Value": "blue"}])
@@ -223,12 +228,7 @@ def test_principal_tag_conditions_follow_the_users_tags(env):
 def test_principal_tags_are_compared_byte_for_byte(env):
     """"K" and the Kelvin sign are one character to Unicode's canonical equivalence, but not to a condition."""
     iam = env.root("iam")
-    iam.put_user_policy(
-        UserName="dev", PolicyName="unit-k",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/unit": "K"}}}]}),
-    )
-    dev = env.dev("iam")
+    dev = allow_dev_if_tagged(env, "iam:ListRoles", "unit", "K")
     iam.tag_user(UserName="dev", Tags=[{"Key": "unit", "Value": "K"}])
     dev.list_roles()
     iam.tag_user(UserName="dev", Tags=[{"Key": "unit", "Value": "\u212a"}])
