@@ -93,14 +93,20 @@ extension IAMOperations {
             if index < keys.count, keys[index] == after { index += 1 }
         }
         let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
-        var page: [IAMUser] = []
+        // Each user is read in place and written out at once (a copy of a user is a dozen retains).
+        var page: [AWSValue] = []
+        page.reserveCapacity(min(maxItems, keys.count - min(index, keys.count)))
+        var lastKey: String?
         while index < keys.count, page.count < maxItems {
-            if let user = iam.users[keys[index]], user.path.hasPrefix(prefix) { page.append(user) }
+            if let user = iam.users[keys[index]], user.path.hasPrefix(prefix) {
+                page.append(Self.userOutput(user, tags: false))
+                lastKey = keys[index]
+            }
             index += 1
         }
         let more = keys[index...].contains { iam.users[$0]?.path.hasPrefix(prefix) == true }
-        let marker = more ? page.last.map { Base64.encode(Array($0.name.lowercased().utf8)) } : nil
-        return Self.listOutput("Users", page.map { Self.userOutput($0, tags: false) }, marker: marker)
+        let marker = more ? lastKey.map { Base64.encode(Array($0.utf8)) } : nil
+        return Self.listOutput("Users", page, marker: marker)
     }
 
     static func updateUser(_ call: OperationCall) async throws -> AWSValue {
