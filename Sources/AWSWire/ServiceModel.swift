@@ -68,8 +68,9 @@ public final class ServiceModel: Sendable {
     }
 }
 
-/// One operation of a service model.
-public struct ServiceOperation: Sendable {
+/// One operation of a service model (a class: the request path passes it along several times, and a
+/// reference costs one retain where a copy retained each of its strings).
+public final class ServiceOperation: Sendable {
     public let name: String
     public let httpMethod: String
     /// The REST path template (`/federation/credentials`, `/{Id}`), `/` for query and json.
