@@ -27,21 +27,12 @@ struct XMLResponseEncoder {
         }
     }
 
+    /// Only lists and objects read their shape: every shape access is an atomic retain of an object all
+    /// threads share, and most elements are scalars (a ListUsers page made hundreds of such reads).
     func element(_ name: String, _ value: AWSValue, reference: ShapeReference, into xml: inout [UInt8]) {
         switch value {
-        case .string, .integer, .double, .boolean, .timestamp, .blob:
-            // Most elements are scalars, which need nothing from their shape. (Every shape access is an atomic
-            // retain of an object all threads share: a ListUsers page made hundreds of them.)
-            open(name, into: &xml)
-            xml += XMLText.escape(XMLText.scalar(value)).utf8
-            close(name, into: &xml)
-            return
-        case .list, .object:
-            break
-        }
-        let shape = model.shape(reference)
-        switch value {
         case .list(let items):
+            let shape = model.shape(reference)
             guard let member = shape.member else { return }
             if reference.flattened || shape.flattened {
                 for item in items { element(name, item, reference: member, into: &xml) }
@@ -50,24 +41,33 @@ struct XMLResponseEncoder {
                 for item in items { element(member.locationName ?? "member", item, reference: member, into: &xml) }
                 close(name, into: &xml)
             }
-        case .object(let entries) where shape.kind == .map:
-            guard let key = shape.key, let valueReference = shape.value else { return }
-            let flattened = reference.flattened || shape.flattened
-            if !flattened { open(name, into: &xml) }
-            for (entryKey, entry) in entries.sorted(by: { $0.key < $1.key }) {
-                open(flattened ? name : "entry", into: &xml)
-                element(key.locationName ?? "key", .string(entryKey), reference: key, into: &xml)
-                element(valueReference.locationName ?? "value", entry, reference: valueReference, into: &xml)
-                close(flattened ? name : "entry", into: &xml)
+        case .object(let entries):
+            let shape = model.shape(reference)
+            if shape.kind == .map {
+                map(name, entries, shape: shape, flattened: reference.flattened || shape.flattened, into: &xml)
+            } else {
+                open(name, into: &xml)
+                members(value, shape: shape, into: &xml)
+                close(name, into: &xml)
             }
-            if !flattened { close(name, into: &xml) }
-        case .object:
-            open(name, into: &xml)
-            members(value, shape: shape, into: &xml)
-            close(name, into: &xml)
         default:
-            break
+            open(name, into: &xml)
+            xml += XMLText.escape(XMLText.scalar(value)).utf8
+            close(name, into: &xml)
         }
+    }
+
+    /// A map's entries in key order: `<entry><key>…</key><value>…</value></entry>`, or flattened.
+    func map(_ name: String, _ entries: [String: AWSValue], shape: Shape, flattened: Bool, into xml: inout [UInt8]) {
+        guard let key = shape.key, let valueReference = shape.value else { return }
+        if !flattened { open(name, into: &xml) }
+        for (entryKey, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            open(flattened ? name : "entry", into: &xml)
+            element(key.locationName ?? "key", .string(entryKey), reference: key, into: &xml)
+            element(valueReference.locationName ?? "value", entry, reference: valueReference, into: &xml)
+            close(flattened ? name : "entry", into: &xml)
+        }
+        if !flattened { close(name, into: &xml) }
     }
 
     func open(_ name: String, into xml: inout [UInt8]) {

@@ -139,7 +139,7 @@ public final class Directory: Sendable {
                     guard parts.count == 3 else { continue }
                     let body = try await session.document(accountId: parts[0], kind: parts[1], key: parts[2])?.body
                     // A document this process wrote comes with its value: nothing to decode under the lock.
-                    let kept = session.written.take(DocumentCoding.documentID(accountId: parts[0], kind: parts[1], key: parts[2]), text: body)
+                    let kept = session.written.take(change.entityId, text: body)
                     documents.append((parts[0], parts[1], parts[2], body, kept))
                 default: break
                 }

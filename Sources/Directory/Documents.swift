@@ -26,11 +26,6 @@ enum DocumentCoding {
         if let kept = kept as? T { return kept }
         return try decode(type, text)
     }
-
-    /// The ID ``WrittenDocuments`` keeps a document under.
-    static func documentID(accountId: String, kind: String, key: String) -> String {
-        "\(accountId)/\(kind)/\(key)"
-    }
 }
 
 /// Typed reads and writes of one account's documents inside one store transaction.
@@ -104,10 +99,9 @@ public struct DocumentTransaction: Sendable {
     }
 
     func put(_ value: some Encodable & Sendable, kind: String, _ name: String) async throws {
-        let key = name.lowercased()
-        let text = try DocumentCoding.encode(value)
-        try await session.put(DocumentRecord(accountId: accountId, kind: kind, key: key, body: text))
-        session.written.keep(DocumentCoding.documentID(accountId: accountId, kind: kind, key: key), text: text, value: value)
+        let record = DocumentRecord(accountId: accountId, kind: kind, key: name.lowercased(), body: try DocumentCoding.encode(value))
+        try await session.put(record)
+        session.written.keep(record.changeId, text: record.body, value: value)
     }
 
     func delete(kind: String, _ name: String) async throws {

@@ -19,7 +19,7 @@ public final class WrittenDocuments: Sendable {
 
     public init() {}
 
-    /// Keeps `value`, written as `text` to the document `id` (`account/kind/key`).
+    /// Keeps `value`, written as `text` to the document whose change ID (``DocumentRecord/changeId``) is `id`.
     public func keep(_ id: String, text: String, value: any Sendable) {
         entries.withLock { entries in
             if entries.bytes + text.utf8.count > Self.limit { entries = ([:], 0) }

@@ -42,11 +42,30 @@ struct WrittenDocumentsTests {
         #expect(written.take("1/k/4", text: text) as? Int == 4)
     }
 
-    @Test func aKeptValueOfAnotherTypeIsNotUsed() throws {
-        var settings = AccountSettings()
-        settings.alias = "kept"
-        let text = try DocumentCoding.encode(settings)
-        #expect(try DocumentCoding.value(AccountSettings.self, text, kept: settings).alias == "kept")
-        #expect(throws: (any Error).self) { try DocumentCoding.value(PasswordPolicy.self, text, kept: settings) }
+    @Test func aKeptValueOfTheTypeIsUsedAndOfAnotherTypeIsNot() throws {
+        var written = AccountSettings()
+        written.alias = "written"
+        var kept = AccountSettings()
+        kept.alias = "kept"
+        let text = try DocumentCoding.encode(written)
+        // Given a kept value, the text is not decoded at all.
+        #expect(try DocumentCoding.value(AccountSettings.self, text, kept: kept).alias == "kept")
+        #expect(try DocumentCoding.value(AccountSettings.self, text, kept: nil).alias == "written")
+        #expect(throws: (any Error).self) { try DocumentCoding.value(PasswordPolicy.self, text, kept: kept) }
+    }
+
+    @Test func theSnapshotTakesWhatAWriteKept() async throws {
+        try await Scratch.withDirectory { directory in
+            var policy = PasswordPolicy()
+            policy.minimumPasswordLength = 23
+            try await directory.store.write { session in
+                try await DocumentTransaction(session: session, accountId: "111122223333").put(policy, .passwordPolicy, "Account")
+            }
+            let id = DocumentRecord(accountId: "111122223333", kind: IAMDocumentKind.passwordPolicy.rawValue, key: "account", body: "").changeId
+            #expect(directory.store.written.isKept(id))
+            try await directory.catchUp()
+            #expect(!directory.store.written.isKept(id))
+            #expect(directory.iam("111122223333").passwordPolicy == policy)
+        }
     }
 }
