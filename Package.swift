@@ -150,6 +150,7 @@ let package = Package(
             dependencies: [
                 "Directory", "Storage", "AWSWire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

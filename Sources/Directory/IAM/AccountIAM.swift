@@ -15,13 +15,12 @@ public enum IAMDocumentKind: String, DocumentKind, CaseIterable {
 ///
 /// Keys are lower-cased names (IAM names are unique regardless of case).
 public struct AccountIAM: Sendable {
-    public private(set) var users: [String: IAMUser] = [:]
-    /// The keys of `users` in order, kept sorted as users come and go, so that `ListUsers` pages
-    /// without sorting.
-    public private(set) var userKeys: [String] = []
-    public var groups: [String: IAMGroup] = [:]
-    public var roles: [String: IAMRole] = [:]
-    public var policies: [String: ManagedPolicy] = [:]
+    /// Users, groups, roles and customer managed policies by lower-cased name, in name order (listings page
+    /// without sorting, and a write copies one chunk while requests hold the account).
+    public var users = SortedMap<IAMUser>()
+    public var groups = SortedMap<IAMGroup>()
+    public var roles = SortedMap<IAMRole>()
+    public var policies = SortedMap<ManagedPolicy>()
     public var loginProfiles: [String: LoginProfile] = [:]
     public var mfaDevices: [String: VirtualMFADevice] = [:]
     public var passwordPolicy: PasswordPolicy?
@@ -33,16 +32,7 @@ public struct AccountIAM: Sendable {
     /// Applies one stored document (or its removal, when `body` is `nil`).
     mutating func apply(kind: IAMDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
-        case .user:
-            let position = Self.position(of: key, in: userKeys)
-            let listed = position < userKeys.count && userKeys[position] == key
-            if let body {
-                users[key] = try DocumentCoding.value(IAMUser.self, body, kept: kept)
-                if !listed { userKeys.insert(key, at: position) }
-            } else {
-                users[key] = nil
-                if listed { userKeys.remove(at: position) }
-            }
+        case .user: users[key] = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
         case .group: groups[key] = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
         case .role: roles[key] = try body.map { try DocumentCoding.value(IAMRole.self, $0, kept: kept) }
         case .policy: policies[key] = try body.map { try DocumentCoding.value(ManagedPolicy.self, $0, kept: kept) }
@@ -52,17 +42,6 @@ public struct AccountIAM: Sendable {
         case .settings: settings = try body.map { try DocumentCoding.value(AccountSettings.self, $0, kept: kept) } ?? AccountSettings()
         case .credentialReport: credentialReport = try body.map { try DocumentCoding.value(CredentialReport.self, $0, kept: kept) }
         }
-    }
-
-    /// Where `key` is, or would go, in the sorted `keys` (binary search).
-    static func position(of key: String, in keys: [String]) -> Int {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// The user with this name (any case).

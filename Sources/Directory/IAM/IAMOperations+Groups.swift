@@ -48,7 +48,6 @@ extension IAMOperations {
         let name = try Self.required(call, "GroupName")
         guard let group = iam.groups[name.lowercased()] else { throw Self.noSuchEntity("The group with name \(name) cannot be found.") }
         let members = iam.users.values.filter { $0.groups.contains { $0.lowercased() == group.name.lowercased() } }
-            .sorted { $0.name.lowercased() < $1.name.lowercased() }
         let (page, marker) = try Self.page(members, call: call) { $0.name.lowercased() }
         guard case .object(var output) = Self.listOutput("Users", page.map { Self.userOutput($0, tags: false) }, marker: marker) else {
             throw AWSError.internalFailure
@@ -60,7 +59,7 @@ extension IAMOperations {
     func listGroups(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let groups = iam.groups.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        let groups = iam.groups.values.filter { $0.path.hasPrefix(prefix) }
         let (page, marker) = try Self.page(groups, call: call) { $0.name.lowercased() }
         return Self.listOutput("Groups", page.map(Self.groupOutput), marker: marker)
     }

@@ -114,7 +114,7 @@ extension IAMOperations {
         var output: [String: AWSValue] = ["IsTruncated": .boolean(false)]
         output["UserDetailList"] = .list(
             wanted("User")
-                ? iam.users.values.sorted { $0.name.lowercased() < $1.name.lowercased() }.map { user in
+                ? iam.users.values.map { user in
                     guard case .object(var value) = Self.userOutput(user) else { return .empty }
                     value["UserPolicyList"] = inline(user.inlinePolicies)
                     value["GroupList"] = .list(user.groups.map { .string($0) })
@@ -123,7 +123,7 @@ extension IAMOperations {
                 } : [])
         output["GroupDetailList"] = .list(
             wanted("Group")
-                ? iam.groups.values.sorted { $0.name.lowercased() < $1.name.lowercased() }.map { group in
+                ? iam.groups.values.map { group in
                     guard case .object(var value) = Self.groupOutput(group) else { return .empty }
                     value["GroupPolicyList"] = inline(group.inlinePolicies)
                     value["AttachedManagedPolicies"] = attached(group.attachedPolicies)
@@ -131,7 +131,7 @@ extension IAMOperations {
                 } : [])
         output["RoleDetailList"] = .list(
             wanted("Role")
-                ? iam.roles.values.sorted { $0.name.lowercased() < $1.name.lowercased() }.map { role in
+                ? iam.roles.values.map { role in
                     guard case .object(var value) = Self.roleOutput(role) else { return .empty }
                     value["RolePolicyList"] = inline(role.inlinePolicies)
                     value["AttachedManagedPolicies"] = attached(role.attachedPolicies)

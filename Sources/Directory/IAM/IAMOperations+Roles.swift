@@ -76,7 +76,7 @@ extension IAMOperations {
     func listRoles(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let roles = iam.roles.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        let roles = iam.roles.values.filter { $0.path.hasPrefix(prefix) }
         let (page, marker) = try Self.page(roles, call: call) { $0.name.lowercased() }
         return Self.listOutput("Roles", page.map { Self.roleOutput($0, full: false) }, marker: marker)
     }

@@ -83,28 +83,26 @@ extension IAMOperations {
     func listUsers(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        // The snapshot keeps the keys sorted: a page is a binary search and a short walk.
-        let keys = iam.userKeys
-        var index = 0
+        // The snapshot keeps users in name order: a page is a binary search and a short walk.
+        var after: String?
         if let marker = call.input["Marker"]?.string {
             guard let bytes = Base64.decode(marker) else { throw Self.invalidInput("Invalid Marker.") }
-            let after = String(decoding: bytes, as: UTF8.self)
-            index = AccountIAM.position(of: after, in: keys)
-            if index < keys.count, keys[index] == after { index += 1 }
+            after = String(decoding: bytes, as: UTF8.self)
         }
         let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
         // Each user is read in place and written out at once (a copy of a user is a dozen retains).
         var page: [AWSValue] = []
-        page.reserveCapacity(min(maxItems, keys.count - min(index, keys.count)))
+        page.reserveCapacity(min(maxItems, iam.users.count))
         var lastKey: String?
-        while index < keys.count, page.count < maxItems {
-            if let user = iam.users[keys[index]], user.path.hasPrefix(prefix) {
-                page.append(Self.userOutput(user, tags: false))
-                lastKey = keys[index]
+        var more = false
+        for (key, user) in iam.users.entries(after: after) where user.path.hasPrefix(prefix) {
+            if page.count == maxItems {
+                more = true
+                break
             }
-            index += 1
+            page.append(Self.userOutput(user, tags: false))
+            lastKey = key
         }
-        let more = keys[index...].contains { iam.users[$0]?.path.hasPrefix(prefix) == true }
         let marker = more ? lastKey.map { Base64.encode(Array($0.utf8)) } : nil
         return Self.listOutput("Users", page, marker: marker)
     }
