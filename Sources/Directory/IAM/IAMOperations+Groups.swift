@@ -59,9 +59,8 @@ extension IAMOperations {
     func listGroups(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let groups = iam.groups.values.filter { $0.path.hasPrefix(prefix) }
-        let (page, marker) = try Self.page(groups, call: call) { $0.name.lowercased() }
-        return Self.listOutput("Groups", page.map(Self.groupOutput), marker: marker)
+        let (page, marker) = try Self.page(iam.groups, call: call, where: { $0.path.hasPrefix(prefix) }, output: Self.groupOutput)
+        return Self.listOutput("Groups", page, marker: marker)
     }
 
     func listGroupsForUser(_ call: OperationCall) throws -> AWSValue {

@@ -76,9 +76,8 @@ extension IAMOperations {
     func listRoles(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let roles = iam.roles.values.filter { $0.path.hasPrefix(prefix) }
-        let (page, marker) = try Self.page(roles, call: call) { $0.name.lowercased() }
-        return Self.listOutput("Roles", page.map { Self.roleOutput($0, full: false) }, marker: marker)
+        let (page, marker) = try Self.page(iam.roles, call: call, where: { $0.path.hasPrefix(prefix) }) { Self.roleOutput($0, full: false) }
+        return Self.listOutput("Roles", page, marker: marker)
     }
 
     static func updateRole(_ call: OperationCall) async throws -> AWSValue {

@@ -83,27 +83,8 @@ extension IAMOperations {
     func listUsers(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        // The snapshot keeps users in name order: a page is a binary search and a short walk.
-        var after: String?
-        if let marker = call.input["Marker"]?.string {
-            guard let bytes = Base64.decode(marker) else { throw Self.invalidInput("Invalid Marker.") }
-            after = String(decoding: bytes, as: UTF8.self)
-        }
-        let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
         // Each user is read in place and written out at once (a copy of a user is a dozen retains).
-        var page: [AWSValue] = []
-        page.reserveCapacity(min(maxItems, iam.users.count))
-        var lastKey: String?
-        var more = false
-        for (key, user) in iam.users.entries(after: after) where user.path.hasPrefix(prefix) {
-            if page.count == maxItems {
-                more = true
-                break
-            }
-            page.append(Self.userOutput(user, tags: false))
-            lastKey = key
-        }
-        let marker = more ? lastKey.map { Base64.encode(Array($0.utf8)) } : nil
+        let (page, marker) = try Self.page(iam.users, call: call, where: { $0.path.hasPrefix(prefix) }) { Self.userOutput($0, tags: false) }
         return Self.listOutput("Users", page, marker: marker)
     }
 

@@ -54,14 +54,36 @@ public struct IAMOperations: Sendable {
     static func page<T>(_ items: [T], call: OperationCall, key: (T) -> String) throws -> (items: [T], marker: String?) {
         let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
         var start = 0
-        if let marker = call.input["Marker"]?.string {
-            guard let bytes = Base64.decode(marker) else { throw invalidInput("Invalid Marker.") }
-            let after = String(decoding: bytes, as: UTF8.self)
+        if let after = try marker(call) {
             start = items.firstIndex { key($0) > after } ?? items.count
         }
         let slice = Array(items[start..<min(items.count, start + maxItems)])
         let more = start + maxItems < items.count
         return (slice, more ? slice.last.map { Base64.encode(Array(key($0).utf8)) } : nil)
+    }
+
+    /// `Marker`/`MaxItems` paging over a snapshot map (whose keys are the markers) and the values that pass
+    /// `include`, each written out by `output` as it is read: a binary search and a walk, however many there are.
+    static func page<T>(_ map: SortedMap<T>, call: OperationCall, where include: (T) -> Bool, output: (T) -> AWSValue) throws
+        -> (items: [AWSValue], marker: String?)
+    {
+        let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
+        var items: [AWSValue] = []
+        items.reserveCapacity(min(maxItems, map.count))
+        var lastKey: String?
+        for (key, value) in map.entries(after: try marker(call)) where include(value) {
+            if items.count == maxItems { return (items, lastKey.map { Base64.encode(Array($0.utf8)) }) }
+            items.append(output(value))
+            lastKey = key
+        }
+        return (items, nil)
+    }
+
+    /// The key a call's `Marker` continues after.
+    private static func marker(_ call: OperationCall) throws -> String? {
+        guard let marker = call.input["Marker"]?.string else { return nil }
+        guard let bytes = Base64.decode(marker) else { throw invalidInput("Invalid Marker.") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A list output with `IsTruncated` and `Marker`.
