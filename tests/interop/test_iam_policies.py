@@ -438,3 +438,24 @@ def test_policies_through_the_aws_cli(server, account):
     assert arn == f"arn:aws:iam::{account['AccountId']}:policy/cli-policy"
     version = json.loads(server.aws("iam", "get-policy-version", "--policy-arn", arn, "--version-id", "v1", **creds).stdout)
     assert version["PolicyVersion"]["Document"] == doc
+
+
+def test_attachment_count_follows_renames_and_deletions(iam):
+    arn = iam.create_policy(PolicyName="counted", PolicyDocument=json.dumps(document("sqs:SendMessage")))["Policy"]["Arn"]
+    for name in ("counted-a", "counted-b"):
+        iam.create_user(UserName=name)
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+    iam.create_group(GroupName="counted-group")
+    iam.attach_group_policy(GroupName="counted-group", PolicyArn=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 3
+
+    iam.update_user(UserName="counted-a", NewUserName="counted-renamed")
+    iam.update_group(GroupName="counted-group", NewGroupName="counted-group-renamed")
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 3
+    entities = iam.list_entities_for_policy(PolicyArn=arn)
+    assert [u["UserName"] for u in entities["PolicyUsers"]] == ["counted-b", "counted-renamed"]
+
+    iam.detach_user_policy(UserName="counted-b", PolicyArn=arn)
+    iam.delete_user(UserName="counted-b")
+    listed = {p["Arn"]: p["AttachmentCount"] for p in all_policies(iam, Scope="Local")}
+    assert listed[arn] == 2

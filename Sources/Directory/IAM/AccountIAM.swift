@@ -21,6 +21,9 @@ public struct AccountIAM: Sendable {
     public var groups = SortedMap<IAMGroup>()
     public var roles = SortedMap<IAMRole>()
     public var policies = SortedMap<ManagedPolicy>()
+    /// How many users, groups and roles each managed policy is attached to, by policy ARN, kept as they change
+    /// (`GetPolicy` and each `ListPolicies` entry show it).
+    public private(set) var attachmentCounts: [String: Int] = [:]
     public var loginProfiles: [String: LoginProfile] = [:]
     public var mfaDevices: [String: VirtualMFADevice] = [:]
     public var passwordPolicy: PasswordPolicy?
@@ -32,9 +35,18 @@ public struct AccountIAM: Sendable {
     /// Applies one stored document (or its removal, when `body` is `nil`).
     mutating func apply(kind: IAMDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
-        case .user: users[key] = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
-        case .group: groups[key] = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
-        case .role: roles[key] = try body.map { try DocumentCoding.value(IAMRole.self, $0, kept: kept) }
+        case .user:
+            let user = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
+            recount(users[key]?.attachedPolicies, user?.attachedPolicies)
+            users[key] = user
+        case .group:
+            let group = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
+            recount(groups[key]?.attachedPolicies, group?.attachedPolicies)
+            groups[key] = group
+        case .role:
+            let role = try body.map { try DocumentCoding.value(IAMRole.self, $0, kept: kept) }
+            recount(roles[key]?.attachedPolicies, role?.attachedPolicies)
+            roles[key] = role
         case .policy: policies[key] = try body.map { try DocumentCoding.value(ManagedPolicy.self, $0, kept: kept) }
         case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.value(LoginProfile.self, $0, kept: kept) }
         case .mfaDevice: mfaDevices[key] = try body.map { try DocumentCoding.value(VirtualMFADevice.self, $0, kept: kept) }
@@ -42,6 +54,16 @@ public struct AccountIAM: Sendable {
         case .settings: settings = try body.map { try DocumentCoding.value(AccountSettings.self, $0, kept: kept) } ?? AccountSettings()
         case .credentialReport: credentialReport = try body.map { try DocumentCoding.value(CredentialReport.self, $0, kept: kept) }
         }
+    }
+
+    /// Moves the attachment counts from an entity's old policy ARNs to its new ones.
+    private mutating func recount(_ old: [String]?, _ new: [String]?) {
+        guard old != new else { return }
+        for arn in old ?? [] {
+            let count = (attachmentCounts[arn] ?? 0) - 1
+            attachmentCounts[arn] = count > 0 ? count : nil
+        }
+        for arn in new ?? [] { attachmentCounts[arn, default: 0] += 1 }
     }
 
     /// The user with this name (any case).

@@ -22,8 +22,7 @@ extension IAMOperations {
     }
 
     static func attachmentCount(_ arn: String, in iam: AccountIAM) -> Int {
-        let found = attachments(of: arn, in: iam)
-        return found.users.count + found.groups.count + found.roles.count
+        iam.attachmentCounts[arn] ?? 0
     }
 
     func getPolicy(_ call: OperationCall) throws -> AWSValue {
