@@ -124,6 +124,14 @@ def test_account_summary_counts(server):
     assert summary["Groups"] == 2 == len(iam.list_groups()["Groups"])
     assert summary["Roles"] == 1 == len(iam.list_roles()["Roles"])
     assert summary["Policies"] == 2 == len(iam.list_policies(Scope="Local")["Policies"])
+    assert summary["PolicyVersionsInUse"] == 0
+    p1 = next(p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == "p1")
+    iam.attach_user_policy(UserName="s1", PolicyArn=p1)
+    iam.attach_group_policy(GroupName="g1", PolicyArn=p1)
+    iam.attach_role_policy(RoleName="r1", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    assert iam.get_account_summary()["SummaryMap"]["PolicyVersionsInUse"] == 3
+    iam.detach_user_policy(UserName="s1", PolicyArn=p1)
+    assert iam.get_account_summary()["SummaryMap"]["PolicyVersionsInUse"] == 2
 
     iam.delete_user(UserName="s3")
     iam.delete_group(GroupName="g2")

@@ -52,8 +52,7 @@ extension IAMOperations {
         let counts: [String: Int] = [
             "Users": iam.users.count, "UsersQuota": 5000, "Groups": iam.groups.count, "GroupsQuota": 300, "Roles": iam.roles.count,
             "RolesQuota": 1000, "Policies": iam.policies.count, "PoliciesQuota": 1500,
-            "PolicyVersionsInUse": iam.users.values.map(\.attachedPolicies.count).reduce(0, +)
-                + iam.groups.values.map(\.attachedPolicies.count).reduce(0, +) + iam.roles.values.map(\.attachedPolicies.count).reduce(0, +),
+            "PolicyVersionsInUse": iam.attachmentCounts.values.reduce(0, +),
             "PolicyVersionsInUseQuota": 10000, "VersionsPerPolicyQuota": 5, "PolicySizeQuota": 6144, "UserPolicySizeQuota": 2048,
             "GroupPolicySizeQuota": 5120, "RolePolicySizeQuota": 10240, "AssumeRolePolicySizeQuota": 2048, "GroupsPerUserQuota": 10,
             "AttachedPoliciesPerUserQuota": 10, "AttachedPoliciesPerGroupQuota": 10, "AttachedPoliciesPerRoleQuota": 10,
