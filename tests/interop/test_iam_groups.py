@@ -126,3 +126,21 @@ def test_groups_through_the_aws_cli(server, iam, account):
     server.aws("iam", "add-user-to-group", "--group-name", "cli-group", "--user-name", "cli-member", **creds)
     got = json.loads(server.aws("iam", "get-group", "--group-name", "cli-group", **creds).stdout)
     assert [u["UserName"] for u in got["Users"]] == ["cli-member"]
+
+
+def test_get_group_pages_members_in_name_order(iam):
+    iam.create_group(GroupName="Pagers")
+    names = ["member-e", "Member-B", "member-a", "member-d", "member-c"]
+    for name in names:
+        iam.create_user(UserName=name)
+        iam.add_user_to_group(GroupName="pagers", UserName=name)
+    iam.create_user(UserName="member-outside")
+    paginator = iam.get_paginator("get_group")
+    pages = list(paginator.paginate(GroupName="Pagers", PaginationConfig={"PageSize": 2}))
+    assert [len(p["Users"]) for p in pages] == [2, 2, 1]
+    assert [u["UserName"] for p in pages for u in p["Users"]] == sorted(names, key=str.lower)
+
+    iam.update_user(UserName="member-a", NewUserName="member-z")
+    iam.remove_user_from_group(GroupName="Pagers", UserName="member-c")
+    got = [u["UserName"] for u in iam.get_group(GroupName="Pagers")["Users"]]
+    assert got == ["Member-B", "member-d", "member-e", "member-z"]

@@ -24,6 +24,8 @@ public struct AccountIAM: Sendable {
     /// How many users, groups and roles each managed policy is attached to, by policy ARN, kept as they change
     /// (`GetPolicy` and each `ListPolicies` entry show it).
     public private(set) var attachmentCounts: [String: Int] = [:]
+    /// Each group's members, by lower-cased group name: the members' user keys, kept as users join and leave.
+    public private(set) var groupMembers = SortedMap<SortedMap<Bool>>()
     public var loginProfiles: [String: LoginProfile] = [:]
     public var mfaDevices: [String: VirtualMFADevice] = [:]
     public var passwordPolicy: PasswordPolicy?
@@ -37,7 +39,9 @@ public struct AccountIAM: Sendable {
         switch kind {
         case .user:
             let user = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
-            recount(users[key]?.attachedPolicies, user?.attachedPolicies)
+            let old = users[key]
+            recount(old?.attachedPolicies, user?.attachedPolicies)
+            regroup(key, old?.groups, user?.groups)
             users[key] = user
         case .group:
             let group = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
@@ -64,6 +68,18 @@ public struct AccountIAM: Sendable {
             attachmentCounts[arn] = count > 0 ? count : nil
         }
         for arn in new ?? [] { attachmentCounts[arn, default: 0] += 1 }
+    }
+
+    /// Moves a user between groups' member lists, from the group names it had to the ones it has.
+    private mutating func regroup(_ userKey: String, _ old: [String]?, _ new: [String]?) {
+        guard old != new else { return }
+        let left = Set((old ?? []).map { $0.lowercased() })
+        let joined = Set((new ?? []).map { $0.lowercased() })
+        for group in left.symmetricDifference(joined) {
+            var members = groupMembers[group] ?? SortedMap()
+            members[userKey] = joined.contains(group) ? true : nil
+            groupMembers[group] = members.isEmpty ? nil : members
+        }
     }
 
     /// The user with this name (any case).

@@ -47,9 +47,9 @@ extension IAMOperations {
         let iam = directory.iam(try Self.account(call))
         let name = try Self.required(call, "GroupName")
         guard let group = iam.groups[name.lowercased()] else { throw Self.noSuchEntity("The group with name \(name) cannot be found.") }
-        let members = iam.users.values.filter { $0.groups.contains { $0.lowercased() == group.name.lowercased() } }
-        let (page, marker) = try Self.page(members, call: call) { $0.name.lowercased() }
-        guard case .object(var output) = Self.listOutput("Users", page.map { Self.userOutput($0, tags: false) }, marker: marker) else {
+        let members = iam.groupMembers[group.name.lowercased()] ?? SortedMap()
+        let (page, marker) = try Self.page(members, call: call) { key, _ in iam.users[key].map { Self.userOutput($0, tags: false) } }
+        guard case .object(var output) = Self.listOutput("Users", page, marker: marker) else {
             throw AWSError.internalFailure
         }
         output["Group"] = Self.groupOutput(group)
@@ -59,7 +59,7 @@ extension IAMOperations {
     func listGroups(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let (page, marker) = try Self.page(iam.groups, call: call, where: { $0.path.hasPrefix(prefix) }, output: Self.groupOutput)
+        let (page, marker) = try Self.page(iam.groups, call: call) { _, group in group.path.hasPrefix(prefix) ? Self.groupOutput(group) : nil }
         return Self.listOutput("Groups", page, marker: marker)
     }
 

@@ -76,7 +76,7 @@ extension IAMOperations {
     func listRoles(_ call: OperationCall) throws -> AWSValue {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
-        let (page, marker) = try Self.page(iam.roles, call: call, where: { $0.path.hasPrefix(prefix) }) { Self.roleOutput($0, full: false) }
+        let (page, marker) = try Self.page(iam.roles, call: call) { _, role in role.path.hasPrefix(prefix) ? Self.roleOutput(role, full: false) : nil }
         return Self.listOutput("Roles", page, marker: marker)
     }
 

@@ -84,7 +84,7 @@ extension IAMOperations {
         let iam = directory.iam(try Self.account(call))
         let prefix = Self.string(call, "PathPrefix") ?? "/"
         // Each user is read in place and written out at once (a copy of a user is a dozen retains).
-        let (page, marker) = try Self.page(iam.users, call: call, where: { $0.path.hasPrefix(prefix) }) { Self.userOutput($0, tags: false) }
+        let (page, marker) = try Self.page(iam.users, call: call) { _, user in user.path.hasPrefix(prefix) ? Self.userOutput(user, tags: false) : nil }
         return Self.listOutput("Users", page, marker: marker)
     }
 

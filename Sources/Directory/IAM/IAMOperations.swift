@@ -62,18 +62,19 @@ public struct IAMOperations: Sendable {
         return (slice, more ? slice.last.map { Base64.encode(Array(key($0).utf8)) } : nil)
     }
 
-    /// `Marker`/`MaxItems` paging over a snapshot map (whose keys are the markers) and the values that pass
-    /// `include`, each written out by `output` as it is read: a binary search and a walk, however many there are.
-    static func page<T>(_ map: SortedMap<T>, call: OperationCall, where include: (T) -> Bool, output: (T) -> AWSValue) throws
+    /// `Marker`/`MaxItems` paging over a snapshot map, whose keys are the markers: `output` writes out each
+    /// entry as it is read, or skips it with `nil`. A binary search and a walk, however many entries there are.
+    static func page<T>(_ map: SortedMap<T>, call: OperationCall, output: (_ key: String, _ value: T) -> AWSValue?) throws
         -> (items: [AWSValue], marker: String?)
     {
         let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
         var items: [AWSValue] = []
         items.reserveCapacity(min(maxItems, map.count))
         var lastKey: String?
-        for (key, value) in map.entries(after: try marker(call)) where include(value) {
+        for (key, value) in map.entries(after: try marker(call)) {
+            guard let item = output(key, value) else { continue }
             if items.count == maxItems { return (items, lastKey.map { Base64.encode(Array($0.utf8)) }) }
-            items.append(output(value))
+            items.append(item)
             lastKey = key
         }
         return (items, nil)
