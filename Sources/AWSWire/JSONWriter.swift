@@ -58,7 +58,7 @@ public enum JSONWriter {
     }
 
     /// A JSON string: the text's UTF-8 copied in runs between the ASCII bytes that need escaping.
-    static func appendString(_ text: String, into out: inout [UInt8]) {
+    public static func appendString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

@@ -5,13 +5,10 @@ import Storage
 /// identity store users, ...): its raw value is the `kind` column.
 public protocol DocumentKind: RawRepresentable, Sendable where RawValue == String {}
 
-/// How documents are written: JSON, sorted keys, dates as seconds since 1970.
+/// How documents are written: JSON in one pass (``DocumentEncoder``), dates as seconds since 1970.
 enum DocumentCoding {
     static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try DocumentEncoder.encode(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
