@@ -113,8 +113,9 @@ def restart_to_first_answer(store, port):
 
 
 def scale(users=100_000, groups=10_000, policies=1_000):
-    """100,000 users, 10,000 groups and 1,000 customer policies: GetUser and ListUsers pages (the first, and one
-    from the middle by its marker) at 1 and 16 connections, RSS, and restart to first answer."""
+    """100,000 users, 10,000 groups and 1,000 customer policies: GetUser, ListUsers pages (the first, and one
+    from the middle by its marker), a ListPolicies page and CreateUser at 1 and 16 connections, RSS, and restart
+    to first answer."""
     store = tempfile.mkdtemp(prefix="gatehouse-bench-scale-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -149,8 +150,11 @@ def scale(users=100_000, groups=10_000, policies=1_000):
         rows = [("iam:GetUser", "Action=GetUser&Version=2010-05-08&UserName=user-50000"),
                 ("iam:ListUsers, first page of 100", "Action=ListUsers&Version=2010-05-08&MaxItems=100"),
                 ("iam:ListUsers, a page of 100 from the middle (Marker)",
-                 "Action=ListUsers&Version=2010-05-08&MaxItems=100&Marker=" + urllib.parse.quote(middle, safe=""))]
-        results = [(label, connections, target.load("iam", body, connections)) for label, body in rows for connections in (1, 16)]
+                 "Action=ListUsers&Version=2010-05-08&MaxItems=100&Marker=" + urllib.parse.quote(middle, safe="")),
+                ("iam:ListPolicies, first page of 100 (customer policies)", "Action=ListPolicies&Version=2010-05-08&Scope=Local&MaxItems=100"),
+                ("iam:CreateUser (distinct), at 100,000 users", "Action=CreateUser&Version=2010-05-08&UserName=late-{connections}-{n}")]
+        results = [(label, connections, target.load("iam", body.replace("{connections}", str(connections)), connections))
+                   for label, body in rows for connections in (1, 16)]
         loaded = rss_mib(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -8,7 +8,8 @@ import Foundation
 /// Here each container writes straight into one buffer: an object or array is opened when a value asks for
 /// its container and closed when the value's `encode(to:)` returns or its parent writes its next element.
 /// Keys appear in the order the type encodes them. Uses of the `Encoder` API that one pass cannot follow (a
-/// super encoder, writing to a container after its parent has moved on), and values JSON cannot carry as
+/// super encoder, a second container or value for one value, writing to a container after its parent has
+/// moved on, a type that hands itself to a single-value container), and values JSON cannot carry as
 /// `JSONDecoder` would read them (a non-finite number, a `URL`, a `Decimal`), throw.
 final class DocumentEncoder: Encoder {
     var codingPath: [any CodingKey] { [] }
@@ -27,6 +28,11 @@ final class DocumentEncoder: Encoder {
     private var open: [OpenContainer] = []
     /// How many containers were open when the value being encoded began: containers it opens sit above.
     private var valueDepth = 0
+    /// Where the value being encoded began in `bytes`: a container or single value it writes must start there.
+    private var valueStart = 0
+    /// The type whose `encode(to:)` is running: one that hands itself to a single-value container would
+    /// come straight back.
+    private var valueType: Any.Type?
     private var nextId = 0
     /// Set when a use of the API cannot be followed by a call that cannot throw; the next write throws.
     private var unsupported: String?
@@ -70,15 +76,16 @@ final class DocumentEncoder: Encoder {
         } else if T.self == URL.self || T.self == Decimal.self {
             throw Self.failure("a \(T.self)")
         } else {
-            let outer = valueDepth
-            let start = bytes.count
+            let outer = (valueDepth, valueStart, valueType)
             valueDepth = open.count
-            defer { valueDepth = outer }
+            valueStart = bytes.count
+            valueType = T.self
+            defer { (valueDepth, valueStart, valueType) = outer }
             try value.encode(to: self)
             if let unsupported { throw Self.failure(unsupported) }
             if open.count > valueDepth {
                 close(above: valueDepth)
-            } else if bytes.count == start {
+            } else if bytes.count == valueStart {
                 bytes += "{}".utf8  // A value that encoded nothing, as JSONEncoder writes it.
             }
         }
@@ -95,13 +102,11 @@ final class DocumentEncoder: Encoder {
 
     // MARK: Containers
 
-    /// Opens an object or array for the value being encoded, or continues the one it already opened.
+    /// Opens an object or array for the value being encoded: its first and only output.
     private func openContainer(object: Bool) -> (level: Int, id: Int) {
-        if open.count == valueDepth + 1, open[valueDepth].object == object {
-            return (valueDepth, open[valueDepth].id)
-        }
-        guard open.count == valueDepth else {
-            unsupported = "a second container for one value"
+        guard open.count == valueDepth, bytes.count == valueStart else {
+            // JSONEncoder merges a second keyed container into the first; one pass could only repeat keys.
+            unsupported = unsupported ?? "a second container or value for one value"
             return (valueDepth, -1)
         }
         return push(object: object)
@@ -156,8 +161,14 @@ final class DocumentEncoder: Encoder {
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        if open.count > valueDepth { unsupported = "a single value after a container" }
-        return SingleValueWriter(encoder: self)
+        SingleValueWriter(encoder: self)
+    }
+
+    /// Readies a single value for the value being encoded: its first and only output, and not the value itself.
+    func beginSingleValue(_ type: Any.Type) throws {
+        if let unsupported { throw Self.failure(unsupported) }
+        guard open.count == valueDepth, bytes.count == valueStart else { throw Self.failure("a second container or value for one value") }
+        guard type != valueType else { throw Self.failure("a \(type) that encodes itself") }
     }
 
     /// The members of one object.
@@ -248,9 +259,20 @@ final class DocumentEncoder: Encoder {
         let encoder: DocumentEncoder
         var codingPath: [any CodingKey] { [] }
 
-        mutating func encodeNil() throws { encoder.bytes += "null".utf8 }
-        mutating func encode(_ value: String) throws { JSONWriter.appendString(value, into: &encoder.bytes) }
-        mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
+        mutating func encodeNil() throws {
+            try encoder.beginSingleValue(Never.self)
+            encoder.bytes += "null".utf8
+        }
+
+        mutating func encode(_ value: String) throws {
+            try encoder.beginSingleValue(String.self)
+            JSONWriter.appendString(value, into: &encoder.bytes)
+        }
+
+        mutating func encode<T: Encodable>(_ value: T) throws {
+            try encoder.beginSingleValue(T.self)
+            try encoder.encodeValue(value)
+        }
     }
 
     /// Begins an element with `begin` and opens a container as its value; a failed begin is remembered, since

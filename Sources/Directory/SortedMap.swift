@@ -42,6 +42,21 @@ public struct SortedMap<Value: Sendable>: Sendable {
         }
     }
 
+    /// Changes the value under `key` in place, starting from `initial` when there is none. Reading, changing and
+    /// writing back would copy the value's storage while the map still held it; this moves it out and back.
+    public mutating func update(_ key: String, default initial: @autoclosure () -> Value, _ change: (inout Value) -> Void) {
+        guard let place = place(of: key), place.found else {
+            var value = initial()
+            change(&value)
+            self[key] = value
+            return
+        }
+        var value = initial()
+        swap(&value, &chunks[place.chunk].values[place.index])
+        change(&value)
+        chunks[place.chunk].values[place.index] = value
+    }
+
     /// The values in key order.
     public var values: some Sequence<Value> { chunks.lazy.flatMap(\.values) }
 
@@ -116,11 +131,21 @@ public struct SortedMap<Value: Sendable>: Sendable {
         let size = chunks[chunk].keys.count
         if size == 0 {
             chunks.remove(at: chunk)
-        } else if size < Self.chunkLimit / 4, chunk + 1 < chunks.count, size + chunks[chunk + 1].keys.count <= Self.chunkLimit / 2 {
-            // A thinned chunk takes in its neighbour, so deletions do not leave a long list of tiny chunks.
-            let next = chunks.remove(at: chunk + 1)
-            chunks[chunk].keys += next.keys
-            chunks[chunk].values += next.values
+        } else if size < Self.chunkLimit / 4 {
+            // A thinned chunk joins a neighbour that has room, so that deletions leave at most one small chunk
+            // between two full ones.
+            if chunk + 1 < chunks.count, size + chunks[chunk + 1].keys.count <= Self.chunkLimit {
+                merge(chunk + 1, into: chunk)
+            } else if chunk > 0, chunks[chunk - 1].keys.count + size <= Self.chunkLimit {
+                merge(chunk, into: chunk - 1)
+            }
         }
+    }
+
+    /// Appends the chunk at `source` to the one before it, at `target`.
+    private mutating func merge(_ source: Int, into target: Int) {
+        let moved = chunks.remove(at: source)
+        chunks[target].keys += moved.keys
+        chunks[target].values += moved.values
     }
 }

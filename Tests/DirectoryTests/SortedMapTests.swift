@@ -23,6 +23,14 @@ struct SortedMapTests {
                 }
                 #expect(map[key] == model[key])
             }
+            if random.next(2) == 0 {
+                // Remove nearly everything, in random order, so that thinned chunks merge with their neighbours.
+                for key in keys.shuffled(using: &random) where random.next(10) != 0 {
+                    map[key] = nil
+                    model[key] = nil
+                    #expect(map[key] == nil)
+                }
+            }
             let sorted = model.sorted { $0.key < $1.key }
             #expect(map.count == model.count)
             #expect(Array(map.values) == sorted.map(\.value))
@@ -32,6 +40,17 @@ struct SortedMapTests {
                 #expect(map.entries(after: key).map(\.key) == sorted.map(\.key).filter { $0 > key })
             }
         }
+    }
+
+    /// Changing a value in place starts from the default when there is none, and leaves other keys alone.
+    @Test func updateChangesInPlace() {
+        var map = SortedMap<[Int]>()
+        for n in 0..<300 { map.update("k\(n % 100)", default: []) { $0.append(n) } }
+        #expect(map.count == 100)
+        #expect(map["k7"] == [7, 107, 207])
+        let held = map
+        map.update("k7", default: []) { $0.removeAll() }
+        #expect(map["k7"] == [] && held["k7"] == [7, 107, 207])
     }
 
     /// A copy taken before writes (a request holding its account) keeps what it saw.
@@ -50,15 +69,19 @@ struct SortedMapTests {
 }
 
 /// A small deterministic generator (xorshift64), so a failing seed reproduces.
-private struct Xorshift {
+private struct Xorshift: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }
 
-    mutating func next(_ bound: Int) -> Int {
+    mutating func next() -> UInt64 {
         state ^= state << 13
         state ^= state >> 7
         state ^= state << 17
-        return Int(state % UInt64(bound))
+        return state
+    }
+
+    mutating func next(_ bound: Int) -> Int {
+        Int(next() % UInt64(bound))
     }
 }

@@ -144,3 +144,10 @@ def test_get_group_pages_members_in_name_order(iam):
     iam.remove_user_from_group(GroupName="Pagers", UserName="member-c")
     got = [u["UserName"] for u in iam.get_group(GroupName="Pagers")["Users"]]
     assert got == ["Member-B", "member-d", "member-e", "member-z"]
+    # A new user under a former member's name is not a member.
+    iam.create_user(UserName="member-a")
+    iam.create_user(UserName="member-c-2")
+    iam.delete_user(UserName="member-c")
+    iam.create_user(UserName="member-c")
+    got = [u["UserName"] for u in iam.get_group(GroupName="Pagers")["Users"]]
+    assert got == ["Member-B", "member-d", "member-e", "member-z"]

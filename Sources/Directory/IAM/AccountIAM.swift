@@ -17,13 +17,13 @@ public enum IAMDocumentKind: String, DocumentKind, CaseIterable {
 public struct AccountIAM: Sendable {
     /// Users, groups, roles and customer managed policies by lower-cased name, in name order (listings page
     /// without sorting, and a write copies one chunk while requests hold the account).
-    public var users = SortedMap<IAMUser>()
-    public var groups = SortedMap<IAMGroup>()
-    public var roles = SortedMap<IAMRole>()
-    public var policies = SortedMap<ManagedPolicy>()
+    public internal(set) var users = SortedMap<IAMUser>()
+    public internal(set) var groups = SortedMap<IAMGroup>()
+    public internal(set) var roles = SortedMap<IAMRole>()
+    public internal(set) var policies = SortedMap<ManagedPolicy>()
     /// How many users, groups and roles each managed policy is attached to, by policy ARN, kept as they change
     /// (`GetPolicy` and each `ListPolicies` entry show it).
-    public private(set) var attachmentCounts: [String: Int] = [:]
+    public private(set) var attachmentCounts = SortedMap<Int>()
     /// Each group's members, by lower-cased group name: the members' user keys, kept as users join and leave.
     public private(set) var groupMembers = SortedMap<SortedMap<Bool>>()
     public var loginProfiles: [String: LoginProfile] = [:]
@@ -67,7 +67,7 @@ public struct AccountIAM: Sendable {
             let count = (attachmentCounts[arn] ?? 0) - 1
             attachmentCounts[arn] = count > 0 ? count : nil
         }
-        for arn in new ?? [] { attachmentCounts[arn, default: 0] += 1 }
+        for arn in new ?? [] { attachmentCounts.update(arn, default: 0) { $0 += 1 } }
     }
 
     /// Moves a user between groups' member lists, from the group names it had to the ones it has.
@@ -76,9 +76,12 @@ public struct AccountIAM: Sendable {
         let left = Set((old ?? []).map { $0.lowercased() })
         let joined = Set((new ?? []).map { $0.lowercased() })
         for group in left.symmetricDifference(joined) {
-            var members = groupMembers[group] ?? SortedMap()
-            members[userKey] = joined.contains(group) ? true : nil
-            groupMembers[group] = members.isEmpty ? nil : members
+            var emptied = false
+            groupMembers.update(group, default: SortedMap()) { members in
+                members[userKey] = joined.contains(group) ? true : nil
+                emptied = members.isEmpty
+            }
+            if emptied { groupMembers[group] = nil }
         }
     }
 
