@@ -45,6 +45,10 @@ public final class CompiledPolicy: Sendable {
         everywhere = program.everywhere
     }
 
+    /// Whether deciding reads the request's context keys: only conditions and policy variables do. Without
+    /// either, the decision rests on the action, the resource and the principal alone.
+    public var readsContext: Bool { !conditionKeys.isEmpty || !variableKeys.isEmpty }
+
     /// Parses and compiles `text`.
     public convenience init(id: String, text: String, kind: PolicyKind = .identity) throws(PolicyError) {
         self.init(id: id, document: try PolicyParser.parse(text, kind: kind))

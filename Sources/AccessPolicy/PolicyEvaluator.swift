@@ -29,6 +29,14 @@ public struct PolicySet: Sendable {
         self.serviceControl = serviceControl
         self.resource = resource
     }
+
+    /// Whether any policy here reads the request's context keys (``CompiledPolicy/readsContext``): when none
+    /// does, a caller need not gather them.
+    public var readsContext: Bool {
+        identity.contains { $0.readsContext } || permissionsBoundary?.contains { $0.readsContext } == true
+            || session?.contains { $0.readsContext } == true || serviceControl?.contains { $0.contains { $0.readsContext } } == true
+            || resource.contains { $0.readsContext }
+    }
 }
 
 /// Who is asking, as resource-based and trust policies name principals.

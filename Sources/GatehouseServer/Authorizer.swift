@@ -36,9 +36,13 @@ final class Authorizer: Sendable {
         // A password policy that lets users change their own password grants exactly that.
         if action == "iam:ChangePassword", iam.passwordPolicy?.allowUsersToChangePassword == true { return }
         let resource = IAMResources.arn(operation: operation.name, input: input, caller: caller, iam: iam, service: service)
-        let context = requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
         var policies = policies(for: principal, iam: iam)
         policies.resource = resourcePolicies(action: action, resource: resource)
+        // Policies without conditions or variables (AdministratorAccess, most managed policies) read no keys.
+        let context =
+            policies.readsContext
+            ? requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
+            : RequestContext(action: action, resource: resource)
         let decision = PolicyEvaluator.outcome(
             policies, context: context, principal: PrincipalIdentity(arn: principal.arn, accountId: principal.accountId, isRoot: false))
         guard decision.outcome != .allow else { return }

@@ -20,6 +20,14 @@ struct ReferenceInterpreterTests {
                 principal: PrincipalIdentity(arn: "arn:aws:iam::111122223333:user/alice", accountId: "111122223333", isRoot: false))
             let expected = Reference.decide(identity: identity, boundary: boundary, request: request)
             #expect(decision.outcome == expected, "policies: \(identity.map(\.json)) boundary: \(boundary?.map(\.json) ?? []) request: \(request)")
+            // A set that reads no context keys decides the same without them (the authorizer then skips them).
+            let set = PolicySet(identity: compiled, permissionsBoundary: compiledBoundary)
+            if !set.readsContext {
+                let bare = PolicyEvaluator.evaluate(
+                    set, context: RequestContext(action: request.action, resource: request.resource),
+                    principal: PrincipalIdentity(arn: "arn:aws:iam::111122223333:user/alice", accountId: "111122223333", isRoot: false))
+                #expect(bare.outcome == expected, "without keys: \(identity.map(\.json)) request: \(request)")
+            }
         }
     }
 }
