@@ -26,8 +26,12 @@ public struct AccountIAM: Sendable {
     public private(set) var attachmentCounts = SortedMap<Int>()
     /// Each group's members, by lower-cased group name: the members' user keys, kept as users join and leave.
     public private(set) var groupMembers = SortedMap<SortedMap<Bool>>()
-    public var loginProfiles: [String: LoginProfile] = [:]
-    public var mfaDevices: [String: VirtualMFADevice] = [:]
+    /// Console passwords by user key, and MFA devices by lower-cased device name.
+    public internal(set) var loginProfiles = SortedMap<LoginProfile>()
+    public internal(set) var mfaDevices = SortedMap<VirtualMFADevice>()
+    /// Each owner's MFA devices, by lower-cased user name (or `root`): the devices' keys, kept as devices are
+    /// assigned and removed.
+    public private(set) var mfaDevicesByOwner = SortedMap<SortedMap<Bool>>()
     public var passwordPolicy: PasswordPolicy?
     public var settings = AccountSettings()
     public var credentialReport: CredentialReport?
@@ -41,7 +45,7 @@ public struct AccountIAM: Sendable {
             let user = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
             let old = users[key]
             recount(old?.attachedPolicies, user?.attachedPolicies)
-            regroup(key, old?.groups, user?.groups)
+            if old?.groups != user?.groups { Self.move(key, in: &groupMembers, from: old?.groups ?? [], to: user?.groups ?? []) }
             users[key] = user
         case .group:
             let group = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
@@ -53,7 +57,13 @@ public struct AccountIAM: Sendable {
             roles[key] = role
         case .policy: policies[key] = try body.map { try DocumentCoding.value(ManagedPolicy.self, $0, kept: kept) }
         case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.value(LoginProfile.self, $0, kept: kept) }
-        case .mfaDevice: mfaDevices[key] = try body.map { try DocumentCoding.value(VirtualMFADevice.self, $0, kept: kept) }
+        case .mfaDevice:
+            let device = try body.map { try DocumentCoding.value(VirtualMFADevice.self, $0, kept: kept) }
+            let old = mfaDevices[key]?.userName
+            if old != device?.userName {
+                Self.move(key, in: &mfaDevicesByOwner, from: old.map { [$0] } ?? [], to: device?.userName.map { [$0] } ?? [])
+            }
+            mfaDevices[key] = device
         case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.value(PasswordPolicy.self, $0, kept: kept) }
         case .settings: settings = try body.map { try DocumentCoding.value(AccountSettings.self, $0, kept: kept) } ?? AccountSettings()
         case .credentialReport: credentialReport = try body.map { try DocumentCoding.value(CredentialReport.self, $0, kept: kept) }
@@ -70,19 +80,25 @@ public struct AccountIAM: Sendable {
         for arn in new ?? [] { attachmentCounts.update(arn, default: 0) { $0 += 1 } }
     }
 
-    /// Moves a user between groups' member lists, from the group names it had to the ones it has.
-    private mutating func regroup(_ userKey: String, _ old: [String]?, _ new: [String]?) {
-        guard old != new else { return }
-        let left = Set((old ?? []).map { $0.lowercased() })
-        let joined = Set((new ?? []).map { $0.lowercased() })
-        for group in left.symmetricDifference(joined) {
+    /// Moves `member` from the sets of `index` named in `old` to those named in `new` (names in any case),
+    /// changing each set in place and dropping a set it empties.
+    private static func move(_ member: String, in index: inout SortedMap<SortedMap<Bool>>, from old: [String], to new: [String]) {
+        let left = Set(old.map { $0.lowercased() })
+        let joined = Set(new.map { $0.lowercased() })
+        for name in left.symmetricDifference(joined) {
             var emptied = false
-            groupMembers.update(group, default: SortedMap()) { members in
-                members[userKey] = joined.contains(group) ? true : nil
+            index.update(name, default: SortedMap()) { members in
+                members[member] = joined.contains(name) ? true : nil
                 emptied = members.isEmpty
             }
-            if emptied { groupMembers[group] = nil }
+            if emptied { index[name] = nil }
         }
+    }
+
+    /// The MFA devices assigned to `owner` (an IAM user name in any case, or `root`).
+    public func mfaDevices(of owner: String) -> [VirtualMFADevice] {
+        guard let keys = mfaDevicesByOwner[owner.lowercased()] else { return [] }
+        return keys.entries().compactMap { mfaDevices[$0.key] }
     }
 
     /// The user with this name (any case).

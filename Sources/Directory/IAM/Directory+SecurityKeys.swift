@@ -27,7 +27,7 @@ public struct SecurityKeyAssertion: Sendable {
 extension Directory {
     /// The security keys assigned to `owner` (an IAM user name, or `root`) in `accountId`.
     public func securityKeys(of owner: String, in accountId: String) -> [WebAuthnCredential] {
-        iam(accountId).mfaDevices.values.filter { $0.userName?.lowercased() == owner.lowercased() && $0.enabled != nil }
+        iam(accountId).mfaDevices(of: owner).filter { $0.enabled != nil }
             .compactMap(\.securityKey).sorted { $0.id < $1.id }
     }
 

@@ -48,7 +48,6 @@ extension IAMOperations {
         let accountId = try Self.account(call)
         let iam = directory.iam(accountId)
         let rootKeys = try await directory.store.read { try await $0.accessKeys(accountId: accountId, userName: nil) }
-        let devices = iam.mfaDevices.values
         let counts: [String: Int] = [
             "Users": iam.users.count, "UsersQuota": 5000, "Groups": iam.groups.count, "GroupsQuota": 300, "Roles": iam.roles.count,
             "RolesQuota": 1000, "Policies": iam.policies.count, "PoliciesQuota": 1500,
@@ -58,8 +57,8 @@ extension IAMOperations {
             "AttachedPoliciesPerUserQuota": 10, "AttachedPoliciesPerGroupQuota": 10, "AttachedPoliciesPerRoleQuota": 10,
             "AccessKeysPerUserQuota": 2, "SigningCertificatesPerUserQuota": 2, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
             "InstanceProfiles": 0, "InstanceProfilesQuota": 1000, "Providers": 0, "GlobalEndpointTokenVersion": 1,
-            "MFADevices": devices.count, "MFADevicesInUse": devices.filter { $0.enabled != nil }.count,
-            "AccountMFAEnabled": devices.contains { $0.userName == "root" && $0.enabled != nil } ? 1 : 0,
+            "MFADevices": iam.mfaDevices.count, "MFADevicesInUse": iam.mfaDevices.values.reduce(0) { $0 + ($1.enabled != nil ? 1 : 0) },
+            "AccountMFAEnabled": iam.mfaDevices(of: "root").contains { $0.userName == "root" && $0.enabled != nil } ? 1 : 0,
             "AccountAccessKeysPresent": rootKeys.isEmpty ? 0 : 1, "AccountSigningCertificatesPresent": 0,
         ]
         return ["SummaryMap": .object(counts.mapValues { .integer(Int64($0)) })]

@@ -161,7 +161,7 @@ extension IAMOperations {
         let iam = directory.iam(accountId)
         let owner = try Self.mfaOwner(call)
         if owner != Self.rootOwner { _ = try Self.snapshotUser(owner, iam) }
-        let devices = iam.mfaDevices.values.filter { $0.userName?.lowercased() == owner.lowercased() }.sorted { $0.serialNumber < $1.serialNumber }
+        let devices = iam.mfaDevices(of: owner).sorted { $0.serialNumber < $1.serialNumber }
         let values: [AWSValue] = devices.map { device in
             ["UserName": .string(device.userName ?? ""), "SerialNumber": .string(device.serialNumber), "EnableDate": .timestamp(device.enabled ?? call.time)]
         }

@@ -134,7 +134,7 @@ extension Directory {
 
     /// Serial numbers of the authenticator apps assigned to `owner` (an IAM user name, or `root`).
     func activeMFADevices(of owner: String, in accountId: String) -> [String] {
-        iam(accountId).mfaDevices.values.filter { $0.userName?.lowercased() == owner.lowercased() && $0.enabled != nil && $0.securityKey == nil }
+        iam(accountId).mfaDevices(of: owner).filter { $0.enabled != nil && $0.securityKey == nil }
             .map(\.serialNumber).sorted()
     }
 
