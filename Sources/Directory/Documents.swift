@@ -83,6 +83,17 @@ public struct DocumentTransaction: Sendable {
         try await put(value, kind: kind.rawValue, name)
     }
 
+    /// The documents of a kind that hold the string `value` somewhere (IAM names and ARNs: ASCII, without
+    /// quotes or backslashes), decoded: those whose JSON contains it as a string, as this process writes it or
+    /// with `/` escaped as Foundation's `JSONEncoder` wrote documents before. A superset of the documents
+    /// that hold it in any one member, for the caller to check exactly, found without decoding the others.
+    public func all<T: Decodable>(_ type: T.Type, _ kind: IAMDocumentKind, holding value: String, ignoringCase: Bool = false) async throws -> [T] {
+        var texts = ["\"\(value)\""]
+        if value.contains("/") { texts.append("\"\(value.replacingOccurrences(of: "/", with: "\\/"))\"") }
+        return try await session.documents(accountId: accountId, kind: kind.rawValue, containing: texts, ignoringCase: ignoringCase)
+            .map { try DocumentCoding.decode(type, $0.body) }
+    }
+
     public func delete(_ kind: IAMDocumentKind, _ name: String) async throws {
         try await delete(kind: kind.rawValue, name)
     }

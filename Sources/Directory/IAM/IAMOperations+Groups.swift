@@ -85,7 +85,8 @@ extension IAMOperations {
         group.arn = arn(tx.accountId, "group", path: group.path, name: group.name)
         if oldName != group.name {
             try await tx.delete(.group, oldName)
-            for var user in try await tx.all(IAMUser.self, .user) where user.groups.contains(where: { $0.lowercased() == oldName.lowercased() }) {
+            for var user in try await tx.all(IAMUser.self, .user, holding: oldName, ignoringCase: true)
+            where user.groups.contains(where: { $0.lowercased() == oldName.lowercased() }) {
                 user.groups = user.groups.map { $0.lowercased() == oldName.lowercased() ? group.name : $0 }
                 try await tx.put(user, .user, user.name)
             }
@@ -97,7 +98,9 @@ extension IAMOperations {
     static func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
         let tx = try transaction(call)
         let group = try await existingGroup(try required(call, "GroupName"), tx)
-        if try await tx.all(IAMUser.self, .user).contains(where: { $0.groups.contains { $0.lowercased() == group.name.lowercased() } }) {
+        if try await tx.all(IAMUser.self, .user, holding: group.name, ignoringCase: true)
+            .contains(where: { $0.groups.contains { $0.lowercased() == group.name.lowercased() } })
+        {
             throw deleteConflict("Cannot delete entity, must remove users from group first.")
         }
         if !group.attachedPolicies.isEmpty || !group.inlinePolicies.isEmpty {

@@ -103,9 +103,9 @@ extension IAMOperations {
     }
 
     static func attachmentCount(_ arn: String, _ tx: DocumentTransaction) async throws -> Int {
-        let users = try await tx.all(IAMUser.self, .user).filter { $0.attachedPolicies.contains(arn) }.count
-        let groups = try await tx.all(IAMGroup.self, .group).filter { $0.attachedPolicies.contains(arn) }.count
-        let roles = try await tx.all(IAMRole.self, .role).filter { $0.attachedPolicies.contains(arn) }.count
+        let users = try await tx.all(IAMUser.self, .user, holding: arn).filter { $0.attachedPolicies.contains(arn) }.count
+        let groups = try await tx.all(IAMGroup.self, .group, holding: arn).filter { $0.attachedPolicies.contains(arn) }.count
+        let roles = try await tx.all(IAMRole.self, .role, holding: arn).filter { $0.attachedPolicies.contains(arn) }.count
         return users + groups + roles
     }
 
