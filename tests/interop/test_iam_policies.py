@@ -459,3 +459,14 @@ def test_attachment_count_follows_renames_and_deletions(iam):
     iam.delete_user(UserName="counted-b")
     listed = {p["Arn"]: p["AttachmentCount"] for p in all_policies(iam, Scope="Local")}
     assert listed[arn] == 2
+
+
+def test_an_equivalent_spelling_of_an_arn_attaches_the_policy_as_it_is_spelled(iam):
+    arn = iam.create_policy(PolicyName="Keys", PolicyDocument=json.dumps(document("kms:Decrypt")))["Policy"]["Arn"]
+    iam.create_user(UserName="kelvin")
+    # U+212A KELVIN SIGN is canonically equivalent to "K": the policy is found, and stored under its own ARN.
+    iam.attach_user_policy(UserName="kelvin", PolicyArn=arn.replace("/Keys", "/\u212aeys"))
+    assert [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName="kelvin")["AttachedPolicies"]] == [arn]
+    with pytest.raises(ClientError) as excinfo:
+        iam.delete_policy(PolicyArn=arn)
+    assert error(excinfo) == ("DeleteConflict", 409)

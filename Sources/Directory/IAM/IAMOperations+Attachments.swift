@@ -76,8 +76,7 @@ extension IAMOperations {
     static func attach<Holder: PolicyHolder>(_ type: Holder.Type, _ call: OperationCall) async throws -> AWSValue {
         let tx = try transaction(call)
         var holder = try await holder(Holder.self, call, tx)
-        let arn = try required(call, "PolicyArn")
-        try await requirePolicy(arn, tx)
+        let arn = try await requirePolicy(try required(call, "PolicyArn"), tx)
         if holder.attachedPolicies.contains(arn) { return .empty }
         guard holder.attachedPolicies.count < 10 else { throw limitExceeded("Cannot exceed quota for PoliciesPer\(Holder.label): 10") }
         holder.attachedPolicies.append(arn)

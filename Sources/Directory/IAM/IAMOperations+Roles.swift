@@ -56,12 +56,13 @@ extension IAMOperations {
         if try await tx.get(IAMRole.self, .role, name) != nil {
             throw alreadyExists("Role with name \(name) already exists.")
         }
-        if let boundary = string(call, "PermissionsBoundary") { try await requirePolicy(boundary, tx) }
+        var boundary: String?
+        if let named = string(call, "PermissionsBoundary") { boundary = try await requirePolicy(named, tx) }
         let role = IAMRole(
             name: name, id: Identifiers.prefixed("AROA", length: 17), path: path, arn: arn(tx.accountId, "role", path: path, name: name),
             created: call.time, trustPolicy: trust, description: string(call, "Description"),
             maxSessionDuration: Int(call.input["MaxSessionDuration"]?.integer ?? 3600), tags: try inputTags(call),
-            permissionsBoundary: string(call, "PermissionsBoundary"))
+            permissionsBoundary: boundary)
         try await tx.put(role, .role, name)
         return ["Role": roleOutput(role, full: false)]
     }
@@ -144,8 +145,7 @@ extension IAMOperations {
     static func putRolePermissionsBoundary(_ call: OperationCall) async throws -> AWSValue {
         let tx = try transaction(call)
         var role = try await existingRole(try required(call, "RoleName"), tx)
-        let boundary = try required(call, "PermissionsBoundary")
-        try await requirePolicy(boundary, tx)
+        let boundary = try await requirePolicy(try required(call, "PermissionsBoundary"), tx)
         role.permissionsBoundary = boundary
         try await tx.put(role, .role, role.name)
         return .empty

@@ -50,20 +50,21 @@ extension IAMOperations {
         if try await tx.get(IAMUser.self, .user, name) != nil {
             throw alreadyExists("User with name \(name) already exists.")
         }
-        if let boundary = string(call, "PermissionsBoundary") {
-            try await requirePolicy(boundary, tx)
-        }
+        var boundary: String?
+        if let named = string(call, "PermissionsBoundary") { boundary = try await requirePolicy(named, tx) }
         let user = IAMUser(
             name: name, id: Identifiers.prefixed("AIDA", length: 17), path: path, arn: arn(tx.accountId, "user", path: path, name: name),
-            created: call.time, tags: try inputTags(call), permissionsBoundary: string(call, "PermissionsBoundary"))
+            created: call.time, tags: try inputTags(call), permissionsBoundary: boundary)
         try await tx.put(user, .user, name)
         return ["User": userOutput(user)]
     }
 
-    /// Checks in the transaction that a policy ARN exists (AWS managed or the account's own).
-    static func requirePolicy(_ arn: String, _ tx: DocumentTransaction) async throws {
-        if AWSManagedPolicies.byArn[arn] != nil { return }
-        _ = try await ownPolicy(arn, tx)
+    /// Checks in the transaction that a policy ARN names a policy (AWS managed or the account's own), and
+    /// returns the ARN as the policy spells it: what is stored, so that a search for the policy's ARN finds it
+    /// byte for byte (Swift's `==` also takes canonically equivalent text as equal).
+    static func requirePolicy(_ arn: String, _ tx: DocumentTransaction) async throws -> String {
+        if let managed = AWSManagedPolicies.byArn[arn] { return managed.arn }
+        return try await ownPolicy(arn, tx).arn
     }
 
     func getUser(_ call: OperationCall) throws -> AWSValue {
@@ -162,8 +163,7 @@ extension IAMOperations {
     static func putUserPermissionsBoundary(_ call: OperationCall) async throws -> AWSValue {
         let tx = try transaction(call)
         var user = try await existingUser(try required(call, "UserName"), tx)
-        let boundary = try required(call, "PermissionsBoundary")
-        try await requirePolicy(boundary, tx)
+        let boundary = try await requirePolicy(try required(call, "PermissionsBoundary"), tx)
         user.permissionsBoundary = boundary
         try await tx.put(user, .user, user.name)
         return .empty
