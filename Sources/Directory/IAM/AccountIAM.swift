@@ -16,7 +16,8 @@ public enum IAMDocumentKind: String, DocumentKind, CaseIterable {
 /// Keys are lower-cased names (IAM names are unique regardless of case).
 public struct AccountIAM: Sendable {
     /// Users, groups, roles and customer managed policies by lower-cased name, in name order (listings page
-    /// without sorting, and a write copies one chunk while requests hold the account).
+    /// without sorting, and while requests hold the account a write copies the chunk list and one chunk, not
+    /// the whole map).
     public internal(set) var users = SortedMap<IAMUser>()
     public internal(set) var groups = SortedMap<IAMGroup>()
     public internal(set) var roles = SortedMap<IAMRole>()
