@@ -34,6 +34,20 @@ struct DocumentSearchTests {
                     try await tx.all(IAMUser.self, .user, holding: "devs").map(\.name)
                 )
             }
+            // Identity store names may hold quotes, backslashes and letters beyond ASCII.
+            let (quoted, beyondASCII) = try await directory.store.write { session in
+                let tx = DocumentTransaction(session: session, accountId: "111122223333")
+                for name in [#"say "hi"\now"#, "Jürgen", "plain"] {
+                    let user = IdentityStoreUser(id: name, userName: name, attributes: "{}", created: Date(), createdBy: "test", updated: Date(), updatedBy: "test")
+                    try await tx.put(user, kind: IdentityCenterDocumentKind.user.rawValue, name)
+                }
+                return (
+                    try await tx.all(IdentityStoreUser.self, kind: IdentityCenterDocumentKind.user.rawValue, holding: #"SAY "HI"\NOW"#, ignoringCase: true).map(\.userName),
+                    try await tx.all(IdentityStoreUser.self, kind: IdentityCenterDocumentKind.user.rawValue, holding: "JÜRGEN", ignoringCase: true).map(\.userName)
+                )
+            }
+            #expect(quoted == [#"say "hi"\now"#])
+            #expect(beyondASCII.count == 3, "beyond ASCII, every document is read and the caller compares")
             #expect(byARN == ["new", "old"])
             #expect(count == 2)
             #expect(byGroup == ["new"])

@@ -13,7 +13,7 @@ extension Directory {
     }
 
     static func storedUser(_ userName: String, tx: DocumentTransaction) async throws -> IdentityStoreUser {
-        let users = try await tx.all(IdentityStoreUser.self, IdentityCenterDocumentKind.user)
+        let users = try await tx.all(IdentityStoreUser.self, kind: IdentityCenterDocumentKind.user.rawValue, holding: userName, ignoringCase: true)
         guard let user = users.first(where: { $0.userName.lowercased() == userName.lowercased() }) else {
             throw DirectoryError(.notFound, "No user \(userName) in the identity store.")
         }
