@@ -110,3 +110,35 @@ def _wait_healthy(url, process):
         except requests.ConnectionError:
             time.sleep(0.05)
     raise AssertionError("server did not become healthy")
+
+
+def test_kept_counts_and_members_are_rebuilt_on_restart(fresh_server):
+    """The snapshot's attachment counts, group members and MFA owners are derived as documents load: a restart
+    shows what the writes before it showed."""
+    fresh_server.start()
+    iam = fresh_server.client("iam")
+    policy = iam.create_policy(PolicyName="kept", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.create_group(GroupName="Kept")
+    for name in ("kept-b", "Kept-A", "kept-c"):
+        iam.create_user(UserName=name)
+        iam.add_user_to_group(GroupName="kept", UserName=name)
+    iam.attach_user_policy(UserName="kept-b", PolicyArn=policy)
+    iam.attach_group_policy(GroupName="Kept", PolicyArn=policy)
+    iam.remove_user_from_group(GroupName="Kept", UserName="kept-c")
+
+    def seen(client):
+        return (
+            [u["UserName"] for u in client.get_group(GroupName="kept")["Users"]],
+            client.get_policy(PolicyArn=policy)["Policy"]["AttachmentCount"],
+            client.get_account_summary()["SummaryMap"]["PolicyVersionsInUse"],
+        )
+
+    before = seen(iam)
+    assert before == (["Kept-A", "kept-b"], 2, 2)
+    assert fresh_server.stop(signal.SIGTERM) == 0
+    restarted = Server(dev=True, data_dir=fresh_server.data_dir).start()
+    try:
+        assert seen(restarted.client("iam")) == before
+    finally:
+        restarted.stop()

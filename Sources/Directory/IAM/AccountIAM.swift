@@ -46,7 +46,7 @@ public struct AccountIAM: Sendable {
             let user = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
             let old = users[key]
             recount(old?.attachedPolicies, user?.attachedPolicies)
-            if old?.groups != user?.groups { Self.move(key, in: &groupMembers, from: old?.groups ?? [], to: user?.groups ?? []) }
+            Self.move(key, in: &groupMembers, from: old?.groups ?? [], to: user?.groups ?? [])
             users[key] = user
         case .group:
             let group = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
@@ -60,10 +60,8 @@ public struct AccountIAM: Sendable {
         case .loginProfile: loginProfiles[key] = try body.map { try DocumentCoding.value(LoginProfile.self, $0, kept: kept) }
         case .mfaDevice:
             let device = try body.map { try DocumentCoding.value(VirtualMFADevice.self, $0, kept: kept) }
-            let old = mfaDevices[key]?.userName
-            if old != device?.userName {
-                Self.move(key, in: &mfaDevicesByOwner, from: old.map { [$0] } ?? [], to: device?.userName.map { [$0] } ?? [])
-            }
+            let owner = mfaDevices[key]?.userName
+            Self.move(key, in: &mfaDevicesByOwner, from: owner.map { [$0] } ?? [], to: device?.userName.map { [$0] } ?? [])
             mfaDevices[key] = device
         case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.value(PasswordPolicy.self, $0, kept: kept) }
         case .settings: settings = try body.map { try DocumentCoding.value(AccountSettings.self, $0, kept: kept) } ?? AccountSettings()
@@ -84,6 +82,7 @@ public struct AccountIAM: Sendable {
     /// Moves `member` from the sets of `index` named in `old` to those named in `new` (names in any case),
     /// changing each set in place and dropping a set it empties.
     private static func move(_ member: String, in index: inout SortedMap<SortedMap<Bool>>, from old: [String], to new: [String]) {
+        guard old != new else { return }
         let left = Set(old.map { $0.lowercased() })
         let joined = Set(new.map { $0.lowercased() })
         for name in left.symmetricDifference(joined) {
@@ -95,6 +94,9 @@ public struct AccountIAM: Sendable {
             if emptied { index[name] = nil }
         }
     }
+
+    /// How many users, groups and roles the managed policy `arn` is attached to.
+    public func attachmentCount(of arn: String) -> Int { attachmentCounts[arn] ?? 0 }
 
     /// The MFA devices assigned to `owner` (an IAM user name in any case, or `root`).
     public func mfaDevices(of owner: String) -> [VirtualMFADevice] {

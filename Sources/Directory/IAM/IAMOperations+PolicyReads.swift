@@ -21,15 +21,11 @@ extension IAMOperations {
         )
     }
 
-    static func attachmentCount(_ arn: String, in iam: AccountIAM) -> Int {
-        iam.attachmentCounts[arn] ?? 0
-    }
-
     func getPolicy(_ call: OperationCall) throws -> AWSValue {
         let accountId = try Self.account(call)
         let iam = directory.iam(accountId)
         let policy = try policy(try Self.required(call, "PolicyArn"), in: iam, accountId: accountId)
-        return ["Policy": Self.policyOutput(policy, attachments: Self.attachmentCount(policy.arn, in: iam))]
+        return ["Policy": Self.policyOutput(policy, attachments: iam.attachmentCount(of: policy.arn))]
     }
 
     func listPolicies(_ call: OperationCall) throws -> AWSValue {
@@ -42,10 +38,10 @@ extension IAMOperations {
         if scope != "Local" { policies += AWSManagedPolicies.all }
         if scope != "AWS" { policies += iam.policies.values }
         policies = policies.filter { $0.path.hasPrefix(pathPrefix) }
-            .filter { !onlyAttached || Self.attachmentCount($0.arn, in: iam) > 0 }
+            .filter { !onlyAttached || iam.attachmentCount(of: $0.arn) > 0 }
             .sorted { $0.arn < $1.arn }
         let (page, marker) = try Self.page(policies, call: call) { $0.arn }
-        return Self.listOutput("Policies", page.map { Self.policyOutput($0, attachments: Self.attachmentCount($0.arn, in: iam), tags: false) }, marker: marker)
+        return Self.listOutput("Policies", page.map { Self.policyOutput($0, attachments: iam.attachmentCount(of: $0.arn), tags: false) }, marker: marker)
     }
 
     func getPolicyVersion(_ call: OperationCall) throws -> AWSValue {

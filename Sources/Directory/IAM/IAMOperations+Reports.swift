@@ -140,10 +140,10 @@ extension IAMOperations {
                 } : [])
         var policies: [ManagedPolicy] = []
         if wanted("LocalManagedPolicy") { policies += iam.policies.values }
-        if wanted("AWSManagedPolicy") { policies += AWSManagedPolicies.all.filter { Self.attachmentCount($0.arn, in: iam) > 0 } }
+        if wanted("AWSManagedPolicy") { policies += AWSManagedPolicies.all.filter { iam.attachmentCount(of: $0.arn) > 0 } }
         output["Policies"] = .list(
             policies.sorted { $0.arn < $1.arn }.map { policy in
-                guard case .object(var value) = Self.policyOutput(policy, attachments: Self.attachmentCount(policy.arn, in: iam), tags: false) else {
+                guard case .object(var value) = Self.policyOutput(policy, attachments: iam.attachmentCount(of: policy.arn), tags: false) else {
                     return .empty
                 }
                 value["PolicyVersionList"] = .list(policy.versions.map { Self.versionOutput($0, policy: policy, document: true) })
