@@ -10,7 +10,7 @@ extension Directory {
         return TOTP(seed: seed)
     }
 
-    /// Checks a code from `owner`'s device `serialNumber` (`owner` is an IAM user name, or `root`),
+    /// Checks a code from `owner`'s device `serialNumber` (`owner` is an IAM user name, or ``VirtualMFADevice/rootOwner``),
     /// within one step either side of `now`; an accepted code's step is recorded so it is never accepted again.
     ///
     /// - Returns: whether the code was accepted.

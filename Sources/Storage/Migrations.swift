@@ -102,6 +102,20 @@ enum Migrations {
                 }
             }
         ),
+        (
+            4,
+            [
+                // The root user's MFA devices were assigned to the name `root`, which an IAM user may also have; they move to
+                // `:root`, which no IAM user name can spell. A security key's serial number says whose it is (`u2f/user/root/…`
+                // is the IAM user's); an authenticator app's does not, and such a device is taken to be the root user's.
+                """
+                UPDATE documents SET body = json_set(body, '$.userName', ':root')
+                WHERE kind = 'mfa_device' AND json_extract(body, '$.userName') = 'root'
+                    AND json_extract(body, '$.serialNumber') NOT LIKE '%:u2f/user/%'
+                """
+            ],
+            nil
+        ),
     ]
 
     /// `[1,2,3]` as bytes.

@@ -50,7 +50,7 @@ struct StoreMigrationTests {
                 let versions = try await store.read { session in
                     try session.connection.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
                 }
-                #expect(versions == [1, 2, 3])
+                #expect(versions == [1, 2, 3, 4])
             }
         }
     }
@@ -76,6 +76,42 @@ struct StoreMigrationTests {
                 let keys = try await store.read { try await $0.accessKeys() }
                 #expect(keys.map(\.secretSealed) == [[93, 164, 0, 255], [7]])
                 #expect(keys.map(\.sessionTokenHash) == [[], nil])
+            }
+        }
+    }
+
+    /// Before migration 4 the root user's MFA devices were assigned to `root`, a name an IAM user may have too.
+    @Test func rootUsersDevicesMoveToAnOwnerNoUserCanBe() async throws {
+        try await Self.withDatabasePath { path in
+            let devices = [
+                ("root-app", #"{"serialNumber":"arn:aws:iam::111122223333:mfa/root-app","userName":"root","lastStep":7}"#),
+                ("root-key", #"{"serialNumber":"arn:aws:iam::111122223333:u2f/root/root-key","userName":"root"}"#),
+                ("user-key", #"{"serialNumber":"arn:aws:iam::111122223333:u2f/user/root/user-key","userName":"root"}"#),
+                ("alice-app", #"{"serialNumber":"arn:aws:iam::111122223333:mfa/alice-app","userName":"alice"}"#),
+                ("spare", #"{"serialNumber":"arn:aws:iam::111122223333:mfa/spare"}"#),
+            ]
+            try await Self.withStore(path) { store in
+                try await store.write { session in
+                    for (key, body) in devices {
+                        try session.connection.execute(
+                            "INSERT INTO documents (account_id, kind, key, body) VALUES ('111122223333', 'mfa_device', ?, ?)", key, body)
+                    }
+                    try session.connection.execute("INSERT INTO documents (account_id, kind, key, body) VALUES ('111122223333', 'user', 'root', ?)", #"{"userName":"root"}"#)
+                    try session.connection.execute("DELETE FROM schema_migrations WHERE version = 4")
+                }
+            }
+            try await Self.withStore(path) { store in
+                let owners = try await store.read { session in
+                    try session.connection.rows(
+                        "SELECT key, json_extract(body, '$.userName') AS owner FROM documents WHERE kind = 'mfa_device' ORDER BY key"
+                    ).map { row in [try row.string("key"), try row.optionalString("owner") ?? "-"] }
+                }
+                #expect(owners == [["alice-app", "alice"], ["root-app", ":root"], ["root-key", ":root"], ["spare", "-"], ["user-key", "root"]])
+                let bodies = try await store.read { session in
+                    try session.connection.rows("SELECT body FROM documents WHERE key IN ('root-app', 'root') ORDER BY kind").map { try $0.string("body") }
+                }
+                // The rest of a moved device is as it was; a user document is not a device.
+                #expect(bodies == [#"{"serialNumber":"arn:aws:iam::111122223333:mfa/root-app","userName":":root","lastStep":7}"#, #"{"userName":"root"}"#])
             }
         }
     }

@@ -89,6 +89,43 @@ def test_root_scripts_its_own_mfa(server, account, tmp_path):
     assert assigned["User"]["Arn"] == f"arn:aws:iam::{account['AccountId']}:root"
 
 
+def test_an_iam_user_named_root_never_reaches_the_root_users_devices(server, account, tmp_path):
+    client = iam(server, account, parameter_validation=False)
+    device = client.create_virtual_mfa_device(VirtualMFADeviceName="root-app")["VirtualMFADevice"]
+    root_serial = device["SerialNumber"]
+    first, second = two_codes(pyotp.parse_uri(scan(device["QRCodePNG"], tmp_path)))
+    client.enable_mfa_device(SerialNumber=root_serial, AuthenticationCode1=first, AuthenticationCode2=second)
+    # `UserName` names an IAM user, and there is none called root.
+    for call in (
+        lambda: client.list_mfa_devices(UserName="root"),
+        lambda: client.deactivate_mfa_device(UserName="root", SerialNumber=root_serial),
+        lambda: client.deactivate_mfa_device(UserName="ROOT", SerialNumber=root_serial),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert excinfo.value.response["Error"]["Code"] == "NoSuchEntity"
+    assert client.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+
+    # An IAM user may be called root; its devices are its own.
+    client.create_user(UserName="Root")
+    assert client.list_mfa_devices(UserName="Root")["MFADevices"] == []
+    with pytest.raises(ClientError) as excinfo:
+        client.deactivate_mfa_device(UserName="Root", SerialNumber=root_serial)
+    assert excinfo.value.response["Error"]["Code"] == "NoSuchEntity"
+    own = client.create_virtual_mfa_device(VirtualMFADeviceName="user-root-app")["VirtualMFADevice"]
+    first, second = two_codes(pyotp.parse_uri(scan(own["QRCodePNG"], tmp_path)))
+    client.enable_mfa_device(UserName="root", SerialNumber=own["SerialNumber"], AuthenticationCode1=first, AuthenticationCode2=second)
+    assert [(d["UserName"], d["SerialNumber"]) for d in client.list_mfa_devices(UserName="ROOT")["MFADevices"]] == [("Root", own["SerialNumber"])]
+    assert [(d["UserName"], d["SerialNumber"]) for d in client.list_mfa_devices()["MFADevices"]] == [("root", root_serial)]
+    assert client.get_mfa_device(SerialNumber=root_serial)["UserName"] == "root"
+    assert client.get_mfa_device(SerialNumber=own["SerialNumber"])["UserName"] == "Root"
+    client.deactivate_mfa_device(UserName="Root", SerialNumber=own["SerialNumber"])
+    client.delete_user(UserName="Root")
+    (still,) = client.list_mfa_devices()["MFADevices"]
+    assert still["SerialNumber"] == root_serial
+    assert client.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
+
+
 def test_at_most_eight_devices_per_user(server, account, tmp_path):
     client = iam(server, account)
     client.create_user(UserName="many")

@@ -69,6 +69,21 @@ def test_assumed_role_identity_and_permissions(env):
     assert f"assumed-role/Reader/reading is not authorized to perform: iam:CreateUser" in excinfo.value.response["Error"]["Message"]
 
 
+def test_a_role_session_named_like_a_user_has_no_keys_or_devices_of_its_own(env):
+    iam = env.root("iam")
+    role = iam.create_role(RoleName="Admin", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/dev"))["Role"]
+    iam.attach_role_policy(RoleName="Admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    creds = env.dev("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="dev")["Credentials"]
+    session_iam = env.session("iam", creds)
+    for call in (session_iam.list_access_keys, session_iam.create_access_key, session_iam.list_mfa_devices):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert code(excinfo) == "ValidationError"
+        assert excinfo.value.response["Error"]["Message"] == "Must specify userName when calling with non-User credentials"
+    assert len(iam.list_access_keys(UserName="dev")["AccessKeyMetadata"]) == 1
+    assert len(session_iam.list_access_keys(UserName="dev")["AccessKeyMetadata"]) == 1
+
+
 def test_trust_policy_decides(env):
     iam = env.root("iam")
     iam.create_role(RoleName="Closed", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/someone-else"))

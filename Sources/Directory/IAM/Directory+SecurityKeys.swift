@@ -25,7 +25,7 @@ public struct SecurityKeyAssertion: Sendable {
 }
 
 extension Directory {
-    /// The security keys assigned to `owner` (an IAM user name, or `root`) in `accountId`.
+    /// The security keys assigned to `owner` (an IAM user name, or ``VirtualMFADevice/rootOwner``) in `accountId`.
     public func securityKeys(of owner: String, in accountId: String) -> [WebAuthnCredential] {
         iam(accountId).mfaDevices(of: owner).filter { $0.enabled != nil }
             .compactMap(\.securityKey).sorted { $0.id < $1.id }
@@ -37,13 +37,12 @@ extension Directory {
     /// - Returns: the device's serial number.
     public func registerSecurityKey(_ credential: WebAuthnCredential, name: String, caller: Caller, now: Date = Date()) async throws -> String {
         let principal = caller.principal
-        guard principal.kind == .root || principal.kind == .user else { throw DirectoryError.invalidInput("Only users can have security keys.") }
+        guard let owner = VirtualMFADevice.owner(of: principal) else { throw DirectoryError.invalidInput("Only users can have security keys.") }
         guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=,.@_-".contains($0)) }) else {
             throw DirectoryError.invalidInput("The name must be 1 to 64 letters, numbers or + = , . @ _ -.")
         }
-        let owner = principal.kind == .root ? "root" : principal.username
         let deviceName = "\(name)-\(Identifiers.hex(12))"
-        let serial = "arn:aws:iam::\(principal.accountId):u2f/\(principal.kind == .root ? "root" : "user/\(owner)")/\(deviceName)"
+        let serial = "arn:aws:iam::\(principal.accountId):u2f/\(principal.kind == .root ? "root" : "user/\(principal.username)")/\(deviceName)"
         try await store.write { session in
             let tx = DocumentTransaction(session: session, accountId: principal.accountId)
             let devices = try await tx.all(VirtualMFADevice.self, .mfaDevice).filter { $0.userName?.lowercased() == owner.lowercased() }
@@ -60,7 +59,7 @@ extension Directory {
                 eventTime: now, eventSource: "iam.amazonaws.com", eventName: "EnableMFADevice", awsRegion: caller.region,
                 sourceIPAddress: caller.sourceIPAddress, userAgent: caller.userAgent,
                 identity: .init(principal: principal, accessKeyId: nil, mfaAuthenticated: caller.mfaAuthenticated != nil, sessionCreated: caller.sessionIssued),
-                requestParameters: ["userName": .string(owner), "serialNumber": .string(serial)], requestId: Identifiers.uuid(), readOnly: false,
+                requestParameters: ["userName": .string(principal.username), "serialNumber": .string(serial)], requestId: Identifiers.uuid(), readOnly: false,
                 recipientAccountId: principal.accountId)
             try await auditTrail.append([event], in: session)
         }

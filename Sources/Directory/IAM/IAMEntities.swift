@@ -115,7 +115,7 @@ public struct VirtualMFADevice: Codable, Sendable, Equatable {
     public var path: String
     /// The seed, sealed under the instance key (base64).
     public var sealedSeed: String
-    /// The user it is assigned to (`nil` while unassigned; the root user's devices say `root`).
+    /// The user it is assigned to (`nil` while unassigned; the root user's devices say ``rootOwner``).
     public var userName: String?
     public var enabled: Date?
     /// The last TOTP time step accepted (a code is never accepted twice).
@@ -123,6 +123,22 @@ public struct VirtualMFADevice: Codable, Sendable, Equatable {
     public var tags: [IAMTag] = []
     /// For a security key or passkey (registered in the console with WebAuthn): its credential. Such a device has no seed.
     public var securityKey: WebAuthnCredential?
+
+    /// The owner the root user's devices are assigned to: `:` is outside IAM's user name characters,
+    /// so an IAM user named `root` (in any case) has devices of its own.
+    public static let rootOwner = ":root"
+
+    /// The owner `principal`'s devices are assigned to: the root user's, an IAM user's name, or `nil` for others (roles, Identity Center users).
+    public static func owner(of principal: Principal) -> String? {
+        switch principal.kind {
+        case .root: rootOwner
+        case .user: principal.username
+        default: nil
+        }
+    }
+
+    /// The owner as a listing shows it: the user's name, or `root` for the root user's devices.
+    public var ownerName: String? { userName == Self.rootOwner ? "root" : userName }
 }
 
 /// Account-wide IAM settings.

@@ -16,8 +16,17 @@ extension IAMOperations {
     /// Whose keys a call means: the named user, else the caller (an IAM user, or root for its own keys).
     static func keyOwner(_ call: OperationCall) throws -> String? {
         if let name = string(call, "UserName") { return name }
-        let caller = try call.requireCaller()
-        return caller.principal.kind == .root ? nil : caller.principal.username
+        let principal = try call.requireCaller().principal
+        switch principal.kind {
+        case .root: return nil
+        case .user: return principal.username
+        default: throw userNameRequired()
+        }
+    }
+
+    /// AWS's refusal when a caller that is neither an IAM user nor root omits `UserName` for its own credentials.
+    static func userNameRequired() -> AWSError {
+        model.error("ValidationError", "Must specify userName when calling with non-User credentials")
     }
 
     func createAccessKey(_ call: OperationCall) async throws -> AWSValue {

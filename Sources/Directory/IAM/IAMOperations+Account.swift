@@ -58,7 +58,7 @@ extension IAMOperations {
             "AccessKeysPerUserQuota": 2, "SigningCertificatesPerUserQuota": 2, "ServerCertificates": 0, "ServerCertificatesQuota": 20,
             "InstanceProfiles": 0, "InstanceProfilesQuota": 1000, "Providers": 0, "GlobalEndpointTokenVersion": 1,
             "MFADevices": iam.mfaDevices.count, "MFADevicesInUse": iam.mfaDevices.values.reduce(0) { $0 + ($1.enabled != nil ? 1 : 0) },
-            "AccountMFAEnabled": iam.mfaDevices(of: "root").contains { $0.userName == "root" && $0.enabled != nil } ? 1 : 0,
+            "AccountMFAEnabled": iam.mfaDevices(of: VirtualMFADevice.rootOwner).contains { $0.enabled != nil } ? 1 : 0,
             "AccountAccessKeysPresent": rootKeys.isEmpty ? 0 : 1, "AccountSigningCertificatesPresent": 0,
         ]
         return ["SummaryMap": .object(counts.mapValues { .integer(Int64($0)) })]

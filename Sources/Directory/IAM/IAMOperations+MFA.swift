@@ -19,15 +19,13 @@ extension IAMOperations {
         ]
     }
 
-    /// The name the root user's devices are assigned under.
-    static let rootOwner = "root"
-
-    /// Whose MFA devices a call means: the named user, else the caller (root included: Gatehouse lets root
-    /// script its own MFA, which AWS allows only in the console).
+    /// Whose MFA devices a call means: the named IAM user (never the root user, whatever the name), else the caller
+    /// (root included: Gatehouse lets root script its own MFA, which AWS allows only in the console).
     static func mfaOwner(_ call: OperationCall) throws -> String {
         if let name = string(call, "UserName") { return name }
         let caller = try call.requireCaller()
-        return caller.principal.kind == .root ? rootOwner : caller.principal.username
+        guard let owner = VirtualMFADevice.owner(of: caller.principal) else { throw userNameRequired() }
+        return owner
     }
 
     static func deviceName(fromSerial serial: String, accountId: String) throws -> String {
@@ -90,7 +88,7 @@ extension IAMOperations {
     func enableMFADevice(_ call: OperationCall) async throws -> AWSValue {
         let tx = try Self.transaction(call)
         let owner = try Self.mfaOwner(call)
-        let ownerName = owner == Self.rootOwner ? owner : try await Self.existingUser(owner, tx).name
+        let ownerName = owner == VirtualMFADevice.rootOwner ? owner : try await Self.existingUser(owner, tx).name
         let serial = try Self.required(call, "SerialNumber")
         let devices = try await tx.all(VirtualMFADevice.self, .mfaDevice)
         if devices.filter({ $0.userName?.lowercased() == ownerName.lowercased() }).count >= 8 {
@@ -160,10 +158,10 @@ extension IAMOperations {
         let accountId = try Self.account(call)
         let iam = directory.iam(accountId)
         let owner = try Self.mfaOwner(call)
-        if owner != Self.rootOwner { _ = try Self.snapshotUser(owner, iam) }
+        if owner != VirtualMFADevice.rootOwner { _ = try Self.snapshotUser(owner, iam) }
         let devices = iam.mfaDevices(of: owner).sorted { $0.serialNumber < $1.serialNumber }
         let values: [AWSValue] = devices.map { device in
-            ["UserName": .string(device.userName ?? ""), "SerialNumber": .string(device.serialNumber), "EnableDate": .timestamp(device.enabled ?? call.time)]
+            ["UserName": .string(device.ownerName ?? ""), "SerialNumber": .string(device.serialNumber), "EnableDate": .timestamp(device.enabled ?? call.time)]
         }
         return Self.listOutput("MFADevices", values, marker: nil)
     }
@@ -184,7 +182,7 @@ extension IAMOperations {
         let values: [AWSValue] = page.map { device in
             var value: [String: AWSValue] = ["SerialNumber": .string(device.serialNumber)]
             if let owner = device.userName {
-                if owner == Self.rootOwner {
+                if owner == VirtualMFADevice.rootOwner {
                     value["User"] = ["UserId": .string(accountId), "Arn": .string("arn:aws:iam::\(accountId):root"), "CreateDate": .timestamp(directory.account(id: accountId)?.created ?? call.time)]
                 } else if let user = iam.user(owner) {
                     value["User"] = Self.userOutput(user, tags: false)
@@ -228,7 +226,7 @@ extension IAMOperations {
         let accountId = try Self.account(call)
         let serial = try Self.required(call, "SerialNumber")
         let name = try Self.deviceName(fromSerial: serial, accountId: accountId)
-        guard let device = directory.iam(accountId).mfaDevices[name.lowercased()], device.serialNumber == serial, let owner = device.userName else {
+        guard let device = directory.iam(accountId).mfaDevices[name.lowercased()], device.serialNumber == serial, let owner = device.ownerName else {
             throw Self.noSuchEntity("MFA device with serial number \(serial) does not exist.")
         }
         var value: [String: AWSValue] = ["UserName": .string(owner), "SerialNumber": .string(serial)]

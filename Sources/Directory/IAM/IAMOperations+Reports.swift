@@ -75,7 +75,7 @@ extension IAMOperations {
         let rootKeys = try await tx.session.accessKeys(accountId: tx.accountId, userName: nil)
         var root = [
             "<root_account>", "arn:aws:iam::\(tx.accountId):root", time(account?.created), "not_supported", "N/A", "not_supported",
-            "not_supported", devices.contains { $0.userName == Self.rootOwner } ? "true" : "false",
+            "not_supported", devices.contains { $0.userName == VirtualMFADevice.rootOwner } ? "true" : "false",
         ]
         root += try await keyColumns(rootKeys)
         root += ["false", "N/A", "false", "N/A"]

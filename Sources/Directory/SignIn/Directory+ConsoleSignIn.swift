@@ -44,7 +44,8 @@ extension Directory {
             throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
         }
         return ConsoleSignIn(
-            principal: principal, mfaSerialNumbers: activeMFADevices(of: "root", in: record.id), securityKeys: securityKeys(of: "root", in: record.id),
+            principal: principal, mfaSerialNumbers: activeMFADevices(of: VirtualMFADevice.rootOwner, in: record.id),
+            securityKeys: securityKeys(of: VirtualMFADevice.rootOwner, in: record.id),
             passwordResetRequired: false, source: source)
     }
 
@@ -95,13 +96,14 @@ extension Directory {
         if signIn.needsMFA {
             try admitConsoleSignIn(key, principal: principal, source: signIn.source, now: now)
             var accepted = false
-            if let securityKey {
+            let owner = VirtualMFADevice.owner(of: principal)
+            if let owner, let securityKey {
                 accepted = try await store.write { session in
-                    try await acceptSecurityKey(securityKey, owner: principal.username, accountId: principal.accountId, in: session)
+                    try await acceptSecurityKey(securityKey, owner: owner, accountId: principal.accountId, in: session)
                 }
-            } else if let mfaCode {
+            } else if let owner, let mfaCode {
                 for serial in signIn.mfaSerialNumbers where !accepted {
-                    accepted = try await verifyMFACode(accountId: principal.accountId, owner: principal.username, serialNumber: serial, code: mfaCode, now: now)
+                    accepted = try await verifyMFACode(accountId: principal.accountId, owner: owner, serialNumber: serial, code: mfaCode, now: now)
                 }
             }
             guard accepted else {
@@ -132,7 +134,7 @@ extension Directory {
         userName.map { "console-user/\(accountId)/\($0.lowercased())" } ?? "console-root/\(accountId)"
     }
 
-    /// Serial numbers of the authenticator apps assigned to `owner` (an IAM user name, or `root`).
+    /// Serial numbers of the authenticator apps assigned to `owner` (an IAM user name, or ``VirtualMFADevice/rootOwner``).
     func activeMFADevices(of owner: String, in accountId: String) -> [String] {
         iam(accountId).mfaDevices(of: owner).filter { $0.enabled != nil && $0.securityKey == nil }
             .map(\.serialNumber).sorted()

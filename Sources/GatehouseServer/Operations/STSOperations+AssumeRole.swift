@@ -23,8 +23,7 @@ extension STSOperations {
         let roleAccount = String(parts[4])
         var mfaAt: Date?
         if let serial = call.input["SerialNumber"]?.string {
-            let owner = principal.kind == .user ? principal.username : "root"
-            guard
+            guard let owner = VirtualMFADevice.owner(of: principal),
                 try await directory.verifyMFACode(
                     accountId: principal.accountId, owner: owner, serialNumber: serial, code: call.input["TokenCode"]?.string ?? "", now: call.time)
             else {

@@ -39,8 +39,7 @@ struct STSOperations {
         var mfaAt: Date?
         if let serial = call.input["SerialNumber"]?.string {
             let code = call.input["TokenCode"]?.string ?? ""
-            let owner = principal.kind == .root ? "root" : principal.username
-            guard
+            guard let owner = VirtualMFADevice.owner(of: principal),
                 try await directory.verifyMFACode(accountId: principal.accountId, owner: owner, serialNumber: serial, code: code, now: call.time)
             else {
                 throw AWSError(code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code. ", status: 403)

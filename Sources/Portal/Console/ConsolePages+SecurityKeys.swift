@@ -39,7 +39,8 @@ extension ConsolePages {
         let values = SecurityKeyPage(
             name: name, challenge: Base64URL.encode(challenge), rpId: verifier.rpId, userId: Base64URL.encode(Array(visit.principal.userId.utf8)),
             userName: visit.isRoot ? "root" : visit.principal.username,
-            exclude: directory.securityKeys(of: visit.isRoot ? "root" : visit.principal.username, in: visit.principal.accountId).map(\.id).joined(separator: ","))
+            exclude: (VirtualMFADevice.owner(of: visit.principal).map { directory.securityKeys(of: $0, in: visit.principal.accountId) } ?? [])
+                .map(\.id).joined(separator: ","))
         return page("console-security-key", values, visit: visit, script: true)
     }
 
