@@ -69,13 +69,15 @@ def test_assumed_role_identity_and_permissions(env):
     assert f"assumed-role/Reader/reading is not authorized to perform: iam:CreateUser" in excinfo.value.response["Error"]["Message"]
 
 
-def test_a_role_session_named_like_a_user_has_no_keys_or_devices_of_its_own(env):
+def test_a_role_session_named_like_a_user_is_not_that_user(env):
     iam = env.root("iam")
     role = iam.create_role(RoleName="Admin", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/dev"))["Role"]
     iam.attach_role_policy(RoleName="Admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     creds = env.dev("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="dev")["Credentials"]
     session_iam = env.session("iam", creds)
-    for call in (session_iam.list_access_keys, session_iam.create_access_key, session_iam.list_mfa_devices):
+    iam.create_login_profile(UserName="dev", Password="Correct-Horse-9")
+    calls = (session_iam.get_user, session_iam.get_login_profile, session_iam.list_access_keys, session_iam.create_access_key, session_iam.list_mfa_devices)
+    for call in calls:
         with pytest.raises(ClientError) as excinfo:
             call()
         assert code(excinfo) == "ValidationError"

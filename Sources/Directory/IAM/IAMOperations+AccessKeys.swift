@@ -17,16 +17,7 @@ extension IAMOperations {
     static func keyOwner(_ call: OperationCall) throws -> String? {
         if let name = string(call, "UserName") { return name }
         let principal = try call.requireCaller().principal
-        switch principal.kind {
-        case .root: return nil
-        case .user: return principal.username
-        default: throw userNameRequired()
-        }
-    }
-
-    /// AWS's refusal when a caller that is neither an IAM user nor root omits `UserName` for its own credentials.
-    static func userNameRequired() -> AWSError {
-        model.error("ValidationError", "Must specify userName when calling with non-User credentials")
+        return principal.kind == .root ? nil : try callerUserName(principal)
     }
 
     func createAccessKey(_ call: OperationCall) async throws -> AWSValue {

@@ -85,7 +85,7 @@ extension IAMOperations {
     func getLoginProfile(_ call: OperationCall) throws -> AWSValue {
         let caller = try call.requireCaller()
         let iam = directory.iam(caller.principal.accountId)
-        let name = Self.string(call, "UserName") ?? caller.principal.username
+        let name = try Self.string(call, "UserName") ?? Self.callerUserName(caller.principal)
         let user = try Self.snapshotUser(name, iam)
         guard let profile = iam.loginProfiles[user.name.lowercased()] else {
             throw Self.noSuchEntity("Login Profile for User \(user.name) cannot be found.")

@@ -37,6 +37,17 @@ extension IAMOperations {
         return user
     }
 
+    /// The name of the IAM user `principal` is; any other caller must name the user (AWS's `ValidationError`).
+    static func callerUserName(_ principal: Principal) throws -> String {
+        guard principal.kind == .user else { throw userNameRequired() }
+        return principal.username
+    }
+
+    /// AWS's refusal when a caller that is not an IAM user omits `UserName`, which would mean itself.
+    static func userNameRequired() -> AWSError {
+        model.error("ValidationError", "Must specify userName when calling with non-User credentials")
+    }
+
     /// The user named in the snapshot, or `NoSuchEntity`.
     static func snapshotUser(_ name: String, _ iam: AccountIAM) throws -> IAMUser {
         guard let user = iam.user(name) else { throw noSuchEntity("The user with name \(name) cannot be found.") }
@@ -76,7 +87,7 @@ extension IAMOperations {
                 let created = directory.account(id: caller.principal.accountId)?.created ?? call.time
                 return ["User": ["UserId": .string(caller.principal.accountId), "Arn": .string(caller.principal.arn), "CreateDate": .timestamp(created)]]
             }
-            return ["User": Self.userOutput(try Self.snapshotUser(caller.principal.username, iam))]
+            return ["User": Self.userOutput(try Self.snapshotUser(try Self.callerUserName(caller.principal), iam))]
         }
         return ["User": Self.userOutput(try Self.snapshotUser(name, iam))]
     }
