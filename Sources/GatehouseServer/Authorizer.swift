@@ -109,7 +109,7 @@ final class Authorizer: Sendable {
             }
             return PolicySet(identity: identity, permissionsBoundary: boundary(role.permissionsBoundary), session: sessionPolicies)
         }
-        guard let user = iam.user(principal.username) else { return PolicySet() }
+        guard principal.kind == .user, let user = iam.user(principal.username) else { return PolicySet() }
         add(inline: user.inlinePolicies, of: user.arn, to: &identity)
         add(managed: user.attachedPolicies, to: &identity)
         for groupName in user.groups {
@@ -173,8 +173,10 @@ final class Authorizer: Sendable {
         let principalTags: [IAMTag] =
             if let session = principal.roleSession {
                 (iam.roles[session.roleName.lowercased()]?.tags ?? []) + session.tags
-            } else {
+            } else if principal.kind == .user {
                 iam.user(principal.username)?.tags ?? []
+            } else {
+                []
             }
         var context = principalContext(principal, tags: principalTags)
         context.action = action
