@@ -99,6 +99,11 @@ public struct DocumentTransaction: Sendable {
             .map { try DocumentCoding.decode(type, $0.body) }
     }
 
+    /// ``all(_:kind:holding:ignoringCase:)`` for any kind of document.
+    public func all<T: Decodable>(_ type: T.Type, _ kind: some DocumentKind, holding value: String, ignoringCase: Bool = false) async throws -> [T] {
+        try await all(type, kind: kind.rawValue, holding: value, ignoringCase: ignoringCase)
+    }
+
     /// ``all(_:kind:holding:ignoringCase:)`` for IAM's kinds, so that IAM code may write `.user`.
     public func all<T: Decodable>(_ type: T.Type, _ kind: IAMDocumentKind, holding value: String, ignoringCase: Bool = false) async throws -> [T] {
         try await all(type, kind: kind.rawValue, holding: value, ignoringCase: ignoringCase)

@@ -17,6 +17,28 @@ enum NextTokenPaging {
         return (slice, more ? slice.last.map { Base64.encode(Array(key($0).utf8)) } : nil)
     }
 
+    /// Paging over a snapshot map, whose keys are the tokens: `output` writes out each entry as it is read, or
+    /// skips it with `nil`. A binary search and a walk, however many entries there are.
+    static func page<T>(
+        _ map: SortedMap<T>, call: OperationCall, maxResults: Int = 100, invalidToken: AWSError, output: (_ key: String, _ value: T) -> AWSValue?
+    ) throws -> (items: [AWSValue], nextToken: String?) {
+        let limit = Int(call.input["MaxResults"]?.integer ?? Int64(maxResults))
+        var after: String?
+        if let token = call.input["NextToken"]?.string {
+            guard let bytes = Base64.decode(token), let key = String(validating: bytes, as: UTF8.self) else { throw invalidToken }
+            after = key
+        }
+        var items: [AWSValue] = []
+        var lastKey: String?
+        for (key, value) in map.entries(after: after) {
+            guard let item = output(key, value) else { continue }
+            if items.count == limit { return (items, lastKey.map { Base64.encode(Array($0.utf8)) }) }
+            items.append(item)
+            lastKey = key
+        }
+        return (items, nil)
+    }
+
     /// `{member: [...], NextToken: ...}`.
     static func output(_ member: String, _ values: [AWSValue], nextToken: String?) -> AWSValue {
         var output: [String: AWSValue] = [member: .list(values)]

@@ -149,3 +149,21 @@ public struct SortedMap<Value: Sendable>: Sendable {
         chunks[target].values += moved.values
     }
 }
+
+extension SortedMap where Value == SortedMap<Bool> {
+    /// An index of sets: moves `member` from the sets named in `old` to those named in `new` (names in any case),
+    /// changing each set in place and dropping a set it empties.
+    mutating func move(_ member: String, from old: [String], to new: [String]) {
+        guard old != new else { return }
+        let left = Set(old.map { $0.lowercased() })
+        let joined = Set(new.map { $0.lowercased() })
+        for name in left.symmetricDifference(joined) {
+            var emptied = false
+            update(name, default: SortedMap<Bool>()) { members in
+                members[member] = joined.contains(name) ? true : nil
+                emptied = members.isEmpty
+            }
+            if emptied { self[name] = nil }
+        }
+    }
+}

@@ -116,6 +116,40 @@ enum Migrations {
             ],
             nil
         ),
+        (
+            5,
+            [],
+            // Identity store claims for the entities stored before them: each user name, user email, group name, and
+            // membership's group and user, as a document keyed by the value (lower-cased in Swift, as every key is).
+            { connection in
+                let claims = [
+                    ("ids_claim_user_name", "SELECT account_id, json_extract(body, '$.userName') AS value, json_extract(body, '$.id') AS id FROM documents WHERE kind = 'ids_user'"),
+                    (
+                        "ids_claim_email",
+                        """
+                        SELECT d.account_id, json_extract(e.value, '$.Value') AS value, json_extract(d.body, '$.id') AS id
+                        FROM documents d, json_each(json_extract(d.body, '$.attributes'), '$.Emails') e WHERE d.kind = 'ids_user'
+                        """
+                    ),
+                    ("ids_claim_group_name", "SELECT account_id, json_extract(body, '$.displayName') AS value, json_extract(body, '$.id') AS id FROM documents WHERE kind = 'ids_group'"),
+                    (
+                        "ids_claim_membership",
+                        """
+                        SELECT account_id, json_extract(body, '$.groupId') || '/' || json_extract(body, '$.userId') AS value, json_extract(body, '$.id') AS id
+                        FROM documents WHERE kind = 'ids_membership'
+                        """
+                    ),
+                ]
+                for (kind, query) in claims {
+                    for row in try connection.rows(query) {
+                        guard let value = try row.optionalString("value"), let id = try row.optionalString("id") else { continue }
+                        try connection.execute(
+                            "INSERT OR IGNORE INTO documents (account_id, kind, key, body) VALUES (?, ?, ?, json_object('id', ?))",
+                            try row.string("account_id"), kind, value.lowercased(), id)
+                    }
+                }
+            }
+        ),
     ]
 
     /// `[1,2,3]` as bytes.

@@ -50,7 +50,7 @@ struct StoreMigrationTests {
                 let versions = try await store.read { session in
                     try session.connection.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
                 }
-                #expect(versions == [1, 2, 3, 4])
+                #expect(versions == [1, 2, 3, 4, 5])
             }
         }
     }
@@ -112,6 +112,42 @@ struct StoreMigrationTests {
                 }
                 // The rest of a moved device is as it was; a user document is not a device.
                 #expect(bodies == [#"{"serialNumber":"arn:aws:iam::111122223333:mfa/root-app","userName":":root","lastStep":7}"#, #"{"userName":"root"}"#])
+            }
+        }
+    }
+
+    /// Identity store entities stored before migration 5 get the claims later writes check their names against.
+    @Test func identityStoreEntitiesGetTheirClaims() async throws {
+        try await Self.withDatabasePath { path in
+            // The attributes are JSON text inside the document's JSON.
+            let attributes = #"{\"DisplayName\":\"Ana\",\"Emails\":[{\"Value\":\"Ana@Example.com\",\"Primary\":true},{\"Value\":\"ana.b@example.com\"}]}"#
+            let documents = [
+                ("ids_user", "u-1", #"{"id":"u-1","userName":"Ana.Björk","attributes":""# + attributes + #""}"#),
+                ("ids_user", "u-2", #"{"id":"u-2","userName":"bo","attributes":"{}"}"#),
+                ("ids_group", "g-1", #"{"id":"g-1","displayName":"Ops"}"#),
+                ("ids_membership", "m-1", #"{"id":"m-1","groupId":"g-1","userId":"u-1"}"#),
+            ]
+            try await Self.withStore(path) { store in
+                try await store.write { session in
+                    for (kind, key, body) in documents {
+                        try session.connection.execute(
+                            "INSERT INTO documents (account_id, kind, key, body) VALUES ('111122223333', ?, ?, ?)", kind, key, body)
+                    }
+                    try session.connection.execute("DELETE FROM schema_migrations WHERE version = 5")
+                }
+            }
+            try await Self.withStore(path) { store in
+                let claims = try await store.read { session in
+                    try session.connection.rows(
+                        "SELECT kind, key, json_extract(body, '$.id') AS id FROM documents WHERE kind LIKE 'ids_claim_%' ORDER BY kind, key"
+                    ).map { row in [try row.string("kind"), try row.string("key"), try row.string("id")] }
+                }
+                #expect(
+                    claims == [
+                        ["ids_claim_email", "ana.b@example.com", "u-1"], ["ids_claim_email", "ana@example.com", "u-1"],
+                        ["ids_claim_group_name", "ops", "g-1"], ["ids_claim_membership", "g-1/u-1", "m-1"],
+                        ["ids_claim_user_name", "ana.björk", "u-1"], ["ids_claim_user_name", "bo", "u-2"],
+                    ])
             }
         }
     }

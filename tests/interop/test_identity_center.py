@@ -307,3 +307,65 @@ def test_permission_set_policies_and_reprovisioning(server):
     assert member_iam.list_roles(PathPrefix="/aws-reserved/sso.amazonaws.com/")["Roles"] == []
     admin.delete_permission_set(**arn)
     assert admin.list_permission_sets(InstanceArn=instance_arn)["PermissionSets"] == []
+
+
+def test_identity_store_names_emails_and_memberships_stay_unique(server):
+    standalone = clients(server, fresh_account(server, "unique"))
+    admin, ids = standalone["sso-admin"], standalone["identitystore"]
+    store = admin.describe_instance(InstanceArn=admin.create_instance()["InstanceArn"])["IdentityStoreId"]
+
+    def conflict(call, **kwargs):
+        with pytest.raises(ClientError) as refused:
+            call(IdentityStoreId=store, **kwargs)
+        assert error(refused)[0] == "ConflictException"
+        return refused.value.response["Error"]["Message"]
+
+    dana = new_user(ids, store, "dana")
+    person = {"DisplayName": "D", "Name": {"GivenName": "D", "FamilyName": "E"}}
+    conflict(ids.create_user, UserName="DANA", **person)
+    assert "dana" in conflict(ids.create_user, UserName="other", Emails=[{"Value": "Dana@Example.COM"}], **person)
+    # A new email frees the old one and is taken in turn.
+    ids.update_user(IdentityStoreId=store, UserId=dana, Operations=[{"AttributePath": "emails", "AttributeValue": [{"Value": "d@example.com"}]}])
+    erin = ids.create_user(IdentityStoreId=store, UserName="erin", Emails=[{"Value": "dana@example.com"}], **person)["UserId"]
+    conflict(ids.create_user, UserName="frank", Emails=[{"Value": "D@example.com"}], **person)
+    # A deleted user's name and email are free again.
+    ids.delete_user(IdentityStoreId=store, UserId=dana)
+    dana = ids.create_user(IdentityStoreId=store, UserName="Dana", Emails=[{"Value": "d@example.com"}], **person)["UserId"]
+    found = ids.get_user_id(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "dana"}})
+    assert found["UserId"] == dana
+
+    ops = ids.create_group(IdentityStoreId=store, DisplayName="Ops")["GroupId"]
+    conflict(ids.create_group, DisplayName="OPS")
+    ids.update_group(IdentityStoreId=store, GroupId=ops, Operations=[{"AttributePath": "displayName", "AttributeValue": "Operations"}])
+    conflict(ids.create_group, DisplayName="operations")
+    ids.create_group(IdentityStoreId=store, DisplayName="ops")
+
+    membership = ids.create_group_membership(IdentityStoreId=store, GroupId=ops, MemberId={"UserId": erin})["MembershipId"]
+    conflict(ids.create_group_membership, GroupId=ops, MemberId={"UserId": erin})
+    ids.delete_group_membership(IdentityStoreId=store, MembershipId=membership)
+    again = ids.create_group_membership(IdentityStoreId=store, GroupId=ops, MemberId={"UserId": erin})["MembershipId"]
+    listed = ids.list_group_memberships_for_member(IdentityStoreId=store, MemberId={"UserId": erin})["GroupMemberships"]
+    assert [m["MembershipId"] for m in listed] == [again]
+    # Deleting the user takes its memberships with it; the membership can be made again for a new user.
+    ids.delete_user(IdentityStoreId=store, UserId=erin)
+    assert ids.list_group_memberships(IdentityStoreId=store, GroupId=ops)["GroupMemberships"] == []
+    ids.delete_group(IdentityStoreId=store, GroupId=ops)
+    ids.create_group(IdentityStoreId=store, DisplayName="Operations")
+
+
+def test_identity_store_lists_page_in_id_order(server):
+    standalone = clients(server, fresh_account(server, "pages"))
+    admin, ids = standalone["sso-admin"], standalone["identitystore"]
+    store = admin.describe_instance(InstanceArn=admin.create_instance()["InstanceArn"])["IdentityStoreId"]
+    made = sorted(new_user(ids, store, f"user{n}") for n in range(5))
+    seen, token = [], None
+    while True:
+        page = ids.list_users(IdentityStoreId=store, MaxResults=2, **({"NextToken": token} if token else {}))
+        assert len(page["Users"]) <= 2
+        seen += [u["UserId"] for u in page["Users"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert seen == made
+    by_name = ids.list_users(IdentityStoreId=store, Filters=[{"AttributePath": "UserName", "AttributeValue": "USER3"}])["Users"]
+    assert [u["UserName"] for u in by_name] == ["user3"]

@@ -30,7 +30,7 @@ public struct AccountIAM: Sendable {
     /// Console passwords by user key, and MFA devices by lower-cased device name.
     public internal(set) var loginProfiles = SortedMap<LoginProfile>()
     public internal(set) var mfaDevices = SortedMap<VirtualMFADevice>()
-    /// Each owner's MFA devices, by lower-cased user name (or `root`): the devices' keys, kept as devices are
+    /// Each owner's MFA devices, by lower-cased user name (or ``VirtualMFADevice/rootOwner``): the devices' keys, kept as devices are
     /// assigned and removed.
     public private(set) var mfaDevicesByOwner = SortedMap<SortedMap<Bool>>()
     public var passwordPolicy: PasswordPolicy?
@@ -46,7 +46,7 @@ public struct AccountIAM: Sendable {
             let user = try body.map { try DocumentCoding.value(IAMUser.self, $0, kept: kept) }
             let old = users[key]
             recount(old?.attachedPolicies, user?.attachedPolicies)
-            Self.move(key, in: &groupMembers, from: old?.groups ?? [], to: user?.groups ?? [])
+            groupMembers.move(key, from: old?.groups ?? [], to: user?.groups ?? [])
             users[key] = user
         case .group:
             let group = try body.map { try DocumentCoding.value(IAMGroup.self, $0, kept: kept) }
@@ -61,7 +61,7 @@ public struct AccountIAM: Sendable {
         case .mfaDevice:
             let device = try body.map { try DocumentCoding.value(VirtualMFADevice.self, $0, kept: kept) }
             let owner = mfaDevices[key]?.userName
-            Self.move(key, in: &mfaDevicesByOwner, from: owner.map { [$0] } ?? [], to: device?.userName.map { [$0] } ?? [])
+            mfaDevicesByOwner.move(key, from: owner.map { [$0] } ?? [], to: device?.userName.map { [$0] } ?? [])
             mfaDevices[key] = device
         case .passwordPolicy: passwordPolicy = try body.map { try DocumentCoding.value(PasswordPolicy.self, $0, kept: kept) }
         case .settings: settings = try body.map { try DocumentCoding.value(AccountSettings.self, $0, kept: kept) } ?? AccountSettings()
@@ -79,26 +79,10 @@ public struct AccountIAM: Sendable {
         for arn in new ?? [] { attachmentCounts.update(arn, default: 0) { $0 += 1 } }
     }
 
-    /// Moves `member` from the sets of `index` named in `old` to those named in `new` (names in any case),
-    /// changing each set in place and dropping a set it empties.
-    private static func move(_ member: String, in index: inout SortedMap<SortedMap<Bool>>, from old: [String], to new: [String]) {
-        guard old != new else { return }
-        let left = Set(old.map { $0.lowercased() })
-        let joined = Set(new.map { $0.lowercased() })
-        for name in left.symmetricDifference(joined) {
-            var emptied = false
-            index.update(name, default: SortedMap()) { members in
-                members[member] = joined.contains(name) ? true : nil
-                emptied = members.isEmpty
-            }
-            if emptied { index[name] = nil }
-        }
-    }
-
     /// How many users, groups and roles the managed policy `arn` is attached to.
     public func attachmentCount(of arn: String) -> Int { attachmentCounts[arn] ?? 0 }
 
-    /// The MFA devices assigned to `owner` (an IAM user name in any case, or `root`).
+    /// The MFA devices assigned to `owner` (an IAM user name in any case, or ``VirtualMFADevice/rootOwner``).
     public func mfaDevices(of owner: String) -> [VirtualMFADevice] {
         guard let keys = mfaDevicesByOwner[owner.lowercased()] else { return [] }
         return keys.entries().compactMap { mfaDevices[$0.key] }

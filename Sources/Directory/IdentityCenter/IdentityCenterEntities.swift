@@ -172,41 +172,78 @@ public struct ProvisionedPermissionSet: Codable, Sendable, Equatable {
 }
 
 /// One Identity Center instance in memory, under its owner account's ID in the snapshot.
+///
+/// Users, groups and memberships are sorted maps by lower-cased ID (listings page without sorting, and a write
+/// copies one chunk, not the whole map), with the indexes reads look up by: user IDs by user name, and each
+/// user's and group's memberships.
 public struct IdentityCenterState: Sendable {
     public var instance: IdentityCenterInstance?
-    public var users: [String: IdentityStoreUser] = [:]
-    public var groups: [String: IdentityStoreGroup] = [:]
-    public var memberships: [String: IdentityStoreMembership] = [:]
+    public internal(set) var users = SortedMap<IdentityStoreUser>()
+    public internal(set) var groups = SortedMap<IdentityStoreGroup>()
+    public internal(set) var memberships = SortedMap<IdentityStoreMembership>()
     public var permissionSets: [String: PermissionSet] = [:]
-    public var assignments: [String: AccountAssignment] = [:]
+    public internal(set) var assignments = SortedMap<AccountAssignment>()
     public var requests: [String: IdentityCenterRequest] = [:]
     public var provisioned: [String: ProvisionedPermissionSet] = [:]
+    /// User keys by lower-cased user name.
+    public private(set) var userKeys = SortedMap<String>()
+    /// Membership keys by lower-cased user ID, and by lower-cased group ID.
+    public private(set) var membershipsByUser = SortedMap<SortedMap<Bool>>()
+    public private(set) var membershipsByGroup = SortedMap<SortedMap<Bool>>()
+    /// Assignment keys by lower-cased principal (user or group) ID.
+    public private(set) var assignmentsByPrincipal = SortedMap<SortedMap<Bool>>()
 
     public init() {}
 
     mutating func apply(kind: IdentityCenterDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
         case .instance: instance = try body.map { try DocumentCoding.value(IdentityCenterInstance.self, $0, kept: kept) }
-        case .user: users[key] = try body.map { try DocumentCoding.value(IdentityStoreUser.self, $0, kept: kept) }
+        case .user:
+            let user = try body.map { try DocumentCoding.value(IdentityStoreUser.self, $0, kept: kept) }
+            if let old = users[key]?.userName.lowercased(), old != user?.userName.lowercased(), userKeys[old] == key { userKeys[old] = nil }
+            if let user { userKeys[user.userName.lowercased()] = key }
+            users[key] = user
         case .group: groups[key] = try body.map { try DocumentCoding.value(IdentityStoreGroup.self, $0, kept: kept) }
-        case .membership: memberships[key] = try body.map { try DocumentCoding.value(IdentityStoreMembership.self, $0, kept: kept) }
+        case .membership:
+            let membership = try body.map { try DocumentCoding.value(IdentityStoreMembership.self, $0, kept: kept) }
+            let old = memberships[key]
+            membershipsByUser.move(key, from: old.map { [$0.userId] } ?? [], to: membership.map { [$0.userId] } ?? [])
+            membershipsByGroup.move(key, from: old.map { [$0.groupId] } ?? [], to: membership.map { [$0.groupId] } ?? [])
+            memberships[key] = membership
         case .permissionSet: permissionSets[key] = try body.map { try DocumentCoding.value(PermissionSet.self, $0, kept: kept) }
-        case .assignment: assignments[key] = try body.map { try DocumentCoding.value(AccountAssignment.self, $0, kept: kept) }
+        case .assignment:
+            let assignment = try body.map { try DocumentCoding.value(AccountAssignment.self, $0, kept: kept) }
+            let old = assignments[key]
+            assignmentsByPrincipal.move(key, from: old.map { [$0.principalId] } ?? [], to: assignment.map { [$0.principalId] } ?? [])
+            assignments[key] = assignment
         case .request: requests[key] = try body.map { try DocumentCoding.value(IdentityCenterRequest.self, $0, kept: kept) }
         case .provisioned: provisioned[key] = try body.map { try DocumentCoding.value(ProvisionedPermissionSet.self, $0, kept: kept) }
         }
     }
 
+    /// The user with this user name (any case).
+    public func user(named name: String) -> IdentityStoreUser? {
+        userKeys[name.lowercased()].flatMap { users[$0] }
+    }
+
+    /// A user's memberships (`userId`) or a group's (`groupId`), in membership ID order.
+    public func memberships(ofUser userId: String? = nil, ofGroup groupId: String? = nil) -> [IdentityStoreMembership] {
+        let index = userId.map { membershipsByUser[$0.lowercased()] } ?? groupId.map { membershipsByGroup[$0.lowercased()] } ?? nil
+        return index?.entries().compactMap { memberships[$0.key] } ?? []
+    }
+
     /// The groups a user is in.
     public func groupIds(of userId: String) -> Set<String> {
-        Set(memberships.values.filter { $0.userId == userId }.map(\.groupId))
+        Set(memberships(ofUser: userId).map(\.groupId))
     }
 
     /// The assignments that reach a user, directly or through its groups.
     public func assignments(of userId: String) -> [AccountAssignment] {
-        let groups = groupIds(of: userId)
-        return assignments.values.filter {
-            ($0.principalType == "USER" && $0.principalId == userId) || ($0.principalType == "GROUP" && groups.contains($0.principalId))
+        let principals = [userId] + groupIds(of: userId)
+        return principals.flatMap { principal in
+            (assignmentsByPrincipal[principal.lowercased()]?.entries().compactMap { assignments[$0.key] } ?? []).filter {
+                $0.principalId == principal && $0.principalType == (principal == userId ? "USER" : "GROUP")
+            }
         }
     }
 }

@@ -33,8 +33,7 @@ extension IdentityStoreOperations {
     static func checkGroupName(_ name: String, id: String, tx: DocumentTransaction) async throws {
         guard !name.isEmpty else { throw validation("Missing required attribute: displayName.") }
         if reservedNames.contains(name.lowercased()) { throw validation("\(name) is a reserved name and can't be used.") }
-        let groups = try await tx.all(IdentityStoreGroup.self, IdentityCenterDocumentKind.group)
-        if groups.contains(where: { $0.id != id && $0.displayName.lowercased() == name.lowercased() }) {
+        if let holder = try await tx.claimant(.groupName, name), holder != id {
             throw conflict("Duplicate GroupDisplayName: a group named \(name) already exists.")
         }
     }
@@ -48,6 +47,7 @@ extension IdentityStoreOperations {
             id: id, displayName: name, description: call.input["Description"]?.string, created: call.time, createdBy: actor(call),
             updated: call.time, updatedBy: actor(call))
         try await tx.put(group, IdentityCenterDocumentKind.group, id)
+        try await tx.claim(.groupName, name, for: id)
         return ["IdentityStoreId": .string(instance.identityStoreId), "GroupId": .string(id)]
     }
 
@@ -62,6 +62,7 @@ extension IdentityStoreOperations {
         let (tx, _) = try await storedStore(call)
         let id = call.input["GroupId"]?.string ?? ""
         guard var group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw notFound("GROUP", id) }
+        let oldName = group.displayName
         var attributes: [String: AWSValue] = ["DisplayName": .string(group.displayName)]
         if let description = group.description { attributes["Description"] = .string(description) }
         for operation in call.input["Operations"]?.list ?? [] {
@@ -73,29 +74,34 @@ extension IdentityStoreOperations {
         group.updated = call.time
         group.updatedBy = actor(call)
         try await tx.put(group, IdentityCenterDocumentKind.group, id)
+        if oldName.lowercased() != group.displayName.lowercased() {
+            try await tx.release(.groupName, oldName, from: id)
+            try await tx.claim(.groupName, group.displayName, for: id)
+        }
         return .empty
     }
 
     static func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
         let (tx, _) = try await storedStore(call)
         let id = call.input["GroupId"]?.string ?? ""
-        guard try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) != nil else { throw notFound("GROUP", id) }
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership) where membership.groupId == id {
-            try await tx.delete(IdentityCenterDocumentKind.membership, membership.id)
+        guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw notFound("GROUP", id) }
+        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: id) where membership.groupId == id {
+            try await removeMembership(membership, tx: tx)
         }
         try await removeAssignments(of: id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.group, id)
+        try await tx.release(.groupName, group.displayName, from: id)
         return .empty
     }
 
     func listGroups(_ call: OperationCall) throws -> AWSValue {
         let state = try storeState(call)
         let filter = Self.filter(call)
-        let groups = state.groups.values.filter { filter == nil || (filter?.path == "displayname" && $0.displayName == filter?.value) }
-            .sorted { $0.id < $1.id }
-        let (page, token) = try NextTokenPaging.page(groups, call: call, invalidToken: Self.invalidToken) { $0.id }
         let storeId = state.instance?.identityStoreId ?? ""
-        return NextTokenPaging.output("Groups", page.map { Self.groupOutput($0, storeId: storeId) }, nextToken: token)
+        let (page, token) = try NextTokenPaging.page(state.groups, call: call, invalidToken: Self.invalidToken) { _, group in
+            filter == nil || (filter?.path == "displayname" && group.displayName == filter?.value) ? Self.groupOutput(group, storeId: storeId) : nil
+        }
+        return NextTokenPaging.output("Groups", page, nextToken: token)
     }
 
     func getGroupId(_ call: OperationCall) throws -> AWSValue {
@@ -121,23 +127,24 @@ extension IdentityStoreOperations {
         let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
         guard try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, groupId) != nil else { throw notFound("GROUP", groupId) }
         guard try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, userId) != nil else { throw notFound("USER", userId) }
-        let memberships = try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership)
-        if memberships.contains(where: { $0.groupId == groupId && $0.userId == userId }) {
+        let pair = IdentityStoreClaimKind.membershipValue(groupId: groupId, userId: userId)
+        if try await tx.claimant(.membership, pair) != nil {
             throw conflict("The user \(userId) is already a member of the group \(groupId).")
         }
         let membership = IdentityStoreMembership(
             id: Identifiers.identityStoreResourceId(), groupId: groupId, userId: userId, created: call.time, createdBy: actor(call))
         try await tx.put(membership, IdentityCenterDocumentKind.membership, membership.id)
+        try await tx.claim(.membership, pair, for: membership.id)
         return ["IdentityStoreId": .string(instance.identityStoreId), "MembershipId": .string(membership.id)]
     }
 
     static func deleteMembership(_ call: OperationCall) async throws -> AWSValue {
         let (tx, _) = try await storedStore(call)
         let id = call.input["MembershipId"]?.string ?? ""
-        guard try await tx.get(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, id) != nil else {
+        guard let membership = try await tx.get(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, id) else {
             throw notFound("GROUP_MEMBERSHIP", id)
         }
-        try await tx.delete(IdentityCenterDocumentKind.membership, id)
+        try await removeMembership(membership, tx: tx)
         return .empty
     }
 
@@ -158,14 +165,14 @@ extension IdentityStoreOperations {
         let state = try storeState(call)
         let groupId = call.input["GroupId"]?.string ?? ""
         guard state.groups[groupId.lowercased()] != nil else { throw Self.notFound("GROUP", groupId) }
-        return try membershipsPage(state.memberships.values.filter { $0.groupId == groupId }, call: call, state: state)
+        return try membershipsPage(state.memberships(ofGroup: groupId).filter { $0.groupId == groupId }, call: call, state: state)
     }
 
     func listMembershipsForMember(_ call: OperationCall) throws -> AWSValue {
         let state = try storeState(call)
         let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
         guard state.users[userId.lowercased()] != nil else { throw Self.notFound("USER", userId) }
-        return try membershipsPage(state.memberships.values.filter { $0.userId == userId }, call: call, state: state)
+        return try membershipsPage(state.memberships(ofUser: userId).filter { $0.userId == userId }, call: call, state: state)
     }
 
     func isMemberInGroups(_ call: OperationCall) throws -> AWSValue {
@@ -182,7 +189,7 @@ extension IdentityStoreOperations {
         let state = try storeState(call)
         let groupId = call.input["GroupId"]?.string ?? ""
         let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
-        guard let membership = state.memberships.values.first(where: { $0.groupId == groupId && $0.userId == userId }) else {
+        guard let membership = state.memberships(ofUser: userId).first(where: { $0.groupId == groupId && $0.userId == userId }) else {
             throw Self.notFound("GROUP_MEMBERSHIP", "\(groupId)/\(userId)")
         }
         return ["IdentityStoreId": .string(state.instance?.identityStoreId ?? ""), "MembershipId": .string(membership.id)]

@@ -79,13 +79,14 @@ public struct IdentityStoreOperations: Sendable {
         where value?.string?.isEmpty ?? true {
             throw validation("Missing required attribute: \(path).")
         }
-        let others = try await tx.all(IdentityStoreUser.self, IdentityCenterDocumentKind.user).filter { $0.id != id }
-        if others.contains(where: { $0.userName.lowercased() == userName.lowercased() }) {
+        if let holder = try await tx.claimant(.userName, userName), holder != id {
             throw conflict("Duplicate UserName: a user named \(userName) already exists.")
         }
-        let emails = Set(primaryEmails(attributes))
-        if let taken = others.first(where: { !emails.isDisjoint(with: primaryEmails(Self.attributes($0))) }) {
-            throw conflict("Duplicate email: the user \(taken.userName) already has that email address.")
+        for email in Set(primaryEmails(attributes)) {
+            if let holder = try await tx.claimant(.email, email), holder != id {
+                let taken = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, holder)?.userName ?? holder
+                throw conflict("Duplicate email: the user \(taken) already has that email address.")
+            }
         }
     }
 
@@ -100,6 +101,7 @@ public struct IdentityStoreOperations: Sendable {
             id: id, userName: userName, attributes: JSONWriter.write(.object(attributes)), created: call.time, createdBy: actor(call),
             updated: call.time, updatedBy: actor(call))
         try await tx.put(user, IdentityCenterDocumentKind.user, id)
+        try await moveClaims(from: nil, to: user, tx: tx)
         return ["IdentityStoreId": .string(instance.identityStoreId), "UserId": .string(id)]
     }
 
@@ -144,6 +146,7 @@ public struct IdentityStoreOperations: Sendable {
         let (tx, _) = try await storedStore(call)
         let id = call.input["UserId"]?.string ?? ""
         guard var user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw notFound("USER", id) }
+        let before = user
         var attributes = attributes(user)
         for operation in call.input["Operations"]?.list ?? [] {
             try apply(operation, to: &attributes, allowed: userAttributes)
@@ -153,16 +156,19 @@ public struct IdentityStoreOperations: Sendable {
         user.updated = call.time
         user.updatedBy = actor(call)
         try await tx.put(user, IdentityCenterDocumentKind.user, id)
+        try await moveClaims(from: before, to: user, tx: tx)
         return .empty
     }
 
     /// Removes a user or group's account assignments, and the roles no assignment needs any more.
     static func removeAssignments(of principalId: String, tx: DocumentTransaction) async throws {
-        let assignments = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment)
-        let removed = assignments.filter { $0.principalId == principalId }
+        let removed = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment, holding: principalId)
+            .filter { $0.principalId == principalId }
         for assignment in removed { try await tx.delete(IdentityCenterDocumentKind.assignment, assignment.key) }
-        let left = assignments.filter { $0.principalId != principalId }
-        for assignment in removed where !left.contains(where: { $0.permissionSetId == assignment.permissionSetId && $0.accountId == assignment.accountId }) {
+        for assignment in removed {
+            // Those left (this transaction no longer sees the removed ones) that put the same permission set in the same account.
+            let left = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment, holding: assignment.permissionSetId)
+            guard !left.contains(where: { $0.permissionSetId == assignment.permissionSetId && $0.accountId == assignment.accountId }) else { continue }
             let key = "\(assignment.permissionSetId)/\(assignment.accountId)"
             if let provisioned = try await tx.get(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, key) {
                 try await SSOAdminOperations.deprovision(provisioned, tx: tx)
@@ -173,12 +179,13 @@ public struct IdentityStoreOperations: Sendable {
     static func deleteUser(_ call: OperationCall) async throws -> AWSValue {
         let (tx, _) = try await storedStore(call)
         let id = call.input["UserId"]?.string ?? ""
-        guard try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) != nil else { throw notFound("USER", id) }
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership) where membership.userId == id {
-            try await tx.delete(IdentityCenterDocumentKind.membership, membership.id)
+        guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw notFound("USER", id) }
+        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: id) where membership.userId == id {
+            try await removeMembership(membership, tx: tx)
         }
         try await removeAssignments(of: id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.user, id)
+        try await moveClaims(from: user, to: nil, tx: tx)
         try await SignInOperations.endSessions(ofUser: id, session: tx.session)
         return .empty
     }
@@ -192,17 +199,24 @@ public struct IdentityStoreOperations: Sendable {
     func listUsers(_ call: OperationCall) throws -> AWSValue {
         let state = try storeState(call)
         let filter = Self.filter(call)
-        let users = state.users.values.filter { user in
-            switch filter?.path {
-            case nil: true
-            case "username": user.userName.lowercased() == filter?.value.lowercased()
-            case "displayname": Self.attributes(user)["DisplayName"]?.string == filter?.value
-            default: false
-            }
-        }.sorted { $0.id < $1.id }
-        let (page, token) = try NextTokenPaging.page(users, call: call, invalidToken: Self.invalidToken) { $0.id }
         let storeId = state.instance?.identityStoreId ?? ""
-        return NextTokenPaging.output("Users", page.map { Self.userOutput($0, storeId: storeId) }, nextToken: token)
+        let output = { (user: IdentityStoreUser) in Self.userOutput(user, storeId: storeId) }
+        switch filter?.path {
+        case nil:
+            let (page, token) = try NextTokenPaging.page(state.users, call: call, invalidToken: Self.invalidToken) { output($1) }
+            return NextTokenPaging.output("Users", page, nextToken: token)
+        case "username":
+            let users = filter.flatMap { state.user(named: $0.value) }.map { [$0] } ?? []
+            let (page, token) = try NextTokenPaging.page(users, call: call, invalidToken: Self.invalidToken) { $0.id }
+            return NextTokenPaging.output("Users", page.map(output), nextToken: token)
+        case "displayname":
+            let (page, token) = try NextTokenPaging.page(state.users, call: call, invalidToken: Self.invalidToken) { _, user in
+                Self.attributes(user)["DisplayName"]?.string == filter?.value ? output(user) : nil
+            }
+            return NextTokenPaging.output("Users", page, nextToken: token)
+        default:
+            return NextTokenPaging.output("Users", [], nextToken: nil)
+        }
     }
 
     func getUserId(_ call: OperationCall) throws -> AWSValue {
@@ -210,13 +224,12 @@ public struct IdentityStoreOperations: Sendable {
         let unique = call.input["AlternateIdentifier"]?["UniqueAttribute"]
         let path = unique?["AttributePath"]?.string?.lowercased() ?? ""
         let value = unique?["AttributeValue"]?.string ?? ""
-        let user = state.users.values.first { user in
+        let user: IdentityStoreUser? =
             switch path {
-            case "username": user.userName.lowercased() == value.lowercased()
-            case "emails.value": Self.primaryEmails(Self.attributes(user)).contains(value.lowercased())
-            default: false
+            case "username": state.user(named: value)
+            case "emails.value": state.users.values.first { Self.primaryEmails(Self.attributes($0)).contains(value.lowercased()) }
+            default: nil
             }
-        }
         guard let user, let instance = state.instance else { throw Self.notFound("USER", value) }
         return ["IdentityStoreId": .string(instance.identityStoreId), "UserId": .string(user.id)]
     }

@@ -180,7 +180,7 @@ extension SSOAdminOperations {
         let principalId = call.input["PrincipalId"]?.string ?? ""
         let principalType = call.input["PrincipalType"]?.string ?? ""
         let account = call.input["Filter"]?["AccountId"]?.string
-        let assignments = state.assignments.values
+        let assignments = (state.assignmentsByPrincipal[principalId.lowercased()]?.entries().compactMap { state.assignments[$0.key] } ?? [])
             .filter { $0.principalId == principalId && $0.principalType == principalType && (account == nil || $0.accountId == account) }
             .sorted { $0.key < $1.key }
         let (page, token) = try NextTokenPaging.page(assignments, call: call, invalidToken: Self.invalidToken) { $0.key }

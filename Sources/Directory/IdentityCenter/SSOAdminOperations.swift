@@ -137,6 +137,7 @@ public struct SSOAdminOperations: Sendable {
             try await tx.account(provisioned.accountId).delete(IAMDocumentKind.role, provisioned.roleName)
         }
         try await tx.deleteAll(IdentityCenterDocumentKind.allCases)
+        try await tx.deleteAll(IdentityStoreClaimKind.allCases)
         return .empty
     }
 

@@ -13,8 +13,9 @@ extension Directory {
     }
 
     static func storedUser(_ userName: String, tx: DocumentTransaction) async throws -> IdentityStoreUser {
-        let users = try await tx.all(IdentityStoreUser.self, kind: IdentityCenterDocumentKind.user.rawValue, holding: userName, ignoringCase: true)
-        guard let user = users.first(where: { $0.userName.lowercased() == userName.lowercased() }) else {
+        guard let id = try await tx.claimant(.userName, userName),
+            let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id), user.userName.lowercased() == userName.lowercased()
+        else {
             throw DirectoryError(.notFound, "No user \(userName) in the identity store.")
         }
         return user
@@ -142,7 +143,7 @@ extension Directory {
         } catch let error as DirectoryError where error.kind == .invalidInput {
             // The write rolls back; the failed attempt is recorded on its own.
             if let state = snapshot.identityCenter.values.first(where: { $0.instance?.identityStoreId == identityStoreId }), let instance = state.instance {
-                let user = state.users.values.first { $0.userName.lowercased() == credentials.userName.lowercased() }
+                let user = state.user(named: credentials.userName)
                 let principal =
                     user.map { Principal.identityCenterUser(id: $0.id, userName: $0.userName, of: instance.ownerAccountId) }
                     ?? .unknownUser(of: instance.ownerAccountId)
