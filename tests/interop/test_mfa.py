@@ -160,3 +160,21 @@ def test_device_tags(server, account):
     with pytest.raises(ClientError) as missing:
         client.list_mfa_device_tags(SerialNumber=f"arn:aws:iam::{account['AccountId']}:mfa/nothing")
     assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def test_a_renamed_user_keeps_its_devices(server, account, tmp_path):
+    client = iam(server, account)
+    client.create_user(UserName="mallory")
+    device = client.create_virtual_mfa_device(VirtualMFADeviceName="mallory-phone")["VirtualMFADevice"]
+    first, second = two_codes(pyotp.parse_uri(scan(device["QRCodePNG"], tmp_path)))
+    client.enable_mfa_device(UserName="mallory", SerialNumber=device["SerialNumber"], AuthenticationCode1=first, AuthenticationCode2=second)
+    client.update_user(UserName="mallory", NewUserName="marlow")
+    (moved,) = client.list_mfa_devices(UserName="marlow")["MFADevices"]
+    assert moved["SerialNumber"] == device["SerialNumber"] and moved["UserName"] == "marlow"
+    # A new user with the old name has no device of the old one's.
+    client.create_user(UserName="mallory")
+    assert client.list_mfa_devices(UserName="mallory")["MFADevices"] == []
+    client.delete_user(UserName="mallory")
+    with pytest.raises(ClientError) as excinfo:
+        client.delete_user(UserName="marlow")
+    assert excinfo.value.response["Error"]["Code"] == "DeleteConflict"

@@ -137,8 +137,11 @@ public struct VirtualMFADevice: Codable, Sendable, Equatable {
         }
     }
 
-    /// The owner as a listing shows it: the user's name, or `root` for the root user's devices.
-    public var ownerName: String? { userName == Self.rootOwner ? "root" : userName }
+    /// The owner as a listing or message shows it: the user's name, or `root` for the root user's devices.
+    public var ownerName: String? { userName.map(Self.displayName) }
+
+    /// An owner as a listing or message shows it.
+    public static func displayName(of owner: String) -> String { owner == rootOwner ? "root" : owner }
 }
 
 /// Account-wide IAM settings.

@@ -119,7 +119,7 @@ extension IAMOperations {
         let owner = try Self.mfaOwner(call)
         var device = try await Self.existingDevice(try Self.required(call, "SerialNumber"), tx)
         guard device.userName?.lowercased() == owner.lowercased() else {
-            throw Self.noSuchEntity("MFA device with serial number \(device.serialNumber) is not assigned to \(owner).")
+            throw Self.noSuchEntity("MFA device with serial number \(device.serialNumber) is not assigned to \(VirtualMFADevice.displayName(of: owner)).")
         }
         device.lastStep = try consecutiveStep(device, call)
         try await tx.put(device, .mfaDevice, device.name)
@@ -131,7 +131,7 @@ extension IAMOperations {
         let owner = try mfaOwner(call)
         var device = try await existingDevice(try required(call, "SerialNumber"), tx)
         guard device.userName?.lowercased() == owner.lowercased() else {
-            throw noSuchEntity("MFA device with serial number \(device.serialNumber) is not assigned to \(owner).")
+            throw noSuchEntity("MFA device with serial number \(device.serialNumber) is not assigned to \(VirtualMFADevice.displayName(of: owner)).")
         }
         if device.securityKey != nil || Directory.isHardwareSerial(device.serialNumber) {
             // A security key or hardware token belongs to the account only while assigned: deactivating it removes it, as on AWS.

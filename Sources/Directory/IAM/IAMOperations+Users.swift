@@ -122,6 +122,12 @@ extension IAMOperations {
             for key in try await tx.session.accessKeys(accountId: tx.accountId, userName: oldName) {
                 try await tx.session.renameAccessKeyOwner(id: key.id, userName: user.name)
             }
+            // The user's MFA devices and security keys go with it (a user with the old name would otherwise get them).
+            for var device in try await tx.all(VirtualMFADevice.self, .mfaDevice, holding: oldName, ignoringCase: true)
+            where device.userName?.lowercased() == oldName.lowercased() {
+                device.userName = user.name
+                try await tx.put(device, .mfaDevice, device.name)
+            }
         }
         try await tx.put(user, .user, user.name)
         return .empty
