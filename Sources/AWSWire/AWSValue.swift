@@ -64,7 +64,7 @@ extension AWSValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral, 
 extension AWSValue {
     /// Reads any JSON text as a value (objects, lists, strings, numbers, booleans); `nil` when it is not JSON.
     public init?(json: String) {
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed]) else { return nil }
+        guard let parsed = try? JSONReader.read(Array(json.utf8)) else { return nil }
         self = JSONInputDecoder.document(parsed)
     }
 }
