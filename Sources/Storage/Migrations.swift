@@ -126,9 +126,20 @@ enum Migrations {
                     ("ids_claim_user_name", "SELECT account_id, json_extract(body, '$.userName') AS value, json_extract(body, '$.id') AS id FROM documents WHERE kind = 'ids_user'"),
                     (
                         "ids_claim_email",
+                        // As the identity store reads emails: each `Value` string in an `Emails` list; UpdateUser may have
+                        // stored any JSON there, which claims nothing (and must not stop the migration).
                         """
-                        SELECT d.account_id, json_extract(e.value, '$.Value') AS value, json_extract(d.body, '$.id') AS id
-                        FROM documents d, json_each(json_extract(d.body, '$.attributes'), '$.Emails') e WHERE d.kind = 'ids_user'
+                        SELECT d.account_id,
+                            CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.Value') = 'text' THEN json_extract(e.value, '$.Value') END END
+                                AS value,
+                            json_extract(d.body, '$.id') AS id
+                        FROM documents d, json_each(
+                            CASE WHEN json_valid(json_extract(d.body, '$.attributes'))
+                                THEN CASE WHEN json_type(json_extract(d.body, '$.attributes'), '$.Emails') = 'array'
+                                    THEN json_extract(d.body, '$.attributes') ELSE '{}' END
+                                ELSE '{}' END,
+                            '$.Emails') e
+                        WHERE d.kind = 'ids_user'
                         """
                     ),
                     ("ids_claim_group_name", "SELECT account_id, json_extract(body, '$.displayName') AS value, json_extract(body, '$.id') AS id FROM documents WHERE kind = 'ids_group'"),

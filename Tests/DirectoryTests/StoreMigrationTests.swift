@@ -124,6 +124,10 @@ struct StoreMigrationTests {
             let documents = [
                 ("ids_user", "u-1", #"{"id":"u-1","userName":"Ana.Björk","attributes":""# + attributes + #""}"#),
                 ("ids_user", "u-2", #"{"id":"u-2","userName":"bo","attributes":"{}"}"#),
+                // UpdateUser stores whatever JSON it is given as emails: such values claim nothing.
+                ("ids_user", "u-3", #"{"id":"u-3","userName":"cy","attributes":"{\"Emails\":[5,\"s\",{\"Value\":7},{\"Type\":\"w\"}]}"}"#),
+                ("ids_user", "u-4", #"{"id":"u-4","userName":"di","attributes":"{\"Emails\":{\"Value\":\"o@example.com\"}}"}"#),
+                ("ids_user", "u-5", #"{"id":"u-5","userName":"ed","attributes":"{\"Emails\":\"e@example.com\"}"}"#),
                 ("ids_group", "g-1", #"{"id":"g-1","displayName":"Ops"}"#),
                 ("ids_membership", "m-1", #"{"id":"m-1","groupId":"g-1","userId":"u-1"}"#),
             ]
@@ -146,7 +150,8 @@ struct StoreMigrationTests {
                     claims == [
                         ["ids_claim_email", "ana.b@example.com", "u-1"], ["ids_claim_email", "ana@example.com", "u-1"],
                         ["ids_claim_group_name", "ops", "g-1"], ["ids_claim_membership", "g-1/u-1", "m-1"],
-                        ["ids_claim_user_name", "ana.björk", "u-1"], ["ids_claim_user_name", "bo", "u-2"],
+                        ["ids_claim_user_name", "ana.björk", "u-1"], ["ids_claim_user_name", "bo", "u-2"], ["ids_claim_user_name", "cy", "u-3"],
+                        ["ids_claim_user_name", "di", "u-4"], ["ids_claim_user_name", "ed", "u-5"],
                     ])
             }
         }

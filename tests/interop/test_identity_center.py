@@ -352,6 +352,14 @@ def test_identity_store_names_emails_and_memberships_stay_unique(server):
     ids.delete_group(IdentityStoreId=store, GroupId=ops)
     ids.create_group(IdentityStoreId=store, DisplayName="Operations")
 
+    # An ID's hexadecimal may come in capitals: the names it frees are freed all the same.
+    loud = ids.create_group(IdentityStoreId=store, DisplayName="Loud")["GroupId"]
+    shouted = loud[:11] + loud[11:].upper()
+    ids.update_group(IdentityStoreId=store, GroupId=shouted, Operations=[{"AttributePath": "displayName", "AttributeValue": "Louder"}])
+    ids.create_group(IdentityStoreId=store, DisplayName="Loud")
+    ids.delete_group(IdentityStoreId=store, GroupId=shouted)
+    ids.create_group(IdentityStoreId=store, DisplayName="Louder")
+
 
 def test_identity_store_lists_page_in_id_order(server):
     standalone = clients(server, fresh_account(server, "pages"))

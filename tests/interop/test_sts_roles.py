@@ -35,6 +35,9 @@ def env(server):
 
     e = Env()
     e.account, e.root = account, root
+    e.root_unvalidated = lambda service: server.client(  # noqa: E731
+        service, key=created["AccessKeyId"], secret=created["SecretAccessKey"], parameter_validation=False
+    )
     e.dev = lambda service: server.client(service, key=key["AccessKeyId"], secret=key["SecretAccessKey"])  # noqa: E731
     e.session = lambda service, creds: server.client(  # noqa: E731
         service, key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"]
@@ -290,3 +293,24 @@ def test_deleting_the_role_ends_its_sessions(env):
     with pytest.raises(ClientError) as excinfo:
         env.session("sts", creds).get_caller_identity()
     assert code(excinfo) == "InvalidClientTokenId"
+
+
+def test_a_role_session_cannot_offer_the_root_users_mfa(env):
+    # The root user's authenticator app, enabled by root itself (boto3 insists on UserName; root may omit it).
+    root_iam = env.root("iam")
+    device = root_iam.create_virtual_mfa_device(VirtualMFADeviceName="root-app")["VirtualMFADevice"]
+    totp = pyotp.TOTP(device["Base32StringSeed"].decode())
+    now = time.time()
+    env.root_unvalidated("iam").enable_mfa_device(
+        SerialNumber=device["SerialNumber"], AuthenticationCode1=totp.at(now - 30), AuthenticationCode2=totp.at(now))
+    chain = f"arn:aws:iam::{env.account}:role/Chain"
+    root_iam.create_role(RoleName="Chain", AssumeRolePolicyDocument=trust([f"arn:aws:iam::{env.account}:user/dev", chain]))
+    root_iam.put_role_policy(RoleName="Chain", PolicyName="chain", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": chain}]}))
+    creds = env.dev("sts").assume_role(RoleArn=chain, RoleSessionName="first")["Credentials"]
+    session_sts = env.session("sts", creds)
+    # The next step's code, which root's device would accept: a role session has no MFA device of its own.
+    with pytest.raises(ClientError) as excinfo:
+        session_sts.assume_role(RoleArn=chain, RoleSessionName="second", SerialNumber=device["SerialNumber"], TokenCode=totp.at(now + 30))
+    assert code(excinfo) == "AccessDenied"
+    assert session_sts.assume_role(RoleArn=chain, RoleSessionName="second")["Credentials"]["SessionToken"]

@@ -173,9 +173,9 @@ public struct ProvisionedPermissionSet: Codable, Sendable, Equatable {
 
 /// One Identity Center instance in memory, under its owner account's ID in the snapshot.
 ///
-/// Users, groups and memberships are sorted maps by lower-cased ID (listings page without sorting, and a write
-/// copies one chunk, not the whole map), with the indexes reads look up by: user IDs by user name, and each
-/// user's and group's memberships.
+/// Users, groups, memberships and account assignments are sorted maps by key (listings page without sorting, and a
+/// write copies one chunk, not the whole map), with the indexes reads look up by: users by user name, each user's
+/// and group's memberships, and each principal's assignments.
 public struct IdentityCenterState: Sendable {
     public var instance: IdentityCenterInstance?
     public internal(set) var users = SortedMap<IdentityStoreUser>()

@@ -33,7 +33,9 @@ extension IdentityStoreOperations {
     static func checkGroupName(_ name: String, id: String, tx: DocumentTransaction) async throws {
         guard !name.isEmpty else { throw validation("Missing required attribute: displayName.") }
         if reservedNames.contains(name.lowercased()) { throw validation("\(name) is a reserved name and can't be used.") }
-        if let holder = try await tx.claimant(.groupName, name), holder != id {
+        if let holder = try await tx.claimant(.groupName, name), holder.lowercased() != id.lowercased(),
+            let other = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, holder), other.displayName.lowercased() == name.lowercased()
+        {
             throw conflict("Duplicate GroupDisplayName: a group named \(name) already exists.")
         }
     }
@@ -70,13 +72,13 @@ extension IdentityStoreOperations {
         }
         group.displayName = attributes["DisplayName"]?.string ?? ""
         group.description = attributes["Description"]?.string
-        try await checkGroupName(group.displayName, id: id, tx: tx)
+        try await checkGroupName(group.displayName, id: group.id, tx: tx)
         group.updated = call.time
         group.updatedBy = actor(call)
-        try await tx.put(group, IdentityCenterDocumentKind.group, id)
+        try await tx.put(group, IdentityCenterDocumentKind.group, group.id)
         if oldName.lowercased() != group.displayName.lowercased() {
-            try await tx.release(.groupName, oldName, from: id)
-            try await tx.claim(.groupName, group.displayName, for: id)
+            try await tx.release(.groupName, oldName, from: group.id)
+            try await tx.claim(.groupName, group.displayName, for: group.id)
         }
         return .empty
     }
@@ -85,12 +87,13 @@ extension IdentityStoreOperations {
         let (tx, _) = try await storedStore(call)
         let id = call.input["GroupId"]?.string ?? ""
         guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw notFound("GROUP", id) }
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: id) where membership.groupId == id {
+        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: group.id, ignoringCase: true)
+        where membership.groupId.lowercased() == group.id.lowercased() {
             try await removeMembership(membership, tx: tx)
         }
-        try await removeAssignments(of: id, tx: tx)
-        try await tx.delete(IdentityCenterDocumentKind.group, id)
-        try await tx.release(.groupName, group.displayName, from: id)
+        try await removeAssignments(of: group.id, tx: tx)
+        try await tx.delete(IdentityCenterDocumentKind.group, group.id)
+        try await tx.release(.groupName, group.displayName, from: group.id)
         return .empty
     }
 
@@ -125,14 +128,14 @@ extension IdentityStoreOperations {
         let (tx, instance) = try await storedStore(call)
         let groupId = call.input["GroupId"]?.string ?? ""
         let userId = call.input["MemberId"]?["UserId"]?.string ?? ""
-        guard try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, groupId) != nil else { throw notFound("GROUP", groupId) }
-        guard try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, userId) != nil else { throw notFound("USER", userId) }
-        let pair = IdentityStoreClaimKind.membershipValue(groupId: groupId, userId: userId)
-        if try await tx.claimant(.membership, pair) != nil {
+        guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, groupId) else { throw notFound("GROUP", groupId) }
+        guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, userId) else { throw notFound("USER", userId) }
+        let pair = IdentityStoreClaimKind.membershipValue(groupId: group.id, userId: user.id)
+        if let holder = try await tx.claimant(.membership, pair), try await tx.get(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holder) != nil {
             throw conflict("The user \(userId) is already a member of the group \(groupId).")
         }
         let membership = IdentityStoreMembership(
-            id: Identifiers.identityStoreResourceId(), groupId: groupId, userId: userId, created: call.time, createdBy: actor(call))
+            id: Identifiers.identityStoreResourceId(), groupId: group.id, userId: user.id, created: call.time, createdBy: actor(call))
         try await tx.put(membership, IdentityCenterDocumentKind.membership, membership.id)
         try await tx.claim(.membership, pair, for: membership.id)
         return ["IdentityStoreId": .string(instance.identityStoreId), "MembershipId": .string(membership.id)]

@@ -79,13 +79,17 @@ public struct IdentityStoreOperations: Sendable {
         where value?.string?.isEmpty ?? true {
             throw validation("Missing required attribute: \(path).")
         }
-        if let holder = try await tx.claimant(.userName, userName), holder != id {
+        // A claim counts while its holder still holds the value (a claim left behind frees itself).
+        if let holder = try await tx.claimant(.userName, userName), holder.lowercased() != id.lowercased(),
+            let other = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, holder), other.userName.lowercased() == userName.lowercased()
+        {
             throw conflict("Duplicate UserName: a user named \(userName) already exists.")
         }
         for email in Set(primaryEmails(attributes)) {
-            if let holder = try await tx.claimant(.email, email), holder != id {
-                let taken = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, holder)?.userName ?? holder
-                throw conflict("Duplicate email: the user \(taken) already has that email address.")
+            if let holder = try await tx.claimant(.email, email), holder.lowercased() != id.lowercased(),
+                let other = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, holder), primaryEmails(Self.attributes(other)).contains(email)
+            {
+                throw conflict("Duplicate email: the user \(other.userName) already has that email address.")
             }
         }
     }
@@ -151,19 +155,19 @@ public struct IdentityStoreOperations: Sendable {
         for operation in call.input["Operations"]?.list ?? [] {
             try apply(operation, to: &attributes, allowed: userAttributes)
         }
-        try await checkUser(user.userName, attributes, id: id, tx: tx)
+        try await checkUser(user.userName, attributes, id: user.id, tx: tx)
         user.attributes = JSONWriter.write(.object(attributes))
         user.updated = call.time
         user.updatedBy = actor(call)
-        try await tx.put(user, IdentityCenterDocumentKind.user, id)
+        try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
         try await moveClaims(from: before, to: user, tx: tx)
         return .empty
     }
 
     /// Removes a user or group's account assignments, and the roles no assignment needs any more.
     static func removeAssignments(of principalId: String, tx: DocumentTransaction) async throws {
-        let removed = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment, holding: principalId)
-            .filter { $0.principalId == principalId }
+        let removed = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment, holding: principalId, ignoringCase: true)
+            .filter { $0.principalId.lowercased() == principalId.lowercased() }
         for assignment in removed { try await tx.delete(IdentityCenterDocumentKind.assignment, assignment.key) }
         for assignment in removed {
             // Those left (this transaction no longer sees the removed ones) that put the same permission set in the same account.
@@ -180,13 +184,14 @@ public struct IdentityStoreOperations: Sendable {
         let (tx, _) = try await storedStore(call)
         let id = call.input["UserId"]?.string ?? ""
         guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw notFound("USER", id) }
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: id) where membership.userId == id {
+        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: user.id, ignoringCase: true)
+        where membership.userId.lowercased() == user.id.lowercased() {
             try await removeMembership(membership, tx: tx)
         }
-        try await removeAssignments(of: id, tx: tx)
-        try await tx.delete(IdentityCenterDocumentKind.user, id)
+        try await removeAssignments(of: user.id, tx: tx)
+        try await tx.delete(IdentityCenterDocumentKind.user, user.id)
         try await moveClaims(from: user, to: nil, tx: tx)
-        try await SignInOperations.endSessions(ofUser: id, session: tx.session)
+        try await SignInOperations.endSessions(ofUser: user.id, session: tx.session)
         return .empty
     }
 
