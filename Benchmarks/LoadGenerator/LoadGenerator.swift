@@ -7,7 +7,7 @@ import NIOPosix
 import SigV4
 import Synchronization
 
-/// `gatehouse-load`: a closed-loop load generator for AWS query-protocol endpoints. It signs every request
+/// `gatehouse-load`: a closed-loop load generator for AWS query- and JSON-protocol endpoints. It signs every request
 /// before the clock starts (SigV4, as the SDKs do), then replays them over keep-alive connections (reconnecting
 /// when a server closes them) and prints one JSON line: throughput, latency percentiles, errors and its own CPU.
 @main
@@ -18,7 +18,9 @@ struct LoadGenerator: AsyncParsableCommand {
     @Option(help: "Access key ID.") var accessKey: String
     @Option(help: "Secret access key.") var secret: String
     @Option(help: "The SigV4 service name (iam, sts).") var service: String
-    @Option(help: "The form body; {n} becomes the request's number (for distinct names).") var body: String
+    @Option(help: "The form body (or JSON, with --target); {n} becomes the request's number (for distinct names).") var body: String
+    @Option(help: "For a JSON-protocol service, the operation's X-Amz-Target (AWSIdentityStore.CreateUser); the body is then JSON.")
+    var target: String?
     @Option(help: "Requests to send (after the warm-up).") var requests = 2000
     @Option(help: "Requests sent before measuring.") var warmup = 200
     @Option(help: "Concurrent connections.") var connections = 1
@@ -34,12 +36,15 @@ struct LoadGenerator: AsyncParsableCommand {
         let date = AmzDate(epochSeconds: Int64(Date().timeIntervalSince1970))
         let authority = "\(host):\(port)"
         let total = warmup + requests
+        let contentHeaders =
+            target.map { [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", $0)] }
+            ?? [("content-type", "application/x-www-form-urlencoded; charset=utf-8")]
         let signed: [PreparedRequest] = (0..<total).map { index in
             let text = body.replacingOccurrences(of: "{n}", with: String(index))
             let bodyBytes = Array(text.utf8)
             let request = SignableRequest(
                 method: "POST", path: "/", query: "",
-                headers: [("host", authority), ("content-type", "application/x-www-form-urlencoded; charset=utf-8")],
+                headers: [("host", authority)] + contentHeaders,
                 bodySHA256: SHA256.hash(data: bodyBytes).hexString)
             return PreparedRequest(headers: signer.sign(request, date: date).headers, body: bodyBytes)
         }
