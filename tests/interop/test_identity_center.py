@@ -334,10 +334,25 @@ def test_identity_store_names_emails_and_memberships_stay_unique(server):
     found = ids.get_user_id(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "dana"}})
     assert found["UserId"] == dana
 
+    def by_email(email):
+        return ids.get_user_id(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": "emails.value", "AttributeValue": email}})["UserId"]
+
+    assert by_email("D@Example.com") == dana and by_email("dana@example.com") == erin
+    ids.update_user(IdentityStoreId=store, UserId=erin, Operations=[{"AttributePath": "emails", "AttributeValue": [{"Value": "erin@example.com"}]}])
+    assert by_email("erin@example.com") == erin
+    with pytest.raises(ClientError) as gone:
+        by_email("dana@example.com")
+    assert error(gone)[0] == "ResourceNotFoundException"
+
     ops = ids.create_group(IdentityStoreId=store, DisplayName="Ops")["GroupId"]
     conflict(ids.create_group, DisplayName="OPS")
     ids.update_group(IdentityStoreId=store, GroupId=ops, Operations=[{"AttributePath": "displayName", "AttributeValue": "Operations"}])
     conflict(ids.create_group, DisplayName="operations")
+    group_id = ids.get_group_id(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": "OPERATIONS"}})
+    assert group_id["GroupId"] == ops
+    with pytest.raises(ClientError) as renamed:
+        ids.get_group_id(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": "Ops"}})
+    assert error(renamed)[0] == "ResourceNotFoundException"
     ids.create_group(IdentityStoreId=store, DisplayName="ops")
 
     membership = ids.create_group_membership(IdentityStoreId=store, GroupId=ops, MemberId={"UserId": erin})["MembershipId"]

@@ -185,8 +185,10 @@ public struct IdentityCenterState: Sendable {
     public internal(set) var assignments = SortedMap<AccountAssignment>()
     public var requests: [String: IdentityCenterRequest] = [:]
     public var provisioned: [String: ProvisionedPermissionSet] = [:]
-    /// User keys by lower-cased user name.
+    /// User keys by lower-cased user name, and by lower-cased email; group keys by lower-cased display name.
     public private(set) var userKeys = SortedMap<String>()
+    public private(set) var userKeysByEmail = SortedMap<String>()
+    public private(set) var groupKeys = SortedMap<String>()
     /// Membership keys by lower-cased user ID, and by lower-cased group ID.
     public private(set) var membershipsByUser = SortedMap<SortedMap<Bool>>()
     public private(set) var membershipsByGroup = SortedMap<SortedMap<Bool>>()
@@ -200,10 +202,14 @@ public struct IdentityCenterState: Sendable {
         case .instance: instance = try body.map { try DocumentCoding.value(IdentityCenterInstance.self, $0, kept: kept) }
         case .user:
             let user = try body.map { try DocumentCoding.value(IdentityStoreUser.self, $0, kept: kept) }
-            if let old = users[key]?.userName.lowercased(), old != user?.userName.lowercased(), userKeys[old] == key { userKeys[old] = nil }
-            if let user { userKeys[user.userName.lowercased()] = key }
+            let old = users[key]
+            Self.rekey(key, in: &userKeys, from: old.map { [$0.userName] } ?? [], to: user.map { [$0.userName] } ?? [])
+            Self.rekey(key, in: &userKeysByEmail, from: old.map(Self.emails) ?? [], to: user.map(Self.emails) ?? [])
             users[key] = user
-        case .group: groups[key] = try body.map { try DocumentCoding.value(IdentityStoreGroup.self, $0, kept: kept) }
+        case .group:
+            let group = try body.map { try DocumentCoding.value(IdentityStoreGroup.self, $0, kept: kept) }
+            Self.rekey(key, in: &groupKeys, from: groups[key].map { [$0.displayName] } ?? [], to: group.map { [$0.displayName] } ?? [])
+            groups[key] = group
         case .membership:
             let membership = try body.map { try DocumentCoding.value(IdentityStoreMembership.self, $0, kept: kept) }
             let old = memberships[key]
@@ -221,9 +227,32 @@ public struct IdentityCenterState: Sendable {
         }
     }
 
+    /// Points the index entries of `old` values (any case) away from `key`, unless another entity took them since, and
+    /// those of `new` values to it.
+    private static func rekey(_ key: String, in index: inout SortedMap<String>, from old: [String], to new: [String]) {
+        let kept = Set(new.map { $0.lowercased() })
+        for value in old.map({ $0.lowercased() }) where !kept.contains(value) && index[value] == key { index[value] = nil }
+        for value in kept { index[value] = key }
+    }
+
+    /// A user's emails, as the identity store reads them (lower-cased).
+    static func emails(_ user: IdentityStoreUser) -> [String] {
+        IdentityStoreOperations.primaryEmails(IdentityStoreOperations.attributes(user))
+    }
+
     /// The user with this user name (any case).
     public func user(named name: String) -> IdentityStoreUser? {
         userKeys[name.lowercased()].flatMap { users[$0] }
+    }
+
+    /// The user with this email (any case).
+    public func user(email: String) -> IdentityStoreUser? {
+        userKeysByEmail[email.lowercased()].flatMap { users[$0] }
+    }
+
+    /// The group with this display name (any case).
+    public func group(named name: String) -> IdentityStoreGroup? {
+        groupKeys[name.lowercased()].flatMap { groups[$0] }
     }
 
     /// A user's memberships (`userId`) or a group's (`groupId`), in membership ID order.

@@ -112,7 +112,7 @@ extension IdentityStoreOperations {
         let unique = call.input["AlternateIdentifier"]?["UniqueAttribute"]
         let value = unique?["AttributeValue"]?.string ?? ""
         guard unique?["AttributePath"]?.string?.lowercased() == "displayname",
-            let group = state.groups.values.first(where: { $0.displayName.lowercased() == value.lowercased() })
+            let group = state.group(named: value)
         else { throw Self.notFound("GROUP", value) }
         return ["IdentityStoreId": .string(state.instance?.identityStoreId ?? ""), "GroupId": .string(group.id)]
     }

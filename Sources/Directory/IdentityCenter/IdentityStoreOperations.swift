@@ -232,7 +232,7 @@ public struct IdentityStoreOperations: Sendable {
         let user: IdentityStoreUser? =
             switch path {
             case "username": state.user(named: value)
-            case "emails.value": state.users.values.first { Self.primaryEmails(Self.attributes($0)).contains(value.lowercased()) }
+            case "emails.value": state.user(email: value)
             default: nil
             }
         guard let user, let instance = state.instance else { throw Self.notFound("USER", value) }
