@@ -100,7 +100,7 @@ public final class Directory: Sendable {
 
     // MARK: Following the change feed
 
-    /// Rebuilds the snapshot from the store.
+    /// Rebuilds the snapshot from the store. Documents are decoded on every core first; they are applied in order, on one.
     func reload() async throws {
         let (revision, accounts, keys, documents) = try await store.read { session in
             (try await session.latestRevision(), try await session.accounts(), try await session.accessKeys(), try await session.allDocuments())
@@ -108,10 +108,27 @@ public final class Directory: Sendable {
         var snapshot = DirectorySnapshot(revision: revision)
         for account in accounts { snapshot.accounts[account.id] = Self.account(account) }
         for key in keys { snapshot.credentials[key.id] = try credential(key) }
-        for document in documents {
-            try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body)
+        let decoded = try await Self.decodeAhead(documents)
+        for (document, value) in zip(documents, decoded) {
+            try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body, kept: value)
         }
         state.withLock { $0 = snapshot }
+    }
+
+    /// The values of the documents ``DirectorySnapshot/decodedAhead(kind:body:)`` decodes, in the documents' order,
+    /// decoded in as many parts as there are cores (a start with 100,000 users spends most of its time here).
+    static func decodeAhead(_ documents: [DocumentRecord]) async throws -> [(any Sendable)?] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, documents.count / 1_000))
+        let size = (documents.count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [(any Sendable)?]).self) { group in
+            for part in 0..<parts {
+                let range = min(documents.count, part * size)..<min(documents.count, (part + 1) * size)
+                group.addTask { (part, try documents[range].map { try DirectorySnapshot.decodedAhead(kind: $0.kind, body: $0.body) }) }
+            }
+            var results = [[(any Sendable)?]](repeating: [], count: parts)
+            for try await (part, values) in group { results[part] = values }
+            return results.flatMap { $0 }
+        }
     }
 
     /// Brings the snapshot up to date with everything committed before this call, sharing the work

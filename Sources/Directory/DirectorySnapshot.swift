@@ -16,6 +16,27 @@ public struct DirectorySnapshot: Sendable {
     /// The change-feed revision this snapshot reflects.
     public var revision: Int64 = 0
 
+    /// A document of a kind accounts hold many of, decoded as ``apply(accountId:kind:key:body:kept:)`` would decode it,
+    /// so that loading can decode on every core; `nil` for the other kinds, which `apply` decodes itself.
+    static func decodedAhead(kind: String, body: String) throws -> (any Sendable)? {
+        switch IAMDocumentKind(rawValue: kind) {
+        case .user?: return try DocumentCoding.decode(IAMUser.self, body)
+        case .group?: return try DocumentCoding.decode(IAMGroup.self, body)
+        case .role?: return try DocumentCoding.decode(IAMRole.self, body)
+        case .policy?: return try DocumentCoding.decode(ManagedPolicy.self, body)
+        case .loginProfile?: return try DocumentCoding.decode(LoginProfile.self, body)
+        case .mfaDevice?: return try DocumentCoding.decode(VirtualMFADevice.self, body)
+        default: break
+        }
+        switch IdentityCenterDocumentKind(rawValue: kind) {
+        case .user?: return try DocumentCoding.decode(IdentityStoreUser.self, body)
+        case .group?: return try DocumentCoding.decode(IdentityStoreGroup.self, body)
+        case .membership?: return try DocumentCoding.decode(IdentityStoreMembership.self, body)
+        case .assignment?: return try DocumentCoding.decode(AccountAssignment.self, body)
+        default: return nil
+        }
+    }
+
     /// Applies one stored document (or its removal, when `body` is `nil`); kinds it does not know are skipped.
     mutating func apply(accountId: String, kind: String, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         if let kind = IAMDocumentKind(rawValue: kind) {

@@ -113,8 +113,8 @@ def _wait_healthy(url, process):
 
 
 def test_kept_counts_and_members_are_rebuilt_on_restart(fresh_server):
-    """The snapshot's attachment counts, group members and MFA owners are derived as documents load: a restart
-    shows what the writes before it showed."""
+    """The snapshot's attachment counts, group members, MFA owners and identity store indexes are derived as documents
+    load (decoded on every core, applied in order): a restart shows what the writes before it showed."""
     fresh_server.start()
     iam = fresh_server.client("iam")
     policy = iam.create_policy(PolicyName="kept", PolicyDocument=json.dumps(
@@ -126,19 +126,34 @@ def test_kept_counts_and_members_are_rebuilt_on_restart(fresh_server):
     iam.attach_user_policy(UserName="kept-b", PolicyArn=policy)
     iam.attach_group_policy(GroupName="Kept", PolicyArn=policy)
     iam.remove_user_from_group(GroupName="Kept", UserName="kept-c")
+    # The identity store's indexes too: users by name and email, groups by name, memberships by member.
+    admin = fresh_server.client("sso-admin")
+    store = admin.describe_instance(InstanceArn=admin.create_instance()["InstanceArn"])["IdentityStoreId"]
+    ids = fresh_server.client("identitystore")
+    person = {"DisplayName": "K", "Name": {"GivenName": "K", "FamilyName": "L"}}
+    kim = ids.create_user(IdentityStoreId=store, UserName="Kim", Emails=[{"Value": "Kim@example.com"}], **person)["UserId"]
+    team = ids.create_group(IdentityStoreId=store, DisplayName="Team")["GroupId"]
+    ids.create_group_membership(IdentityStoreId=store, GroupId=team, MemberId={"UserId": kim})
 
-    def seen(client):
+    def seen(client, ids):
+        def lookup(call, path, value):
+            return call(IdentityStoreId=store, AlternateIdentifier={"UniqueAttribute": {"AttributePath": path, "AttributeValue": value}})
+
         return (
             [u["UserName"] for u in client.get_group(GroupName="kept")["Users"]],
             client.get_policy(PolicyArn=policy)["Policy"]["AttachmentCount"],
             client.get_account_summary()["SummaryMap"]["PolicyVersionsInUse"],
+            lookup(ids.get_user_id, "userName", "kim")["UserId"],
+            lookup(ids.get_user_id, "emails.value", "kim@EXAMPLE.com")["UserId"],
+            lookup(ids.get_group_id, "displayName", "team")["GroupId"],
+            [m["GroupId"] for m in ids.list_group_memberships_for_member(IdentityStoreId=store, MemberId={"UserId": kim})["GroupMemberships"]],
         )
 
-    before = seen(iam)
-    assert before == (["Kept-A", "kept-b"], 2, 2)
+    before = seen(iam, ids)
+    assert before == (["Kept-A", "kept-b"], 2, 2, kim, kim, team, [team])
     assert fresh_server.stop(signal.SIGTERM) == 0
     restarted = Server(dev=True, data_dir=fresh_server.data_dir).start()
     try:
-        assert seen(restarted.client("iam")) == before
+        assert seen(restarted.client("iam"), restarted.client("identitystore")) == before
     finally:
         restarted.stop()
