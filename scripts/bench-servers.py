@@ -121,18 +121,19 @@ def identity_store_rows(target, users=10_000):
         return json.dumps({"IdentityStoreId": store, "UserName": f"{prefix}-{{n}}", "DisplayName": "Person {n}",
                            "Name": {"GivenName": "Person", "FamilyName": "{n}"}, "Emails": [{"Value": f"{prefix}-{{n}}@example.com", "Primary": True}]})
 
-    def load(label, target_name, request, connections=16, count=2000):
-        report = target.load("identitystore", request, connections, count=count, extra=("--target", f"AWSIdentityStore.{target_name}"))
+    def load(label, target_name, request, connections=16, count=2000, warmup=100):
+        report = target.load("identitystore", request, connections, count=count, warmup=warmup, extra=("--target", f"AWSIdentityStore.{target_name}"))
         if report["errors"]:
             sys.exit(f"scale: {report['errors']} errors in {label}")
         return label, connections, report
 
+    # The first row creates 2,100 users (its warm-up included); the fill brings the store to `users`.
     rows = [load("identitystore:CreateUser, empty store", "CreateUser", body("first"))]
-    target.load("identitystore", body("fill"), 16, count=users, warmup=0, extra=("--target", "AWSIdentityStore.CreateUser"))
+    load("identitystore:CreateUser (fill)", "CreateUser", body("fill"), count=users - 2_100, warmup=0)
     rows.append(load(f"identitystore:CreateUser, at {users:,} users", "CreateUser", body("late")))
-    rows.append(load(f"identitystore:GetUserId (user name), at {users:,} users", "GetUserId", json.dumps(
+    rows.append(load(f"identitystore:GetUserId (user name), at {users + 2_100:,} users", "GetUserId", json.dumps(
         {"IdentityStoreId": store, "AlternateIdentifier": {"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "fill-5000"}}})))
-    rows.append(load(f"identitystore:ListUsers, first page of 100, at {users:,} users", "ListUsers",
+    rows.append(load(f"identitystore:ListUsers, first page of 100, at {users + 2_100:,} users", "ListUsers",
                      json.dumps({"IdentityStoreId": store, "MaxResults": 100}), count=500))
     return rows
 

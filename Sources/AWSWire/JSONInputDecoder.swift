@@ -69,7 +69,18 @@ struct JSONInputDecoder {
             guard case .string(let text) = raw, let bytes = Base64.decode(text) else { throw mismatch(path, "base64 data") }
             return .blob(bytes)
         case .document:
+            guard Self.numbersFit(raw) else { throw mismatch(path, "numbers a double can hold") }
             return Self.document(raw)
+        }
+    }
+
+    /// Whether every number in `raw` is one a `Double` can hold (`1e400` is not).
+    static func numbersFit(_ raw: JSONNode) -> Bool {
+        switch raw {
+        case .number: raw.integer != nil || raw.double != nil
+        case .array(let items): items.allSatisfy(numbersFit)
+        case .object(let members): members.allSatisfy { numbersFit($0.value) }
+        default: true
         }
     }
 

@@ -21,11 +21,48 @@ public enum JSONNode: Sendable, Equatable {
         }
     }
 
-    /// The number as an `Int64`, if it is one exactly (`3`, `3.0`, `3e2`).
+    /// The number as an `Int64`, if it is one exactly (`3`, `3.0`, `3e2`; not `0.99999999999999999`, which a
+    /// `Double` would round to 1). Worked out on the digits as written.
     public var integer: Int64? {
         guard case .number(let text) = self else { return nil }
         if let integer = Int64(text) { return integer }
-        return Double(text).flatMap { Int64(exactly: $0) }
+        let bytes = Array(text.utf8)
+        let negative = bytes.first == UInt8(ascii: "-")
+        var digits: [UInt8] = []
+        var exponent = 0
+        var index = negative ? 1 : 0
+        var fraction = false
+        while index < bytes.count, bytes[index] != UInt8(ascii: "e"), bytes[index] != UInt8(ascii: "E") {
+            if bytes[index] == UInt8(ascii: ".") {
+                fraction = true
+            } else {
+                digits.append(bytes[index] - UInt8(ascii: "0"))
+                if fraction { exponent -= 1 }
+            }
+            index += 1
+        }
+        if index < bytes.count {
+            // The exponent: beyond Int's range no Int64 can result, unless every digit is zero.
+            guard let written = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)) else {
+                return digits.allSatisfy { $0 == 0 } ? 0 : nil
+            }
+            exponent += written
+        }
+        while digits.count > 1, digits.last == 0, exponent < 0 {
+            digits.removeLast()
+            exponent += 1
+        }
+        digits = Array(digits.drop { $0 == 0 })
+        if digits.isEmpty { return 0 }
+        guard exponent >= 0, digits.count + exponent <= 19 else { return nil }
+        var value: Int64 = 0
+        for digit in digits + Array(repeating: 0, count: exponent) {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowAgain) = shifted.addingReportingOverflow(negative ? -Int64(digit) : Int64(digit))
+            guard !overflow, !overflowAgain else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// The number as a `Double`, if it is finite as one (`1e400` is not).

@@ -103,12 +103,14 @@ public final class Directory: Sendable {
     /// Rebuilds the snapshot from the store. Documents are decoded on every core first; they are applied in order, on one.
     func reload() async throws {
         let (revision, accounts, keys, documents) = try await store.read { session in
-            (try await session.latestRevision(), try await session.accounts(), try await session.accessKeys(), try await session.allDocuments())
+            (try await session.latestRevision(), try await session.accounts(), try await session.accessKeys(),
+             try await session.allDocuments(skippingKindsStartingWith: IdentityStoreClaimKind.namePrefix))
         }
         var snapshot = DirectorySnapshot(revision: revision)
         for account in accounts { snapshot.accounts[account.id] = Self.account(account) }
         for key in keys { snapshot.credentials[key.id] = try credential(key) }
         let decoded = try await Self.decodeAhead(documents)
+        precondition(decoded.count == documents.count, "a document decoded ahead was lost")
         for (document, value) in zip(documents, decoded) {
             try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body, kept: value)
         }

@@ -59,9 +59,12 @@ extension StoreSession {
         try connection.rows("SELECT * FROM documents WHERE kind = ? ORDER BY account_id, key", kind).map(Self.document)
     }
 
-    /// Every document (loading the snapshot).
-    public func allDocuments() async throws -> [DocumentRecord] {
-        try connection.rows("SELECT * FROM documents ORDER BY account_id, kind, key").map(Self.document)
+    /// Every document (loading the snapshot), but those of the kinds whose names start with `skipped` (kinds the
+    /// snapshot does not hold).
+    public func allDocuments(skippingKindsStartingWith skipped: String) async throws -> [DocumentRecord] {
+        try connection.rows(
+            "SELECT * FROM documents WHERE substr(kind, 1, length(?1)) != ?1 ORDER BY account_id, kind, key", skipped
+        ).map(Self.document)
     }
 
     static func document(_ row: SQLRow) throws -> DocumentRecord {

@@ -29,12 +29,21 @@ struct JSONReaderTests {
         #expect(try Self.read("3.5").double == 3.5)
         #expect(try Self.read("1e400").double == nil)
         #expect(try Self.read("\"3\"").integer == nil)
+        // Worked out on the digits, not through a Double.
+        let exact: [(String, Int64?)] = [
+            ("0.99999999999999999", nil), ("9007199254740993.0", 9_007_199_254_740_993), ("1e-400", nil), ("1.5e1", 15), ("-0.0", 0),
+            ("9223372036854775807.0", Int64.max), ("9223372036854775808", nil), ("-9223372036854775808.0e0", Int64.min), ("10e-1", 1),
+            ("0e99999999999999999999", 0), ("1e99999999999999999999", nil), ("120E-1", 12), ("0.5", nil),
+        ]
+        for (text, integer) in exact { #expect(try Self.read(text).integer == integer, "\(text)") }
+        #expect(JSONInputDecoder.numbersFit(try Self.read(#"{"a": [1, 2.5, -1e300, 9223372036854775807]}"#)))
+        #expect(!JSONInputDecoder.numbersFit(try Self.read(#"{"a": [1, {"b": 1e400}]}"#)))
     }
 
     @Test(arguments: [
         "", " ", "[1,]", #"{"a": 1,}"#, "[1 2]", #"{"a" 1}"#, #"{a: 1}"#, "{'a': 1}", "01", "-", "1.", ".5", "+1", "1e", "1e+",
         "NaN", "Infinity", "tru", "nul", "[1] x", "{} {}", "/* c */ 1", #""open"#, "\"tab\there\"", #""\x""#, #""\u12""#, #""\u12G4""#,
-        #""\ud800""#, #""\udc00""#, #""\ud800\u0041""#, "[", "{", #"{"a":"#,
+        #""\ud800""#, #""\udc00""#, #""\ud800\u0041""#, #""\ud800x""#, "[", "{", #"{"a":"#, "-01",
     ])
     func refusesWhatIsNotJSON(text: String) {
         #expect(throws: JSONReader.Failure.self) { try Self.read(text) }
@@ -43,6 +52,14 @@ struct JSONReaderTests {
     @Test func refusesBytesThatAreNotUTF8() {
         #expect(throws: JSONReader.Failure.self) { try JSONReader.read([0x22, 0xC3, 0x28, 0x22]) }
         #expect(throws: JSONReader.Failure.self) { try JSONReader.read([0x22, 0xFF, 0x22]) }
+        // Overlong, an encoded surrogate, beyond U+10FFFF, a truncated sequence; a byte order mark or a letter outside a string.
+        let refused: [[UInt8]] = [
+            [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22],
+            [0xEF, 0xBB, 0xBF, 0x7B, 0x7D], [0xC3, 0xA9],
+        ]
+        for bytes in refused {
+            #expect(throws: JSONReader.Failure.self) { try JSONReader.read(bytes) }
+        }
     }
 
     @Test func nestingIsLimited() throws {
@@ -50,6 +67,8 @@ struct JSONReaderTests {
         _ = try Self.read(deepest)
         let deeper = "[" + deepest + "]"
         #expect(throws: JSONReader.Failure.self) { try Self.read(deeper) }
+        let objects = String(repeating: #"{"a":"#, count: JSONReader.depthLimit + 1) + "1" + String(repeating: "}", count: JSONReader.depthLimit + 1)
+        #expect(throws: JSONReader.Failure.self) { try Self.read(objects) }
     }
 
     @Test func aKeyGivenTwiceKeepsItsLastValue() {

@@ -150,9 +150,12 @@ def test_identity_center_journey(server):
     status = admin.describe_account_assignment_creation_status(
         InstanceArn=instance_arn, AccountAssignmentCreationRequestId=created["RequestId"])["AccountAssignmentCreationStatus"]
     assert status["Status"] == "SUCCEEDED"
+    # An ID given with its hexadecimal in capitals is stored as the user's own.
     admin.create_account_assignment(
         InstanceArn=instance_arn, TargetId=member_id, TargetType="AWS_ACCOUNT", PermissionSetArn=power_set["PermissionSetArn"],
-        PrincipalType="USER", PrincipalId=bob)
+        PrincipalType="USER", PrincipalId=bob[:11] + bob[11:].upper())
+    (bobs,) = admin.list_account_assignments_for_principal(InstanceArn=instance_arn, PrincipalId=bob, PrincipalType="USER")["AccountAssignments"]
+    assert bobs["PrincipalId"] == bob and bobs["PermissionSetArn"] == power_set["PermissionSetArn"]
     provisioned = admin.list_permission_sets_provisioned_to_account(InstanceArn=instance_arn, AccountId=member_id)["PermissionSets"]
     assert sorted(provisioned) == sorted([admin_set["PermissionSetArn"], power_set["PermissionSetArn"]])
 

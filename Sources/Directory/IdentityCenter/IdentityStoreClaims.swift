@@ -8,6 +8,9 @@ enum IdentityStoreClaimKind: String, DocumentKind, CaseIterable {
     case groupName = "ids_claim_group_name"
     case membership = "ids_claim_membership"
 
+    /// What every claim kind's name starts with (start-up skips them: the snapshot holds no claims).
+    static let namePrefix = "ids_claim_"
+
     /// The claim of a user's membership in a group.
     static func membershipValue(groupId: String, userId: String) -> String { "\(groupId)/\(userId)" }
 }

@@ -66,13 +66,14 @@ extension SSOAdminOperations {
     /// CreateAccountAssignment: provisions the permission set's role in the account (unless it is there) and records the assignment.
     static func createAssignment(_ call: OperationCall) async throws -> AWSValue {
         let (tx, instance, permissionSet) = try await storedPermissionSet(call)
-        let (accountId, principalType, principalId) = assignmentInput(call)
+        let (accountId, principalType, givenId) = assignmentInput(call)
         try await checkTarget(accountId, instance: instance, tx: tx)
-        let principalExists =
+        // The principal's stored ID, whatever the case of the one given (the portal matches assignments by it).
+        let storedId =
             principalType == "USER"
-            ? try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, principalId) != nil
-            : try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, principalId) != nil
-        guard principalExists else { throw notFound("The \(principalType.lowercased()) \(principalId) does not exist in the identity store.") }
+            ? try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, givenId)?.id
+            : try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, givenId)?.id
+        guard let principalId = storedId else { throw notFound("The \(principalType.lowercased()) \(givenId) does not exist in the identity store.") }
         var request = IdentityCenterRequest(
             id: Identifiers.uuid(), kind: .createAssignment, status: "SUCCEEDED", created: call.time, accountId: accountId,
             permissionSetArn: permissionSet.arn, principalType: principalType, principalId: principalId)
@@ -181,7 +182,7 @@ extension SSOAdminOperations {
         let principalType = call.input["PrincipalType"]?.string ?? ""
         let account = call.input["Filter"]?["AccountId"]?.string
         let assignments = (state.assignmentsByPrincipal[principalId.lowercased()]?.entries().compactMap { state.assignments[$0.key] } ?? [])
-            .filter { $0.principalId == principalId && $0.principalType == principalType && (account == nil || $0.accountId == account) }
+            .filter { $0.principalId.lowercased() == principalId.lowercased() && $0.principalType == principalType && (account == nil || $0.accountId == account) }
             .sorted { $0.key < $1.key }
         let (page, token) = try NextTokenPaging.page(assignments, call: call, invalidToken: Self.invalidToken) { $0.key }
         return NextTokenPaging.output("AccountAssignments", page.map { Self.assignmentOutput($0, state: state) }, nextToken: token)

@@ -44,9 +44,9 @@ extension Directory {
         let issued = try await store.write { session -> IssuedPasswordSetup in
             let (tx, instance) = try await storedInstance(identityStoreId: identityStoreId, in: session)
             let user = try await Self.storedUser(userName, tx: tx)
-            let attributes = (try? JSONSerialization.jsonObject(with: Data(user.attributes.utf8))) as? [String: Any]
-            let emails = attributes?["Emails"] as? [[String: Any]] ?? []
-            guard let email = (emails.first { $0["Primary"] as? Bool == true } ?? emails.first)?["Value"] as? String else {
+            let attributes = IdentityStoreOperations.attributes(user)
+            let emails = (attributes["Emails"]?.list ?? []).filter { $0["Value"]?.string != nil }
+            guard let email = (emails.first { $0["Primary"] == .boolean(true) } ?? emails.first)?["Value"]?.string else {
                 throw DirectoryError.invalidInput("The user \(user.userName) has no email address to send the link to.")
             }
             let links = DocumentTransaction(session: session, accountId: SignInState.accountKey)
@@ -59,7 +59,7 @@ extension Directory {
                 userId: user.id, userName: user.userName, expires: expires)
             try await links.put(setup, SignInDocumentKind.passwordSetup, setup.tokenHash)
             return IssuedPasswordSetup(
-                token: token, email: email, userName: user.userName, displayName: attributes?["DisplayName"] as? String ?? user.userName,
+                token: token, email: email, userName: user.userName, displayName: attributes["DisplayName"]?.string ?? user.userName,
                 expires: expires)
         }
         try await refresh()

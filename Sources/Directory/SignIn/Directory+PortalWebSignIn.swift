@@ -1,3 +1,4 @@
+import AWSWire
 import Foundation
 import Storage
 
@@ -28,9 +29,9 @@ extension Directory {
                 tokenHash: SignInState.digest(token), kind: "access", clientId: Self.portalPagesClientId, ownerAccountId: instance.ownerAccountId,
                 userId: user.id, sessionId: Identifiers.uuid(), expires: expires, sessionExpires: expires, mfaAt: mfaAt)
             try await DocumentTransaction(session: session, accountId: SignInState.accountKey).put(record, SignInDocumentKind.token, record.tokenHash)
-            let attributes = (try? JSONSerialization.jsonObject(with: Data(user.attributes.utf8))) as? [String: Any]
             return PortalWebSession(
-                accessToken: token, userName: user.userName, displayName: attributes?["DisplayName"] as? String ?? "", identityStoreId: identityStoreId,
+                accessToken: token, userName: user.userName, displayName: IdentityStoreOperations.attributes(user)["DisplayName"]?.string ?? "",
+                identityStoreId: identityStoreId,
                 expires: expires)
         }
         try await refresh()
