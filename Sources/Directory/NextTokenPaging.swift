@@ -28,15 +28,8 @@ enum NextTokenPaging {
             guard let bytes = Base64.decode(token), let key = String(validating: bytes, as: UTF8.self) else { throw invalidToken }
             after = key
         }
-        var items: [AWSValue] = []
-        var lastKey: String?
-        for (key, value) in map.entries(after: after) {
-            guard let item = output(key, value) else { continue }
-            if items.count == limit { return (items, lastKey.map { Base64.encode(Array($0.utf8)) }) }
-            items.append(item)
-            lastKey = key
-        }
-        return (items, nil)
+        let (items, last) = map.page(after: after, limit: limit, output)
+        return (items, last.map { Base64.encode(Array($0.utf8)) })
     }
 
     /// `{member: [...], NextToken: ...}`.

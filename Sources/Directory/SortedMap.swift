@@ -150,6 +150,23 @@ public struct SortedMap<Value: Sendable>: Sendable {
     }
 }
 
+extension SortedMap {
+    /// A page of a listing: up to `limit` items made by `output` from the entries after `key` (`nil` skips an entry),
+    /// and the key of the last one when more remain, which the next page starts after.
+    func page<Item>(after key: String?, limit: Int, _ output: (_ key: String, _ value: Value) -> Item?) -> (items: [Item], last: String?) {
+        var items: [Item] = []
+        items.reserveCapacity(Swift.min(limit, count))
+        var lastKey: String?
+        for (key, value) in entries(after: key) {
+            guard let item = output(key, value) else { continue }
+            if items.count == limit { return (items, lastKey) }
+            items.append(item)
+            lastKey = key
+        }
+        return (items, nil)
+    }
+}
+
 extension SortedMap where Value == SortedMap<Bool> {
     /// An index of sets: moves `member` from the sets named in `old` to those named in `new` (names in any case),
     /// changing each set in place and dropping a set it empties.

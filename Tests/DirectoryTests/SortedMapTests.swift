@@ -1,9 +1,30 @@
-import Directory
+@testable import Directory
 import PropertyBased
 import Testing
 
 /// The snapshot's sorted map against a `Dictionary` doing the same writes.
 struct SortedMapTests {
+    /// Listings page through the map: each page starts after the last key of the one before, skipped entries
+    /// do not count, and the last page says nothing remains.
+    @Test func pagesWalkEveryKeptEntryOnce() {
+        var map = SortedMap<Int>()
+        for n in 0..<300 { map["k\(String(n + 1000))"] = n }
+        var seen: [Int] = []
+        var after: String?
+        var pages = 0
+        repeat {
+            let (items, last) = map.page(after: after, limit: 7) { _, value in value % 3 == 0 ? nil : value }
+            #expect(items.count == 7 || last == nil)
+            seen += items
+            after = last
+            pages += 1
+        } while after != nil
+        #expect(seen == (0..<300).filter { $0 % 3 != 0 })
+        #expect(pages == 29)
+        #expect(map.page(after: "k1299", limit: 5) { _, value in value }.items.isEmpty)
+        #expect(map.page(after: nil, limit: 300) { _, value in value }.last == nil)
+    }
+
     /// Random writes and removals over a few hundred keys, so chunks split, empty and merge: after every step
     /// the map holds what the dictionary holds, in key order, and walks from any key as a sorted list would.
     @Test func agreesWithADictionary() async {

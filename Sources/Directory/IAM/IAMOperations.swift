@@ -67,17 +67,8 @@ public struct IAMOperations: Sendable {
     static func page<T>(_ map: SortedMap<T>, call: OperationCall, output: (_ key: String, _ value: T) -> AWSValue?) throws
         -> (items: [AWSValue], marker: String?)
     {
-        let maxItems = Int(call.input["MaxItems"]?.integer ?? 100)
-        var items: [AWSValue] = []
-        items.reserveCapacity(min(maxItems, map.count))
-        var lastKey: String?
-        for (key, value) in map.entries(after: try marker(call)) {
-            guard let item = output(key, value) else { continue }
-            if items.count == maxItems { return (items, lastKey.map { Base64.encode(Array($0.utf8)) }) }
-            items.append(item)
-            lastKey = key
-        }
-        return (items, nil)
+        let (items, last) = map.page(after: try marker(call), limit: Int(call.input["MaxItems"]?.integer ?? 100), output)
+        return (items, last.map { Base64.encode(Array($0.utf8)) })
     }
 
     /// The key a call's `Marker` continues after.
