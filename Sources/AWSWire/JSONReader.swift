@@ -147,51 +147,43 @@ public struct JSONReader {
     }
 
     private mutating func object() throws(Failure) -> JSONNode {
-        index += 1
         var members: [(key: String, value: JSONNode)] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
+        try elements(closedBy: UInt8(ascii: "}")) { reader throws(Failure) in
+            guard reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "\"") else { throw reader.failure("a missing member name") }
+            let key = try reader.string()
+            reader.skipWhitespace()
+            guard reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: ":") else { throw reader.failure("a missing ':'") }
+            reader.index += 1
+            reader.skipWhitespace()
+            members.append((key, try reader.value()))
         }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("a missing member name") }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("a missing ':'") }
-            index += 1
-            skipWhitespace()
-            members.append((key, try value()))
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("an unterminated object") }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw failure("a missing ',' or '}'") }
-            index += 1
-        }
+        return .object(members)
     }
 
     private mutating func array() throws(Failure) -> JSONNode {
-        index += 1
         var items: [JSONNode] = []
+        try elements(closedBy: UInt8(ascii: "]")) { reader throws(Failure) in items.append(try reader.value()) }
+        return .array(items)
+    }
+
+    /// From an opening bracket to its `closing` one: the elements between, separated by commas, each read by `element`.
+    private mutating func elements(closedBy closing: UInt8, _ element: (inout JSONReader) throws(Failure) -> Void) throws(Failure) {
+        index += 1
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < bytes.count, bytes[index] == closing {
             index += 1
-            return .array(items)
+            return
         }
         while true {
             skipWhitespace()
-            items.append(try value())
+            try element(&self)
             skipWhitespace()
-            guard index < bytes.count else { throw failure("an unterminated array") }
-            if bytes[index] == UInt8(ascii: "]") {
+            guard index < bytes.count else { throw failure("an unterminated array or object") }
+            if bytes[index] == closing {
                 index += 1
-                return .array(items)
+                return
             }
-            guard bytes[index] == UInt8(ascii: ",") else { throw failure("a missing ',' or ']'") }
+            guard bytes[index] == UInt8(ascii: ",") else { throw failure("a missing ',' or closing bracket") }
             index += 1
         }
     }

@@ -8,8 +8,7 @@ enum NextTokenPaging {
     ) throws -> (items: [T], nextToken: String?) {
         let limit = Int(call.input["MaxResults"]?.integer ?? Int64(maxResults))
         var start = 0
-        if let token = call.input["NextToken"]?.string {
-            guard let bytes = Base64.decode(token), let after = String(validating: bytes, as: UTF8.self) else { throw invalidToken }
+        if let after = try lastKey(call, invalidToken: invalidToken) {
             start = items.firstIndex { key($0) > after } ?? items.count
         }
         let slice = Array(items[start..<min(items.count, start + limit)])
@@ -23,13 +22,15 @@ enum NextTokenPaging {
         _ map: SortedMap<T>, call: OperationCall, maxResults: Int = 100, invalidToken: AWSError, output: (_ key: String, _ value: T) -> AWSValue?
     ) throws -> (items: [AWSValue], nextToken: String?) {
         let limit = Int(call.input["MaxResults"]?.integer ?? Int64(maxResults))
-        var after: String?
-        if let token = call.input["NextToken"]?.string {
-            guard let bytes = Base64.decode(token), let key = String(validating: bytes, as: UTF8.self) else { throw invalidToken }
-            after = key
-        }
-        let (items, last) = map.page(after: after, limit: limit, output)
+        let (items, last) = map.page(after: try lastKey(call, invalidToken: invalidToken), limit: limit, output)
         return (items, last.map { Base64.encode(Array($0.utf8)) })
+    }
+
+    /// The key a call's `NextToken` names (the last one handed out), if it gives one.
+    private static func lastKey(_ call: OperationCall, invalidToken: AWSError) throws -> String? {
+        guard let token = call.input["NextToken"]?.string else { return nil }
+        guard let bytes = Base64.decode(token), let key = String(validating: bytes, as: UTF8.self) else { throw invalidToken }
+        return key
     }
 
     /// `{member: [...], NextToken: ...}`.

@@ -51,6 +51,14 @@ extension IdentityStoreOperations {
         }
     }
 
+    /// Deletes the memberships of a user (`member` is `\.userId`) or of a group (`\.groupId`), with their claims.
+    static func removeMemberships(of id: String, by member: KeyPath<IdentityStoreMembership, String>, tx: DocumentTransaction) async throws {
+        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: id, ignoringCase: true)
+        where membership[keyPath: member].lowercased() == id.lowercased() {
+            try await removeMembership(membership, tx: tx)
+        }
+    }
+
     /// Deletes a membership and gives up its claim.
     static func removeMembership(_ membership: IdentityStoreMembership, tx: DocumentTransaction) async throws {
         try await tx.delete(IdentityCenterDocumentKind.membership, membership.id)

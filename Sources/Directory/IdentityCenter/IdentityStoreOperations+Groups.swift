@@ -87,10 +87,7 @@ extension IdentityStoreOperations {
         let (tx, _) = try await storedStore(call)
         let id = call.input["GroupId"]?.string ?? ""
         guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw notFound("GROUP", id) }
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: group.id, ignoringCase: true)
-        where membership.groupId.lowercased() == group.id.lowercased() {
-            try await removeMembership(membership, tx: tx)
-        }
+        try await removeMemberships(of: group.id, by: \.groupId, tx: tx)
         try await removeAssignments(of: group.id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.group, group.id)
         try await tx.release(.groupName, group.displayName, from: group.id)

@@ -184,10 +184,7 @@ public struct IdentityStoreOperations: Sendable {
         let (tx, _) = try await storedStore(call)
         let id = call.input["UserId"]?.string ?? ""
         guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw notFound("USER", id) }
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: user.id, ignoringCase: true)
-        where membership.userId.lowercased() == user.id.lowercased() {
-            try await removeMembership(membership, tx: tx)
-        }
+        try await removeMemberships(of: user.id, by: \.userId, tx: tx)
         try await removeAssignments(of: user.id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.user, user.id)
         try await moveClaims(from: user, to: nil, tx: tx)
