@@ -88,6 +88,11 @@ public final class Directory: Sendable {
         state.withLock { $0.iam[accountId] } ?? AccountIAM()
     }
 
+    /// An account's IAM state and the change-feed revision the snapshot holding it reflects, read together.
+    func iamWithRevision(_ accountId: String) -> (revision: Int64, iam: AccountIAM) {
+        state.withLock { ($0.revision, $0.iam[accountId] ?? AccountIAM()) }
+    }
+
     /// Who a credential speaks for: the root user, an IAM user or a role session whose role still exists.
     public func principal(for credential: Credential) -> Principal? {
         if let session = credential.roleSession {

@@ -104,11 +104,6 @@ public struct DocumentTransaction: Sendable {
         try await all(type, kind: kind.rawValue, holding: value, ignoringCase: ignoringCase)
     }
 
-    /// ``all(_:kind:holding:ignoringCase:)`` for IAM's kinds, so that IAM code may write `.user`.
-    public func all<T: Decodable>(_ type: T.Type, _ kind: IAMDocumentKind, holding value: String, ignoringCase: Bool = false) async throws -> [T] {
-        try await all(type, kind: kind.rawValue, holding: value, ignoringCase: ignoringCase)
-    }
-
     public func delete(_ kind: IAMDocumentKind, _ name: String) async throws {
         try await delete(kind: kind.rawValue, name)
     }

@@ -16,3 +16,20 @@ extension StoreSession {
         }
     }
 }
+
+extension StoreSession {
+    /// The keys of an account's documents of one kind that changed after `revision` (written or deleted), as this
+    /// session sees them: in a write transaction, its own earlier writes too.
+    public func documentKeysChanged(after revision: Int64, accountId: String, kind: String) async throws -> Set<String> {
+        let prefix = "\(accountId)/\(kind)/"
+        let rows = try connection.rows(
+            "SELECT DISTINCT entity_id FROM changes WHERE revision > ?1 AND entity = 'document' AND substr(entity_id, 1, length(?2)) = ?2",
+            revision, prefix)
+        var keys: Set<String> = []
+        for row in rows {
+            let id = try row.string("entity_id")
+            keys.insert(String(decoding: id.utf8.dropFirst(prefix.utf8.count), as: UTF8.self))
+        }
+        return keys
+    }
+}

@@ -6,8 +6,8 @@ extension IAMOperations {
         [
             Entry(name: "CreateGroup", readOnly: false, handler: Self.createGroup),
             Entry(name: "GetGroup", readOnly: true, handler: { try getGroup($0) }),
-            Entry(name: "UpdateGroup", readOnly: false, handler: Self.updateGroup),
-            Entry(name: "DeleteGroup", readOnly: false, handler: Self.deleteGroup),
+            Entry(name: "UpdateGroup", readOnly: false, handler: { try await updateGroup($0) }),
+            Entry(name: "DeleteGroup", readOnly: false, handler: { try await deleteGroup($0) }),
             Entry(name: "ListGroups", readOnly: true, handler: { try listGroups($0) }),
             Entry(name: "AddUserToGroup", readOnly: false, handler: Self.addUserToGroup),
             Entry(name: "RemoveUserFromGroup", readOnly: false, handler: Self.removeUserFromGroup),
@@ -71,22 +71,21 @@ extension IAMOperations {
         return Self.listOutput("Groups", page.map(Self.groupOutput), marker: marker)
     }
 
-    static func updateGroup(_ call: OperationCall) async throws -> AWSValue {
-        let tx = try transaction(call)
-        var group = try await existingGroup(try required(call, "GroupName"), tx)
+    func updateGroup(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try Self.transaction(call)
+        var group = try await Self.existingGroup(try Self.required(call, "GroupName"), tx)
         let oldName = group.name
-        if let newName = string(call, "NewGroupName"), newName != group.name {
+        if let newName = Self.string(call, "NewGroupName"), newName != group.name {
             if newName.lowercased() != oldName.lowercased(), try await tx.get(IAMGroup.self, .group, newName) != nil {
-                throw alreadyExists("Group with name \(newName) already exists.")
+                throw Self.alreadyExists("Group with name \(newName) already exists.")
             }
             group.name = newName
         }
-        if let newPath = string(call, "NewPath") { group.path = newPath }
-        group.arn = arn(tx.accountId, "group", path: group.path, name: group.name)
+        if let newPath = Self.string(call, "NewPath") { group.path = newPath }
+        group.arn = Self.arn(tx.accountId, "group", path: group.path, name: group.name)
         if oldName != group.name {
             try await tx.delete(.group, oldName)
-            for var user in try await tx.all(IAMUser.self, .user, holding: oldName, ignoringCase: true)
-            where user.groups.contains(where: { $0.lowercased() == oldName.lowercased() }) {
+            for var user in try await directory.iamWriteView(tx, kinds: [.user]).members(ofGroup: oldName) {
                 user.groups = user.groups.map { $0.lowercased() == oldName.lowercased() ? group.name : $0 }
                 try await tx.put(user, .user, user.name)
             }
@@ -95,16 +94,14 @@ extension IAMOperations {
         return .empty
     }
 
-    static func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
-        let tx = try transaction(call)
-        let group = try await existingGroup(try required(call, "GroupName"), tx)
-        if try await tx.all(IAMUser.self, .user, holding: group.name, ignoringCase: true)
-            .contains(where: { $0.groups.contains { $0.lowercased() == group.name.lowercased() } })
-        {
-            throw deleteConflict("Cannot delete entity, must remove users from group first.")
+    func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try Self.transaction(call)
+        let group = try await Self.existingGroup(try Self.required(call, "GroupName"), tx)
+        if try await !directory.iamWriteView(tx, kinds: [.user]).members(ofGroup: group.name).isEmpty {
+            throw Self.deleteConflict("Cannot delete entity, must remove users from group first.")
         }
         if !group.attachedPolicies.isEmpty || !group.inlinePolicies.isEmpty {
-            throw deleteConflict("Cannot delete entity, must delete policies first.")
+            throw Self.deleteConflict("Cannot delete entity, must delete policies first.")
         }
         try await tx.delete(.group, group.name)
         return .empty

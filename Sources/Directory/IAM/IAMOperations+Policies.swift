@@ -32,7 +32,7 @@ extension IAMOperations {
         [
             Entry(name: "CreatePolicy", readOnly: false, handler: Self.createPolicy),
             Entry(name: "GetPolicy", readOnly: true, handler: { try getPolicy($0) }),
-            Entry(name: "DeletePolicy", readOnly: false, handler: Self.deletePolicy),
+            Entry(name: "DeletePolicy", readOnly: false, handler: { try await deletePolicy($0) }),
             Entry(name: "ListPolicies", readOnly: true, handler: { try listPolicies($0) }),
             Entry(name: "CreatePolicyVersion", readOnly: false, handler: Self.createPolicyVersion),
             Entry(name: "GetPolicyVersion", readOnly: true, handler: { try getPolicyVersion($0) }),
@@ -89,24 +89,17 @@ extension IAMOperations {
         return ["Policy": policyOutput(policy, attachments: 0)]
     }
 
-    static func deletePolicy(_ call: OperationCall) async throws -> AWSValue {
-        let tx = try transaction(call)
-        let policy = try await ownPolicy(try required(call, "PolicyArn"), tx)
-        if try await attachmentCount(policy.arn, tx) > 0 {
-            throw deleteConflict("Cannot delete a policy attached to entities.")
+    func deletePolicy(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try Self.transaction(call)
+        let policy = try await Self.ownPolicy(try Self.required(call, "PolicyArn"), tx)
+        if try await directory.iamWriteView(tx, kinds: [.user, .group, .role]).attachmentCount(of: policy.arn) > 0 {
+            throw Self.deleteConflict("Cannot delete a policy attached to entities.")
         }
         if policy.versions.count > 1 {
-            throw deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+            throw Self.deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
         }
         try await tx.delete(.policy, policy.name)
         return .empty
-    }
-
-    static func attachmentCount(_ arn: String, _ tx: DocumentTransaction) async throws -> Int {
-        let users = try await tx.all(IAMUser.self, .user, holding: arn).filter { $0.attachedPolicies.contains(arn) }.count
-        let groups = try await tx.all(IAMGroup.self, .group, holding: arn).filter { $0.attachedPolicies.contains(arn) }.count
-        let roles = try await tx.all(IAMRole.self, .role, holding: arn).filter { $0.attachedPolicies.contains(arn) }.count
-        return users + groups + roles
     }
 
     static func createPolicyVersion(_ call: OperationCall) async throws -> AWSValue {

@@ -7,8 +7,8 @@ extension IAMOperations {
         [
             Entry(name: "CreateUser", readOnly: false, handler: Self.createUser),
             Entry(name: "GetUser", readOnly: true, handler: { try getUser($0) }),
-            Entry(name: "UpdateUser", readOnly: false, handler: Self.updateUser),
-            Entry(name: "DeleteUser", readOnly: false, handler: Self.deleteUser),
+            Entry(name: "UpdateUser", readOnly: false, handler: { try await updateUser($0) }),
+            Entry(name: "DeleteUser", readOnly: false, handler: { try await deleteUser($0) }),
             Entry(name: "ListUsers", readOnly: true, handler: { try listUsers($0) }),
             Entry(name: "TagUser", readOnly: false, handler: Self.tagUser),
             Entry(name: "UntagUser", readOnly: false, handler: Self.untagUser),
@@ -100,18 +100,18 @@ extension IAMOperations {
         return Self.listOutput("Users", page, marker: marker)
     }
 
-    static func updateUser(_ call: OperationCall) async throws -> AWSValue {
-        let tx = try transaction(call)
-        var user = try await existingUser(try required(call, "UserName"), tx)
+    func updateUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try Self.transaction(call)
+        var user = try await Self.existingUser(try Self.required(call, "UserName"), tx)
         let oldName = user.name
-        if let newName = string(call, "NewUserName"), newName != user.name {
+        if let newName = Self.string(call, "NewUserName"), newName != user.name {
             if newName.lowercased() != user.name.lowercased(), try await tx.get(IAMUser.self, .user, newName) != nil {
-                throw alreadyExists("User with name \(newName) already exists.")
+                throw Self.alreadyExists("User with name \(newName) already exists.")
             }
             user.name = newName
         }
-        if let newPath = string(call, "NewPath") { user.path = newPath }
-        user.arn = arn(tx.accountId, "user", path: user.path, name: user.name)
+        if let newPath = Self.string(call, "NewPath") { user.path = newPath }
+        user.arn = Self.arn(tx.accountId, "user", path: user.path, name: user.name)
         if oldName.lowercased() != user.name.lowercased() {
             try await tx.delete(.user, oldName)
             if var profile = try await tx.get(LoginProfile.self, .loginProfile, oldName) {
@@ -123,8 +123,7 @@ extension IAMOperations {
                 try await tx.session.renameAccessKeyOwner(id: key.id, userName: user.name)
             }
             // The user's MFA devices and security keys go with it (a user with the old name would otherwise get them).
-            for var device in try await tx.all(VirtualMFADevice.self, .mfaDevice, holding: oldName, ignoringCase: true)
-            where device.userName?.lowercased() == oldName.lowercased() {
+            for var device in try await directory.iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(ofUser: oldName) {
                 device.userName = user.name
                 try await tx.put(device, .mfaDevice, device.name)
             }
@@ -133,23 +132,23 @@ extension IAMOperations {
         return .empty
     }
 
-    static func deleteUser(_ call: OperationCall) async throws -> AWSValue {
-        let tx = try transaction(call)
-        let user = try await existingUser(try required(call, "UserName"), tx)
+    func deleteUser(_ call: OperationCall) async throws -> AWSValue {
+        let tx = try Self.transaction(call)
+        let user = try await Self.existingUser(try Self.required(call, "UserName"), tx)
         if try await !tx.session.accessKeys(accountId: tx.accountId, userName: user.name).isEmpty {
-            throw deleteConflict("Cannot delete entity, must delete access keys first.")
+            throw Self.deleteConflict("Cannot delete entity, must delete access keys first.")
         }
         if try await tx.get(LoginProfile.self, .loginProfile, user.name) != nil {
-            throw deleteConflict("Cannot delete entity, must delete login profile first.")
+            throw Self.deleteConflict("Cannot delete entity, must delete login profile first.")
         }
-        if try await tx.all(VirtualMFADevice.self, .mfaDevice).contains(where: { $0.userName?.lowercased() == user.name.lowercased() }) {
-            throw deleteConflict("Cannot delete entity, must delete MFA device first.")
+        if try await !directory.iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(ofUser: user.name).isEmpty {
+            throw Self.deleteConflict("Cannot delete entity, must delete MFA device first.")
         }
         if !user.attachedPolicies.isEmpty || !user.inlinePolicies.isEmpty {
-            throw deleteConflict("Cannot delete entity, must detach all policies first.")
+            throw Self.deleteConflict("Cannot delete entity, must detach all policies first.")
         }
         if !user.groups.isEmpty {
-            throw deleteConflict("Cannot delete entity, must remove users from group first.")
+            throw Self.deleteConflict("Cannot delete entity, must remove users from group first.")
         }
         try await tx.delete(.user, user.name)
         return .empty
