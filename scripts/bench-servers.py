@@ -141,7 +141,8 @@ def identity_store_rows(target, users=10_000):
 def scale(users=100_000, groups=10_000, policies=1_000):
     """100,000 users, 10,000 groups and 1,000 customer policies: GetUser, ListUsers pages (the first, and one
     from the middle by its marker), a ListPolicies page and CreateUser at 1 and 16 connections; the identity
-    store's CreateUser empty and at 10,000 users, and its reads at that size; RSS, and restart to first answer."""
+    store's CreateUser empty and at 10,000 users, and its reads at that size; DeleteGroup and DeletePolicy at that size;
+    RSS, and restart to first answer."""
     store = tempfile.mkdtemp(prefix="gatehouse-bench-scale-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -191,6 +192,16 @@ def scale(users=100_000, groups=10_000, policies=1_000):
         # The identity store, on the restarted server (after the restart is timed, so the IAM figures compare with earlier runs).
         target.process = process
         results += identity_store_rows(target)
+        # Deletes that must find every user (or group and role) naming the group or policy, still at 100,000 users.
+        account = client("sts", url, key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()["Account"]
+        policy_arn = urllib.parse.quote(f"arn:aws:iam::{account}:policy/policy-", safe="") + "{n}"
+        for label, body, count, warmup in (
+                (f"iam:DeleteGroup (distinct), at {users:,} users", "Action=DeleteGroup&Version=2010-05-08&GroupName=group-{n}", 2_000, 100),
+                (f"iam:DeletePolicy (distinct), at {users:,} users", f"Action=DeletePolicy&Version=2010-05-08&PolicyArn={policy_arn}", 500, 50)):
+            report = target.load("iam", body, 16, count=count, warmup=warmup)
+            if report["errors"]:
+                sys.exit(f"scale: {report['errors']} errors in {label}")
+            results.append((label, 16, report))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
@@ -201,7 +212,7 @@ def scale(users=100_000, groups=10_000, policies=1_000):
     for label, connections, m in results:
         print(f"| {label} | {connections} | {m['rps']:,.0f} | {m['p50_ms']:.2f} / {m['p99_ms']:.2f} | {m['server_cpu_us']:,.0f} |")
     print(f"\nRSS after the runs: {loaded:.0f} MiB; after a restart: {restarted:.0f} MiB. Start to first answer: {first_answer * 1000:.0f} ms. "
-          "The identity store rows ran after the restart, on the restarted server.")
+          "The identity store and delete rows ran after the restart, on the restarted server.")
 
 
 def main():
