@@ -42,7 +42,7 @@ struct IAMWriteViewTests {
                 }
                 for user in (0..<12).map({ "User\($0)" }) {
                     let expected = devices.filter { $0.userName?.lowercased() == user.lowercased() }.map(\.name)
-                    #expect(try await view.mfaDevices(ofUser: user).map(\.name) == expected, "user \(user)")
+                    #expect(try await view.mfaDevices(of: user).map(\.name) == expected, "user \(user)")
                 }
                 let groups = try await tx.all(IAMGroup.self, .group)
                 let roles = try await tx.all(IAMRole.self, .role)

@@ -90,12 +90,12 @@ extension IAMOperations {
         let owner = try Self.mfaOwner(call)
         let ownerName = owner == VirtualMFADevice.rootOwner ? owner : try await Self.existingUser(owner, tx).name
         let serial = try Self.required(call, "SerialNumber")
-        let devices = try await tx.all(VirtualMFADevice.self, .mfaDevice)
-        if devices.filter({ $0.userName?.lowercased() == ownerName.lowercased() }).count >= 8 {
+        if try await directory.iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(of: ownerName).count >= 8 {
             throw Self.limitExceeded("Cannot exceed quota for MFADevicesPerUser: 8")
         }
         var device: VirtualMFADevice
-        if Directory.isHardwareSerial(serial), !devices.contains(where: { $0.serialNumber == serial }) {
+        // A hardware token's device is named by its serial number.
+        if Directory.isHardwareSerial(serial), try await tx.get(VirtualMFADevice.self, .mfaDevice, serial)?.serialNumber != serial {
             // A hardware token the operator registered: it becomes this account's device.
             guard let claimed = try await directory.claimHardwareToken(serial, owner: ownerName, tx: tx) else {
                 throw Self.noSuchEntity("MFA device with serial number \(serial) does not exist.")

@@ -22,9 +22,9 @@ struct IAMWriteView {
         }
     }
 
-    /// The MFA devices assigned to the user named `name` (any case), by key.
-    func mfaDevices(ofUser name: String) async throws -> [VirtualMFADevice] {
-        let owner = name.lowercased()
+    /// The MFA devices assigned to `owner` (an IAM user name in any case, or ``VirtualMFADevice/rootOwner``), by key.
+    func mfaDevices(of owner: String) async throws -> [VirtualMFADevice] {
+        let owner = owner.lowercased()
         return try await current(VirtualMFADevice.self, .mfaDevice, indexed: snapshot.mfaDevicesByOwner[owner], held: { snapshot.mfaDevices[$0] }) {
             device in
             device.userName?.lowercased() == owner
