@@ -88,9 +88,9 @@ public final class Directory: Sendable {
         state.withLock { $0.iam[accountId] } ?? AccountIAM()
     }
 
-    /// An account's IAM state and the change-feed revision the snapshot holding it reflects, read together.
-    func iamWithRevision(_ accountId: String) -> (revision: Int64, iam: AccountIAM) {
-        state.withLock { ($0.revision, $0.iam[accountId] ?? AccountIAM()) }
+    /// Part of the snapshot, and the change-feed revision the snapshot reflects, read together.
+    func snapshotWithRevision<T>(_ part: (DirectorySnapshot) -> T) -> (revision: Int64, part: T) {
+        state.withLock { ($0.revision, part($0)) }
     }
 
     /// Who a credential speaks for: the root user, an IAM user or a role session whose role still exists.

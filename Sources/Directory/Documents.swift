@@ -1,4 +1,3 @@
-import AWSWire
 import Foundation
 import Storage
 
@@ -82,26 +81,6 @@ public struct DocumentTransaction: Sendable {
 
     public func put(_ value: some Encodable & Sendable, _ kind: IAMDocumentKind, _ name: String) async throws {
         try await put(value, kind: kind.rawValue, name)
-    }
-
-    /// The documents of a kind that hold the string `value` somewhere, decoded: those whose JSON contains it as
-    /// a string, as this process writes it or with `/` escaped as Foundation's `JSONEncoder` wrote documents
-    /// before. A superset of the documents that hold it in any one member, for the caller to check exactly,
-    /// found without decoding the others. With `ignoringCase`, a value beyond ASCII (which SQLite does not
-    /// fold) reads every document of the kind instead.
-    func all<T: Decodable>(_ type: T.Type, kind: String, holding value: String, ignoringCase: Bool) async throws -> [T] {
-        if ignoringCase, !value.utf8.allSatisfy({ $0 < 0x80 }) { return try await all(type, kind: kind) }
-        var quoted: [UInt8] = []
-        JSONWriter.appendString(value, into: &quoted)
-        var texts = [String(decoding: quoted, as: UTF8.self)]
-        if value.contains("/") { texts.append(texts[0].replacingOccurrences(of: "/", with: "\\/")) }
-        return try await session.documents(accountId: accountId, kind: kind, containing: texts, ignoringCase: ignoringCase)
-            .map { try DocumentCoding.decode(type, $0.body) }
-    }
-
-    /// ``all(_:kind:holding:ignoringCase:)`` for any kind of document.
-    public func all<T: Decodable>(_ type: T.Type, _ kind: some DocumentKind, holding value: String, ignoringCase: Bool = false) async throws -> [T] {
-        try await all(type, kind: kind.rawValue, holding: value, ignoringCase: ignoringCase)
     }
 
     public func delete(_ kind: IAMDocumentKind, _ name: String) async throws {

@@ -43,17 +43,6 @@ extension StoreSession {
         try connection.rows("SELECT * FROM documents WHERE account_id = ? AND kind = ? ORDER BY key", accountId, kind).map(Self.document)
     }
 
-    /// An account's documents of one kind whose text contains one of `texts`, by key: SQLite scans the
-    /// text without anyone decoding it, for checks that look for one name among many documents. With
-    /// `ignoringCase`, ASCII letters match in either case.
-    public func documents(accountId: String, kind: String, containing texts: [String], ignoringCase: Bool) async throws -> [DocumentRecord] {
-        guard !texts.isEmpty else { return [] }
-        let test = ignoringCase ? "instr(lower(body), lower(?)) > 0" : "instr(body, ?) > 0"
-        let match = Array(repeating: test, count: texts.count).joined(separator: " OR ")
-        let values: [any SQLBindable] = [accountId, kind] + texts
-        return try connection.rows("SELECT * FROM documents WHERE account_id = ? AND kind = ? AND (\(match)) ORDER BY key", values).map(Self.document)
-    }
-
     /// Every account's documents of one kind (checks that span accounts, such as unique aliases).
     public func documents(kind: String) async throws -> [DocumentRecord] {
         try connection.rows("SELECT * FROM documents WHERE kind = ? ORDER BY account_id, key", kind).map(Self.document)

@@ -45,7 +45,7 @@ extension Directory {
         let serial = "arn:aws:iam::\(principal.accountId):u2f/\(principal.kind == .root ? "root" : "user/\(principal.username)")/\(deviceName)"
         try await store.write { session in
             let tx = DocumentTransaction(session: session, accountId: principal.accountId)
-            let devices = try await iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(of: owner)
+            let devices = try await iamWriteView(tx).mfaDevices(of: owner)
             guard devices.count < 8 else { throw DirectoryError.invalidInput("Cannot exceed quota for MFADevicesPerUser: 8") }
             let everywhere = snapshot.iam.values.flatMap(\.mfaDevices.values)
             guard !devices.contains(where: { $0.securityKey?.id == credential.id }), !everywhere.contains(where: { $0.securityKey?.id == credential.id })
@@ -70,7 +70,7 @@ extension Directory {
     /// Checks a security key's sign-in answer against the key assigned to `owner`, inside `session`, and moves its counter on.
     func acceptSecurityKey(_ assertion: SecurityKeyAssertion, owner: String, accountId: String, in session: StoreSession) async throws -> Bool {
         let tx = DocumentTransaction(session: session, accountId: accountId)
-        let devices = try await iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(of: owner)
+        let devices = try await iamWriteView(tx).mfaDevices(of: owner)
         guard var device = devices.first(where: { $0.securityKey?.id == assertion.credentialId }),
             var credential = device.securityKey
         else { return false }

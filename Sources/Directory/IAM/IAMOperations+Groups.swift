@@ -85,7 +85,7 @@ extension IAMOperations {
         group.arn = Self.arn(tx.accountId, "group", path: group.path, name: group.name)
         if oldName != group.name {
             try await tx.delete(.group, oldName)
-            for var user in try await directory.iamWriteView(tx, kinds: [.user]).members(ofGroup: oldName) {
+            for var user in try await directory.iamWriteView(tx).members(ofGroup: oldName) {
                 user.groups = user.groups.map { $0.lowercased() == oldName.lowercased() ? group.name : $0 }
                 try await tx.put(user, .user, user.name)
             }
@@ -97,7 +97,7 @@ extension IAMOperations {
     func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
         let tx = try Self.transaction(call)
         let group = try await Self.existingGroup(try Self.required(call, "GroupName"), tx)
-        if try await !directory.iamWriteView(tx, kinds: [.user]).members(ofGroup: group.name).isEmpty {
+        if try await !directory.iamWriteView(tx).members(ofGroup: group.name).isEmpty {
             throw Self.deleteConflict("Cannot delete entity, must remove users from group first.")
         }
         if !group.attachedPolicies.isEmpty || !group.inlinePolicies.isEmpty {

@@ -90,7 +90,7 @@ extension IAMOperations {
         let owner = try Self.mfaOwner(call)
         let ownerName = owner == VirtualMFADevice.rootOwner ? owner : try await Self.existingUser(owner, tx).name
         let serial = try Self.required(call, "SerialNumber")
-        if try await directory.iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(of: ownerName).count >= 8 {
+        if try await directory.iamWriteView(tx).mfaDevices(of: ownerName).count >= 8 {
             throw Self.limitExceeded("Cannot exceed quota for MFADevicesPerUser: 8")
         }
         var device: VirtualMFADevice

@@ -92,7 +92,7 @@ extension IAMOperations {
     func deletePolicy(_ call: OperationCall) async throws -> AWSValue {
         let tx = try Self.transaction(call)
         let policy = try await Self.ownPolicy(try Self.required(call, "PolicyArn"), tx)
-        if try await directory.iamWriteView(tx, kinds: [.user, .group, .role]).attachmentCount(of: policy.arn) > 0 {
+        if try await directory.iamWriteView(tx).attachmentCount(of: policy.arn) > 0 {
             throw Self.deleteConflict("Cannot delete a policy attached to entities.")
         }
         if policy.versions.count > 1 {

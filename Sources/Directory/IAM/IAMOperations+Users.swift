@@ -123,7 +123,7 @@ extension IAMOperations {
                 try await tx.session.renameAccessKeyOwner(id: key.id, userName: user.name)
             }
             // The user's MFA devices and security keys go with it (a user with the old name would otherwise get them).
-            for var device in try await directory.iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(of: oldName) {
+            for var device in try await directory.iamWriteView(tx).mfaDevices(of: oldName) {
                 device.userName = user.name
                 try await tx.put(device, .mfaDevice, device.name)
             }
@@ -141,7 +141,7 @@ extension IAMOperations {
         if try await tx.get(LoginProfile.self, .loginProfile, user.name) != nil {
             throw Self.deleteConflict("Cannot delete entity, must delete login profile first.")
         }
-        if try await !directory.iamWriteView(tx, kinds: [.mfaDevice]).mfaDevices(of: user.name).isEmpty {
+        if try await !directory.iamWriteView(tx).mfaDevices(of: user.name).isEmpty {
             throw Self.deleteConflict("Cannot delete entity, must delete MFA device first.")
         }
         if !user.attachedPolicies.isEmpty || !user.inlinePolicies.isEmpty {

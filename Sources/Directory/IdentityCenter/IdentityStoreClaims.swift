@@ -52,10 +52,9 @@ extension IdentityStoreOperations {
     }
 
     /// Deletes the memberships of a user (`member` is `\.userId`) or of a group (`\.groupId`), with their claims.
-    static func removeMemberships(of id: String, by member: KeyPath<IdentityStoreMembership, String>, tx: DocumentTransaction) async throws {
-        for membership in try await tx.all(IdentityStoreMembership.self, IdentityCenterDocumentKind.membership, holding: id, ignoringCase: true)
-        where membership[keyPath: member].lowercased() == id.lowercased() {
-            try await removeMembership(membership, tx: tx)
+    func removeMemberships(of id: String, by member: KeyPath<IdentityStoreMembership, String>, tx: DocumentTransaction) async throws {
+        for membership in try await directory.identityCenterWriteView(tx).memberships(of: id, by: member) {
+            try await Self.removeMembership(membership, tx: tx)
         }
     }
 

@@ -7,7 +7,7 @@ extension IdentityStoreOperations {
             OperationEntry(name: "CreateGroup", readOnly: false, handler: Self.createGroup),
             OperationEntry(name: "DescribeGroup", readOnly: true, handler: { try describeGroup($0) }),
             OperationEntry(name: "UpdateGroup", readOnly: false, handler: Self.updateGroup),
-            OperationEntry(name: "DeleteGroup", readOnly: false, handler: Self.deleteGroup),
+            OperationEntry(name: "DeleteGroup", readOnly: false, handler: { try await deleteGroup($0) }),
             OperationEntry(name: "ListGroups", readOnly: true, handler: { try listGroups($0) }),
             OperationEntry(name: "GetGroupId", readOnly: true, handler: { try getGroupId($0) }),
             OperationEntry(name: "CreateGroupMembership", readOnly: false, handler: Self.createMembership),
@@ -83,10 +83,10 @@ extension IdentityStoreOperations {
         return .empty
     }
 
-    static func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
-        let (tx, _) = try await storedStore(call)
+    func deleteGroup(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _) = try await Self.storedStore(call)
         let id = call.input["GroupId"]?.string ?? ""
-        guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw notFound("GROUP", id) }
+        guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw Self.notFound("GROUP", id) }
         try await removeMemberships(of: group.id, by: \.groupId, tx: tx)
         try await removeAssignments(of: group.id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.group, group.id)

@@ -15,7 +15,7 @@ public struct IdentityStoreOperations: Sendable {
             OperationEntry(name: "CreateUser", readOnly: false, handler: Self.createUser),
             OperationEntry(name: "DescribeUser", readOnly: true, handler: { try describeUser($0) }),
             OperationEntry(name: "UpdateUser", readOnly: false, handler: Self.updateUser),
-            OperationEntry(name: "DeleteUser", readOnly: false, handler: Self.deleteUser),
+            OperationEntry(name: "DeleteUser", readOnly: false, handler: { try await deleteUser($0) }),
             OperationEntry(name: "ListUsers", readOnly: true, handler: { try listUsers($0) }),
             OperationEntry(name: "GetUserId", readOnly: true, handler: { try getUserId($0) }),
         ] + groupEntries
@@ -165,14 +165,13 @@ public struct IdentityStoreOperations: Sendable {
     }
 
     /// Removes a user or group's account assignments, and the roles no assignment needs any more.
-    static func removeAssignments(of principalId: String, tx: DocumentTransaction) async throws {
-        let removed = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment, holding: principalId, ignoringCase: true)
-            .filter { $0.principalId.lowercased() == principalId.lowercased() }
+    func removeAssignments(of principalId: String, tx: DocumentTransaction) async throws {
+        let removed = try await directory.identityCenterWriteView(tx).assignments(of: principalId)
         for assignment in removed { try await tx.delete(IdentityCenterDocumentKind.assignment, assignment.key) }
+        // A view taken after the deletes: those left that put the same permission set in the same account.
+        let left = try await directory.identityCenterWriteView(tx)
         for assignment in removed {
-            // Those left (this transaction no longer sees the removed ones) that put the same permission set in the same account.
-            let left = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment, holding: assignment.permissionSetId)
-            guard !left.contains(where: { $0.permissionSetId == assignment.permissionSetId && $0.accountId == assignment.accountId }) else { continue }
+            guard try await !left.assigns(permissionSet: assignment.permissionSetId, in: assignment.accountId) else { continue }
             let key = "\(assignment.permissionSetId)/\(assignment.accountId)"
             if let provisioned = try await tx.get(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, key) {
                 try await SSOAdminOperations.deprovision(provisioned, tx: tx)
@@ -180,14 +179,14 @@ public struct IdentityStoreOperations: Sendable {
         }
     }
 
-    static func deleteUser(_ call: OperationCall) async throws -> AWSValue {
-        let (tx, _) = try await storedStore(call)
+    func deleteUser(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _) = try await Self.storedStore(call)
         let id = call.input["UserId"]?.string ?? ""
-        guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw notFound("USER", id) }
+        guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw Self.notFound("USER", id) }
         try await removeMemberships(of: user.id, by: \.userId, tx: tx)
         try await removeAssignments(of: user.id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.user, user.id)
-        try await moveClaims(from: user, to: nil, tx: tx)
+        try await Self.moveClaims(from: user, to: nil, tx: tx)
         try await SignInOperations.endSessions(ofUser: user.id, session: tx.session)
         return .empty
     }

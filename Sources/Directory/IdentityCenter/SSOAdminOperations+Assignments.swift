@@ -5,7 +5,7 @@ extension SSOAdminOperations {
     var assignmentEntries: [OperationEntry] {
         [
             OperationEntry(name: "CreateAccountAssignment", readOnly: false, handler: Self.createAssignment),
-            OperationEntry(name: "DeleteAccountAssignment", readOnly: false, handler: Self.deleteAssignment),
+            OperationEntry(name: "DeleteAccountAssignment", readOnly: false, handler: { try await deleteAssignment($0) }),
             OperationEntry(
                 name: "DescribeAccountAssignmentCreationStatus", readOnly: true,
                 handler: { try describeRequest($0, .createAssignment, idMember: "AccountAssignmentCreationRequestId", output: "AccountAssignmentCreationStatus") }),
@@ -93,27 +93,25 @@ extension SSOAdminOperations {
     }
 
     /// DeleteAccountAssignment: removes the assignment, and the role when no assignment of the permission set is left in the account.
-    static func deleteAssignment(_ call: OperationCall) async throws -> AWSValue {
-        let (tx, _, permissionSet) = try await storedPermissionSet(call)
-        let (accountId, principalType, principalId) = assignmentInput(call)
+    func deleteAssignment(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _, permissionSet) = try await Self.storedPermissionSet(call)
+        let (accountId, principalType, principalId) = Self.assignmentInput(call)
         let key = AccountAssignment.key(permissionSet.id, accountId, principalType, principalId)
         guard try await tx.get(AccountAssignment.self, IdentityCenterDocumentKind.assignment, key) != nil else {
-            throw notFound("The account assignment does not exist.")
+            throw Self.notFound("The account assignment does not exist.")
         }
         try await tx.delete(IdentityCenterDocumentKind.assignment, key)
-        let remaining = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment)
-            .contains { $0.permissionSetId == permissionSet.id && $0.accountId == accountId }
-        if !remaining,
+        if try await !directory.identityCenterWriteView(tx).assigns(permissionSet: permissionSet.id, in: accountId),
             let provisioned = try await tx.get(
                 ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, "\(permissionSet.id)/\(accountId)")
         {
-            try await deprovision(provisioned, tx: tx)
+            try await Self.deprovision(provisioned, tx: tx)
         }
         let request = IdentityCenterRequest(
             id: Identifiers.uuid(), kind: .deleteAssignment, status: "SUCCEEDED", created: call.time, accountId: accountId,
             permissionSetArn: permissionSet.arn, principalType: principalType, principalId: principalId)
         try await tx.put(request, IdentityCenterDocumentKind.request, request.id)
-        return ["AccountAssignmentDeletionStatus": requestOutput(request)]
+        return ["AccountAssignmentDeletionStatus": Self.requestOutput(request)]
     }
 
     /// ProvisionPermissionSet: brings the role up to date in one account, or in every account it is provisioned to.

@@ -8,7 +8,7 @@ extension SSOAdminOperations {
             OperationEntry(name: "CreatePermissionSet", readOnly: false, handler: Self.createPermissionSet),
             OperationEntry(name: "DescribePermissionSet", readOnly: true, handler: { try describePermissionSet($0) }),
             OperationEntry(name: "UpdatePermissionSet", readOnly: false, handler: Self.updatePermissionSet),
-            OperationEntry(name: "DeletePermissionSet", readOnly: false, handler: Self.deletePermissionSet),
+            OperationEntry(name: "DeletePermissionSet", readOnly: false, handler: { try await deletePermissionSet($0) }),
             OperationEntry(name: "ListPermissionSets", readOnly: true, handler: { try listPermissionSets($0) }),
         ]
     }
@@ -114,15 +114,14 @@ extension SSOAdminOperations {
         return .empty
     }
 
-    static func deletePermissionSet(_ call: OperationCall) async throws -> AWSValue {
-        let (tx, _, permissionSet) = try await storedPermissionSet(call)
-        let assignments = try await tx.all(AccountAssignment.self, IdentityCenterDocumentKind.assignment)
-        guard !assignments.contains(where: { $0.permissionSetId == permissionSet.id }) else {
-            throw conflict("The permission set \(permissionSet.name) is assigned in accounts; delete its account assignments first.")
+    func deletePermissionSet(_ call: OperationCall) async throws -> AWSValue {
+        let (tx, _, permissionSet) = try await Self.storedPermissionSet(call)
+        guard try await !directory.identityCenterWriteView(tx).assigns(permissionSet: permissionSet.id) else {
+            throw Self.conflict("The permission set \(permissionSet.name) is assigned in accounts; delete its account assignments first.")
         }
         for provisioned in try await tx.all(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned)
         where provisioned.permissionSetId == permissionSet.id {
-            try await deprovision(provisioned, tx: tx)
+            try await Self.deprovision(provisioned, tx: tx)
         }
         try await tx.delete(IdentityCenterDocumentKind.permissionSet, permissionSet.id)
         return .empty
