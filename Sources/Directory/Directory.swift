@@ -88,9 +88,9 @@ public final class Directory: Sendable {
         state.withLock { $0.iam[accountId] } ?? AccountIAM()
     }
 
-    /// Part of the snapshot, and the change-feed revision the snapshot reflects, read together.
-    func snapshotWithRevision<T>(_ part: (DirectorySnapshot) -> T) -> (revision: Int64, part: T) {
-        state.withLock { ($0.revision, part($0)) }
+    /// Part of the snapshot, read under its lock (so that its parts agree).
+    func snapshotPart<T>(_ part: (DirectorySnapshot) -> T) -> T {
+        state.withLock { part($0) }
     }
 
     /// Who a credential speaks for: the root user, an IAM user or a role session whose role still exists.
@@ -180,10 +180,13 @@ public final class Directory: Sendable {
             for (id, record) in accounts { snapshot.accounts[id] = record.map(Self.account) }
             for (id, credential) in credentials { snapshot.credentials[id] = credential }
             for document in documents {
+                let id = "\(document.accountId)/\(document.kind)/\(document.key)"
                 do {
                     try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body, kept: document.kept)
+                    snapshot.unreadable.remove(id)
                 } catch {
-                    logger.error("unreadable document", metadata: ["document": "\(document.accountId)/\(document.kind)/\(document.key)"])
+                    snapshot.unreadable.insert(id)
+                    logger.error("unreadable document", metadata: ["document": "\(id)"])
                 }
             }
             snapshot.revision = last

@@ -1,4 +1,5 @@
-/// What the request path reads: accounts and credentials, in memory.
+/// What the request path reads: accounts and credentials, in memory; and what the write views
+/// (``DocumentsInWrite``) start from.
 ///
 /// Kept current from the store's change feed by ``Directory/refresh()``; never read
 /// from the database on the request path.
@@ -15,6 +16,9 @@ public struct DirectorySnapshot: Sendable {
     public var signIn = SignInState()
     /// The change-feed revision this snapshot reflects.
     public var revision: Int64 = 0
+    /// The documents (their change IDs, ``DocumentRecord/changeId``) a refresh could not decode: reads keep their last
+    /// good value, and the write views (``DocumentsInWrite``) read them in the transaction, where they fail as before.
+    public var unreadable: Set<String> = []
 
     /// A document of a kind accounts hold many of, decoded as ``apply(accountId:kind:key:body:kept:)`` would decode it,
     /// so that loading can decode on every core; `nil` for the other kinds, which `apply` decodes itself.

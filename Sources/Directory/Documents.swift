@@ -29,7 +29,9 @@ enum DocumentCoding {
 ///
 /// Keys are lower-cased (IAM names are unique regardless of case). Checks that must hold
 /// across processes (a name is free, a user has at most two keys) read the store here,
-/// inside the write transaction, never the snapshot.
+/// inside the write transaction, never the snapshot alone: those that look for every document
+/// naming something go through a write view (``DocumentsInWrite``), exact over the snapshot and
+/// the documents the change feed shows changed since.
 public struct DocumentTransaction: Sendable {
     public let session: StoreSession
     public let accountId: String

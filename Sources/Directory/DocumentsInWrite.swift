@@ -6,13 +6,13 @@ import Storage
 ///
 /// The snapshot reflects the store at its revision. A document not changed since is as the snapshot holds it; the
 /// documents changed since (committed after the snapshot read the change feed, by this process or another, or written
-/// earlier in the same transaction) are few, and are read in the transaction.
+/// earlier in the same transaction) are few, and are read in the transaction, as are those the snapshot could not read.
 struct DocumentsInWrite<Value: Decodable & Sendable> {
     let tx: DocumentTransaction
     let kind: String
     /// The snapshot's values, by key.
     let held: SortedMap<Value>
-    /// The keys of the documents changed after the snapshot's revision.
+    /// The keys of the documents changed after the snapshot's revision, and of those it could not read.
     let changed: Set<String>
 
     /// Those of the keys `indexed` (an index entry of the snapshot) and of the changed documents that satisfy `holds`
@@ -32,6 +32,15 @@ struct DocumentsInWrite<Value: Decodable & Sendable> {
         var found: [(key: String, value: Value)] = []
         for (key, value) in held.entries() where !changed.contains(key) && holds(value) { found.append((key, value)) }
         return try await withChanged(found, where: holds)
+    }
+
+    /// Whether any document satisfies `holds` now (the first found ends the search).
+    func contains(where holds: (Value) -> Bool) async throws -> Bool {
+        for (key, value) in held.entries() where !changed.contains(key) && holds(value) { return true }
+        for key in changed {
+            if let value = try await tx.get(Value.self, kind: kind, key), holds(value) { return true }
+        }
+        return false
     }
 
     /// How many documents satisfy `holds` now, from `count` (how many did in the snapshot): each changed document
@@ -54,12 +63,34 @@ struct DocumentsInWrite<Value: Decodable & Sendable> {
     }
 }
 
+/// Which of an account's documents a write view must read in the transaction, by kind: those changed after the
+/// snapshot's revision, and those the snapshot could not read.
+struct ChangedDocuments {
+    let tx: DocumentTransaction
+    private let keys: [String: Set<String>]
+
+    /// Reads the change feed after `revision` in `tx`; `unreadable` are the snapshot's (``DirectorySnapshot/unreadable``).
+    init(_ tx: DocumentTransaction, after revision: Int64, unreadable: Set<String>) async throws {
+        self.tx = tx
+        var keys: [String: Set<String>] = [:]
+        let prefix = "\(tx.accountId)/"
+        for id in try await tx.session.documentsChanged(after: revision, accountId: tx.accountId).union(unreadable.filter { $0.hasPrefix(prefix) }) {
+            let parts = id.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3 { keys[String(parts[1]), default: []].insert(String(parts[2])) }
+        }
+        self.keys = keys
+    }
+
+    /// The documents of `kind`, over the snapshot's values `held`.
+    func documents<Value: Decodable & Sendable>(_ kind: some DocumentKind, held: SortedMap<Value>) -> DocumentsInWrite<Value> {
+        DocumentsInWrite(tx: tx, kind: kind.rawValue, held: held, changed: keys[kind.rawValue] ?? [])
+    }
+}
+
 extension Directory {
-    /// The documents of `kind` in `tx`'s account as `tx` sees them, over the snapshot's values `held` as of `revision`.
-    func documentsInWrite<Value: Decodable & Sendable>(
-        _ tx: DocumentTransaction, _ kind: some DocumentKind, held: SortedMap<Value>, revision: Int64
-    ) async throws -> DocumentsInWrite<Value> {
-        let changed = try await tx.session.documentKeysChanged(after: revision, accountId: tx.accountId, kind: kind.rawValue)
-        return DocumentsInWrite(tx: tx, kind: kind.rawValue, held: held, changed: changed)
+    /// Part of the snapshot, and which of `tx`'s account's documents changed after the snapshot's revision.
+    func snapshotInWrite<T>(_ tx: DocumentTransaction, _ part: (DirectorySnapshot) -> T) async throws -> (part: T, changed: ChangedDocuments) {
+        let (revision, part, unreadable) = snapshotPart { ($0.revision, part($0), $0.unreadable) }
+        return (part, try await ChangedDocuments(tx, after: revision, unreadable: unreadable))
     }
 }

@@ -76,11 +76,19 @@ public final class Store: Sendable {
         }
     }
 
-    /// Deletes every row of every table in one transaction: the store as a new data folder has it
-    /// (the schema stays). For development servers only.
+    /// Deletes every account, key, document and audit event in one transaction: the store as a new data folder
+    /// has it (the schema stays), but for the change feed, which records each deletion like any other. The snapshot,
+    /// a refresh that read the feed before the erase, and other processes on the same file all see them as deletions.
+    /// For development servers only.
     public func erase() async throws {
         try await write { session in
-            for table in ["audit_resources", "audit_events", "documents", "access_keys", "accounts", "changes"] {
+            for (entity, id, table) in [
+                ("document", "account_id || '/' || kind || '/' || key", "documents"), ("access_key", "id", "access_keys"),
+                ("account", "id", "accounts"),
+            ] {
+                try session.connection.execute("INSERT INTO changes (entity, entity_id) SELECT '\(entity)', \(id) FROM \(table)")
+            }
+            for table in ["audit_resources", "audit_events", "documents", "access_keys", "accounts"] {
                 try session.connection.execute("DELETE FROM \(table)")
             }
         }

@@ -1,5 +1,7 @@
 extension StoreSession {
-    /// Appends to the change feed; every write that changes an entity calls this in its transaction.
+    /// Appends to the change feed; every write that changes an entity calls this in its transaction. Whatever writes
+    /// the store (a migration that rewrites documents while another process may run, too) must: the snapshot learns of
+    /// changes from the feed, and the write views (`DocumentsInWrite`) trust a document the feed shows unchanged.
     func appendChange(entity: String, id: String) throws {
         try connection.execute("INSERT INTO changes (entity, entity_id) VALUES (?, ?)", entity, id)
     }
@@ -18,18 +20,12 @@ extension StoreSession {
 }
 
 extension StoreSession {
-    /// The keys of an account's documents of one kind that changed after `revision` (written or deleted), as this
-    /// session sees them: in a write transaction, its own earlier writes too.
-    public func documentKeysChanged(after revision: Int64, accountId: String, kind: String) async throws -> Set<String> {
-        let prefix = "\(accountId)/\(kind)/"
+    /// The change IDs (``DocumentRecord/changeId``) of an account's documents that changed after `revision` (written
+    /// or deleted), as this session sees them: in a write transaction, its own earlier writes too.
+    public func documentsChanged(after revision: Int64, accountId: String) async throws -> Set<String> {
         let rows = try connection.rows(
             "SELECT DISTINCT entity_id FROM changes WHERE revision > ?1 AND entity = 'document' AND substr(entity_id, 1, length(?2)) = ?2",
-            revision, prefix)
-        var keys: Set<String> = []
-        for row in rows {
-            let id = try row.string("entity_id")
-            keys.insert(String(decoding: id.utf8.dropFirst(prefix.utf8.count), as: UTF8.self))
-        }
-        return keys
+            revision, "\(accountId)/")
+        return Set(try rows.map { try $0.string("entity_id") })
     }
 }

@@ -66,6 +66,64 @@ struct IAMWriteViewTests {
         }
     }
 
+    /// Another process's write reaches the view before this process's snapshot has read it: a member added by one
+    /// process keeps another from deleting the group.
+    @Test func seesAnotherProcesssWrites() async throws {
+        try await Scratch.withFolder { folder in
+            let first = try await folder.openDirectory()
+            let second = try await folder.openDirectory()
+            try await second.store.write { session in try await DocumentTransaction(session: session, accountId: Self.account).put(Self.ana, .user, "ana") }
+            let members = try await first.store.write { session in
+                try await first.iamWriteView(DocumentTransaction(session: session, accountId: Self.account)).members(ofGroup: "devs").map(\.name)
+            }
+            #expect(first.iam(Self.account).users.isEmpty, "the first process has not read the feed yet")
+            #expect(members == ["ana"])
+        }
+    }
+
+    /// A document the snapshot could not read is read again in the transaction, where it fails: a check never passes
+    /// because the snapshot skipped a document.
+    @Test func readsAnUnreadableDocumentInTheTransaction() async throws {
+        try await Scratch.withDirectory { directory in
+            try await directory.store.write { session in try await DocumentTransaction(session: session, accountId: Self.account).put(Self.ana, .user, "ana") }
+            try await directory.refresh()
+            try await directory.store.write { session in
+                try await session.put(DocumentRecord(accountId: Self.account, kind: "user", key: "ana", body: #"{"name": 7}"#))
+            }
+            try await directory.refresh()
+            #expect(directory.iam(Self.account).user("ana") == Self.ana, "reads keep the last good value")
+            await #expect(throws: DecodingError.self) {
+                try await directory.store.write { session in
+                    try await directory.iamWriteView(DocumentTransaction(session: session, accountId: Self.account)).members(ofGroup: "devs")
+                }
+            }
+        }
+    }
+
+    /// A reset records its deletions in the change feed: another process's view, taken before it reads the feed, and
+    /// its snapshot afterwards both see the erased documents as gone.
+    @Test func seesAResetsDeletions() async throws {
+        try await Scratch.withFolder { folder in
+            let first = try await folder.openDirectory()
+            let second = try await folder.openDirectory()
+            try await first.store.write { session in try await DocumentTransaction(session: session, accountId: Self.account).put(Self.ana, .user, "ana") }
+            try await second.refresh()
+            #expect(second.iam(Self.account).user("ana") != nil)
+            try await first.store.erase()
+            let members = try await second.store.write { session in
+                try await second.iamWriteView(DocumentTransaction(session: session, accountId: Self.account)).members(ofGroup: "devs")
+            }
+            #expect(members.isEmpty)
+            try await second.refresh()
+            #expect(second.iam(Self.account).user("ana") == nil)
+        }
+    }
+
+    /// A user in the group Devs.
+    static let ana = IAMUser(
+        name: "ana", id: "AIDAANA", path: "/", arn: "arn:aws:iam::111122223333:user/ana", created: Date(timeIntervalSince1970: 1_700_000_000),
+        groups: ["Devs"])
+
     /// Writes or deletes a random handful of users, groups, roles and MFA devices.
     static func change(_ tx: DocumentTransaction, _ random: inout Generator) async throws {
         func some<T>(_ items: [T]) -> [T] { items.filter { _ in Bool.random(using: &random) } }
@@ -73,8 +131,12 @@ struct IAMWriteViewTests {
         for _ in 0..<10 {
             let index = Int.random(in: 0..<12, using: &random)
             let name = "user\(index)"
-            switch Int.random(in: 0..<4, using: &random) {
+            switch Int.random(in: 0..<6, using: &random) {
             case 0: try await tx.delete(.user, name)
+            case 4: try await tx.delete(.mfaDevice, "device\(index)")
+            case 5:
+                try await tx.delete(.group, groups[index % groups.count])
+                try await tx.delete(.role, "role\(index)")
             case 1:
                 let device = VirtualMFADevice(
                     serialNumber: "arn:aws:iam::\(account):mfa/device\(index)", name: "device\(index)", path: "/", sealedSeed: "",
@@ -113,10 +175,12 @@ struct IdentityCenterWriteViewTests {
             let memberships = try await tx.all(IdentityStoreMembership.self, kind: IdentityCenterDocumentKind.membership.rawValue)
             let assignments = try await tx.all(AccountAssignment.self, kind: IdentityCenterDocumentKind.assignment.rawValue)
             for id in Self.principals {
-                #expect(try await view.memberships(of: id.uppercased(), by: \.userId).map(\.id) == memberships.filter { $0.userId == id }.map(\.id))
-                #expect(try await view.memberships(of: id, by: \.groupId).map(\.id) == memberships.filter { $0.groupId == id }.map(\.id))
+                #expect(try await view.memberships(ofUser: id.uppercased()).map(\.id) == memberships.filter { $0.userId == id }.map(\.id))
+                #expect(try await view.memberships(ofGroup: id).map(\.id) == memberships.filter { $0.groupId == id }.map(\.id))
                 #expect(try await view.assignments(of: id.uppercased()).map(\.key) == assignments.filter { $0.principalId == id }.map(\.key))
             }
+            let placements: Set<String> = ["ps-0/000000000001", "ps-1/000000000002", "ps-0/000000000002", "ps-2/000000000001"]
+            #expect(try await view.placements(among: placements) == placements.filter { placement in assignments.contains { $0.placement == placement } })
             for permissionSet in ["ps-0", "ps-1", "ps-2"] {
                 #expect(try await view.assigns(permissionSet: permissionSet) == assignments.contains { $0.permissionSetId == permissionSet })
                 for account in ["000000000001", "000000000002"] {

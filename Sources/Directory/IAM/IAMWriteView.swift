@@ -32,12 +32,10 @@ struct IAMWriteView {
 extension Directory {
     /// A view of the account's IAM documents for the write transaction `tx` (see ``IAMWriteView``).
     func iamWriteView(_ tx: DocumentTransaction) async throws -> IAMWriteView {
-        let (revision, iam) = snapshotWithRevision { $0.iam[tx.accountId] ?? AccountIAM() }
+        let (iam, changed) = try await snapshotInWrite(tx) { $0.iam[tx.accountId] ?? AccountIAM() }
         return IAMWriteView(
-            snapshot: iam,
-            users: try await documentsInWrite(tx, IAMDocumentKind.user, held: iam.users, revision: revision),
-            groups: try await documentsInWrite(tx, IAMDocumentKind.group, held: iam.groups, revision: revision),
-            roles: try await documentsInWrite(tx, IAMDocumentKind.role, held: iam.roles, revision: revision),
-            mfaDevices: try await documentsInWrite(tx, IAMDocumentKind.mfaDevice, held: iam.mfaDevices, revision: revision))
+            snapshot: iam, users: changed.documents(IAMDocumentKind.user, held: iam.users),
+            groups: changed.documents(IAMDocumentKind.group, held: iam.groups), roles: changed.documents(IAMDocumentKind.role, held: iam.roles),
+            mfaDevices: changed.documents(IAMDocumentKind.mfaDevice, held: iam.mfaDevices))
     }
 }

@@ -139,6 +139,8 @@ public struct AccountAssignment: Codable, Sendable, Equatable {
     public var created: Date
 
     public var key: String { Self.key(permissionSetId, accountId, principalType, principalId) }
+    /// The permission set and the account it puts it in (`<permission set ID>/<account ID>`, the key of the role provisioned for it).
+    public var placement: String { "\(permissionSetId)/\(accountId)" }
     public static func key(_ permissionSetId: String, _ accountId: String, _ principalType: String, _ principalId: String) -> String {
         "\(permissionSetId)/\(accountId)/\(principalType)/\(principalId)"
     }

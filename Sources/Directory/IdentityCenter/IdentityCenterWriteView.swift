@@ -8,11 +8,16 @@ struct IdentityCenterWriteView {
     let memberships: DocumentsInWrite<IdentityStoreMembership>
     let assignments: DocumentsInWrite<AccountAssignment>
 
-    /// The memberships of the user or group `id` (any case), `member` being `\.userId` or `\.groupId`, by key.
-    func memberships(of id: String, by member: KeyPath<IdentityStoreMembership, String>) async throws -> [IdentityStoreMembership] {
-        let id = id.lowercased()
-        let index = member == \IdentityStoreMembership.userId ? snapshot.membershipsByUser[id] : snapshot.membershipsByGroup[id]
-        return try await memberships.current(indexed: index) { $0[keyPath: member].lowercased() == id }
+    /// The memberships of the user `userId` (any case), by key.
+    func memberships(ofUser userId: String) async throws -> [IdentityStoreMembership] {
+        let id = userId.lowercased()
+        return try await memberships.current(indexed: snapshot.membershipsByUser[id]) { $0.userId.lowercased() == id }
+    }
+
+    /// The memberships of the group `groupId` (any case), by key.
+    func memberships(ofGroup groupId: String) async throws -> [IdentityStoreMembership] {
+        let id = groupId.lowercased()
+        return try await memberships.current(indexed: snapshot.membershipsByGroup[id]) { $0.groupId.lowercased() == id }
     }
 
     /// The account assignments of the user or group `principalId` (any case), by key.
@@ -23,17 +28,22 @@ struct IdentityCenterWriteView {
 
     /// Whether any assignment puts the permission set in the account (`nil`: in any account).
     func assigns(permissionSet permissionSetId: String, in accountId: String? = nil) async throws -> Bool {
-        try await !assignments.current { $0.permissionSetId == permissionSetId && (accountId == nil || $0.accountId == accountId) }.isEmpty
+        try await assignments.contains { $0.permissionSetId == permissionSetId && (accountId == nil || $0.accountId == accountId) }
+    }
+
+    /// Which of `pairs` (a permission set's ID and an account ID, as `AccountAssignment.placement`) some assignment
+    /// still puts in place, in one pass.
+    func placements(among pairs: Set<String>) async throws -> Set<String> {
+        Set(try await assignments.current { pairs.contains($0.placement) }.map(\.placement))
     }
 }
 
 extension Directory {
     /// A view of the Identity Center instance of `tx`'s account for the write transaction `tx` (see ``IdentityCenterWriteView``).
     func identityCenterWriteView(_ tx: DocumentTransaction) async throws -> IdentityCenterWriteView {
-        let (revision, state) = snapshotWithRevision { $0.identityCenter[tx.accountId] ?? IdentityCenterState() }
+        let (state, changed) = try await snapshotInWrite(tx) { $0.identityCenter[tx.accountId] ?? IdentityCenterState() }
         return IdentityCenterWriteView(
-            snapshot: state,
-            memberships: try await documentsInWrite(tx, IdentityCenterDocumentKind.membership, held: state.memberships, revision: revision),
-            assignments: try await documentsInWrite(tx, IdentityCenterDocumentKind.assignment, held: state.assignments, revision: revision))
+            snapshot: state, memberships: changed.documents(IdentityCenterDocumentKind.membership, held: state.memberships),
+            assignments: changed.documents(IdentityCenterDocumentKind.assignment, held: state.assignments))
     }
 }

@@ -51,11 +51,9 @@ extension IdentityStoreOperations {
         }
     }
 
-    /// Deletes the memberships of a user (`member` is `\.userId`) or of a group (`\.groupId`), with their claims.
-    func removeMemberships(of id: String, by member: KeyPath<IdentityStoreMembership, String>, tx: DocumentTransaction) async throws {
-        for membership in try await directory.identityCenterWriteView(tx).memberships(of: id, by: member) {
-            try await Self.removeMembership(membership, tx: tx)
-        }
+    /// Deletes memberships (a user's or a group's), with their claims.
+    static func removeMemberships(_ memberships: [IdentityStoreMembership], tx: DocumentTransaction) async throws {
+        for membership in memberships { try await removeMembership(membership, tx: tx) }
     }
 
     /// Deletes a membership and gives up its claim.

@@ -87,7 +87,7 @@ extension IdentityStoreOperations {
         let (tx, _) = try await Self.storedStore(call)
         let id = call.input["GroupId"]?.string ?? ""
         guard let group = try await tx.get(IdentityStoreGroup.self, IdentityCenterDocumentKind.group, id) else { throw Self.notFound("GROUP", id) }
-        try await removeMemberships(of: group.id, by: \.groupId, tx: tx)
+        try await Self.removeMemberships(directory.identityCenterWriteView(tx).memberships(ofGroup: group.id), tx: tx)
         try await removeAssignments(of: group.id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.group, group.id)
         try await tx.release(.groupName, group.displayName, from: group.id)

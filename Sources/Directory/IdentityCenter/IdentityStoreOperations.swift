@@ -168,12 +168,11 @@ public struct IdentityStoreOperations: Sendable {
     func removeAssignments(of principalId: String, tx: DocumentTransaction) async throws {
         let removed = try await directory.identityCenterWriteView(tx).assignments(of: principalId)
         for assignment in removed { try await tx.delete(IdentityCenterDocumentKind.assignment, assignment.key) }
-        // A view taken after the deletes: those left that put the same permission set in the same account.
-        let left = try await directory.identityCenterWriteView(tx)
-        for assignment in removed {
-            guard try await !left.assigns(permissionSet: assignment.permissionSetId, in: assignment.accountId) else { continue }
-            let key = "\(assignment.permissionSetId)/\(assignment.accountId)"
-            if let provisioned = try await tx.get(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, key) {
+        // Read after the deletes: the placements that other assignments still need keep their roles.
+        let placements = Set(removed.map(\.placement))
+        let kept = try await directory.identityCenterWriteView(tx).placements(among: placements)
+        for placement in placements.subtracting(kept).sorted() {
+            if let provisioned = try await tx.get(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, placement) {
                 try await SSOAdminOperations.deprovision(provisioned, tx: tx)
             }
         }
@@ -183,7 +182,7 @@ public struct IdentityStoreOperations: Sendable {
         let (tx, _) = try await Self.storedStore(call)
         let id = call.input["UserId"]?.string ?? ""
         guard let user = try await tx.get(IdentityStoreUser.self, IdentityCenterDocumentKind.user, id) else { throw Self.notFound("USER", id) }
-        try await removeMemberships(of: user.id, by: \.userId, tx: tx)
+        try await Self.removeMemberships(directory.identityCenterWriteView(tx).memberships(ofUser: user.id), tx: tx)
         try await removeAssignments(of: user.id, tx: tx)
         try await tx.delete(IdentityCenterDocumentKind.user, user.id)
         try await Self.moveClaims(from: user, to: nil, tx: tx)
