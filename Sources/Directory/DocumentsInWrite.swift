@@ -27,20 +27,26 @@ struct DocumentsInWrite<Value: Decodable & Sendable> {
         return try await withChanged(found, where: holds)
     }
 
-    /// Every document that satisfies `holds` now, by key: the snapshot's values are read in memory, not decoded.
-    func current(where holds: (Value) -> Bool) async throws -> [Value] {
+    /// Every document whose key starts with `prefix` that satisfies `holds` now, by key: the snapshot's values are
+    /// read in memory, not decoded.
+    func current(keysStartingWith prefix: String = "", where holds: (Value) -> Bool) async throws -> [Value] {
         var found: [(key: String, value: Value)] = []
-        for (key, value) in held.entries() where !changed.contains(key) && holds(value) { found.append((key, value)) }
-        return try await withChanged(found, where: holds)
+        for (key, value) in held(startingWith: prefix) where !changed.contains(key) && holds(value) { found.append((key, value)) }
+        return try await withChanged(found, where: { holds($0) }, keysStartingWith: prefix)
     }
 
-    /// Whether any document satisfies `holds` now (the first found ends the search).
-    func contains(where holds: (Value) -> Bool) async throws -> Bool {
-        for (key, value) in held.entries() where !changed.contains(key) && holds(value) { return true }
-        for key in changed {
+    /// Whether any document whose key starts with `prefix` satisfies `holds` now (the first found ends the search).
+    func contains(keysStartingWith prefix: String = "", where holds: (Value) -> Bool) async throws -> Bool {
+        for (key, value) in held(startingWith: prefix) where !changed.contains(key) && holds(value) { return true }
+        for key in changed where key.hasPrefix(prefix) {
             if let value = try await tx.get(Value.self, kind: kind, key), holds(value) { return true }
         }
         return false
+    }
+
+    /// The snapshot's entries whose keys start with `prefix`, in key order (they sort together).
+    private func held(startingWith prefix: String) -> some Sequence<(key: String, value: Value)> {
+        held.entries(after: prefix.isEmpty ? nil : prefix).lazy.prefix { $0.key.hasPrefix(prefix) }
     }
 
     /// How many documents satisfy `holds` now, from `count` (how many did in the snapshot): each changed document
@@ -54,9 +60,11 @@ struct DocumentsInWrite<Value: Decodable & Sendable> {
         return count
     }
 
-    private func withChanged(_ found: [(key: String, value: Value)], where holds: (Value) -> Bool) async throws -> [Value] {
+    private func withChanged(
+        _ found: [(key: String, value: Value)], where holds: (Value) -> Bool, keysStartingWith prefix: String = ""
+    ) async throws -> [Value] {
         var found = found
-        for key in changed {
+        for key in changed where key.hasPrefix(prefix) {
             if let value = try await tx.get(Value.self, kind: kind, key), holds(value) { found.append((key, value)) }
         }
         return found.sorted { $0.key < $1.key }.map(\.value)

@@ -179,8 +179,12 @@ struct IdentityCenterWriteViewTests {
                 #expect(try await view.memberships(ofGroup: id).map(\.id) == memberships.filter { $0.groupId == id }.map(\.id))
                 #expect(try await view.assignments(of: id.uppercased()).map(\.key) == assignments.filter { $0.principalId == id }.map(\.key))
             }
-            let placements: Set<String> = ["ps-0/000000000001", "ps-1/000000000002", "ps-0/000000000002", "ps-2/000000000001"]
-            #expect(try await view.placements(among: placements) == placements.filter { placement in assignments.contains { $0.placement == placement } })
+            let created = Date(timeIntervalSince1970: 1_700_000_000)
+            let asked = [("ps-0", "000000000001"), ("ps-1", "000000000002"), ("ps-0", "000000000002"), ("ps-2", "000000000001")].map {
+                AccountAssignment(permissionSetId: $0.0, accountId: $0.1, principalType: "USER", principalId: "p-9", created: created)
+            }
+            let placed = Set(asked.map(\.placement).filter { placement in assignments.contains { $0.placement == placement } })
+            #expect(try await view.placements(of: asked) == placed)
             for permissionSet in ["ps-0", "ps-1", "ps-2"] {
                 #expect(try await view.assigns(permissionSet: permissionSet) == assignments.contains { $0.permissionSetId == permissionSet })
                 for account in ["000000000001", "000000000002"] {

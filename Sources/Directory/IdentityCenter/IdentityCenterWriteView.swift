@@ -26,15 +26,22 @@ struct IdentityCenterWriteView {
         return try await assignments.current(indexed: snapshot.assignmentsByPrincipal[id]) { $0.principalId.lowercased() == id }
     }
 
-    /// Whether any assignment puts the permission set in the account (`nil`: in any account).
+    /// Whether any assignment puts the permission set in the account (`nil`: in any account). An assignment's key
+    /// starts with its permission set's ID and account ID, so only those keys are read.
     func assigns(permissionSet permissionSetId: String, in accountId: String? = nil) async throws -> Bool {
-        try await assignments.contains { $0.permissionSetId == permissionSetId && (accountId == nil || $0.accountId == accountId) }
+        let prefix = (accountId.map { "\(permissionSetId)/\($0)/" } ?? "\(permissionSetId)/").lowercased()
+        return try await assignments.contains(keysStartingWith: prefix) {
+            $0.permissionSetId == permissionSetId && (accountId == nil || $0.accountId == accountId)
+        }
     }
 
-    /// Which of `pairs` (a permission set's ID and an account ID, as `AccountAssignment.placement`) some assignment
-    /// still puts in place, in one pass.
-    func placements(among pairs: Set<String>) async throws -> Set<String> {
-        Set(try await assignments.current { pairs.contains($0.placement) }.map(\.placement))
+    /// Which of the placements (`AccountAssignment.placement`) of `assignments` some assignment still puts in place.
+    func placements(of assignments: [AccountAssignment]) async throws -> Set<String> {
+        var kept: Set<String> = []
+        for assignment in assignments where !kept.contains(assignment.placement) {
+            if try await assigns(permissionSet: assignment.permissionSetId, in: assignment.accountId) { kept.insert(assignment.placement) }
+        }
+        return kept
     }
 }
 

@@ -169,9 +169,8 @@ public struct IdentityStoreOperations: Sendable {
         let removed = try await directory.identityCenterWriteView(tx).assignments(of: principalId)
         for assignment in removed { try await tx.delete(IdentityCenterDocumentKind.assignment, assignment.key) }
         // Read after the deletes: the placements that other assignments still need keep their roles.
-        let placements = Set(removed.map(\.placement))
-        let kept = try await directory.identityCenterWriteView(tx).placements(among: placements)
-        for placement in placements.subtracting(kept).sorted() {
+        let kept = try await directory.identityCenterWriteView(tx).placements(of: removed)
+        for placement in Set(removed.map(\.placement)).subtracting(kept).sorted() {
             if let provisioned = try await tx.get(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, placement) {
                 try await SSOAdminOperations.deprovision(provisioned, tx: tx)
             }
