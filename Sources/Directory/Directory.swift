@@ -159,12 +159,11 @@ public final class Directory: Sendable {
                 case "account": accounts.append((change.entityId, try await session.account(id: change.entityId)))
                 case "access_key": keys.append((change.entityId, try await session.accessKey(id: change.entityId)))
                 case "document":
-                    let parts = change.entityId.split(separator: "/", maxSplits: 2).map(String.init)
-                    guard parts.count == 3 else { continue }
-                    let body = try await session.document(accountId: parts[0], kind: parts[1], key: parts[2])?.body
+                    guard let named = DocumentRecord.parts(ofChangeId: change.entityId) else { continue }
+                    let body = try await session.document(accountId: named.accountId, kind: named.kind, key: named.key)?.body
                     // A document this process wrote comes with its value: nothing to decode under the lock.
                     let kept = session.written.take(change.entityId, text: body)
-                    documents.append((parts[0], parts[1], parts[2], body, kept))
+                    documents.append((named.accountId, named.kind, named.key, body, kept))
                 default: break
                 }
             }
@@ -180,7 +179,7 @@ public final class Directory: Sendable {
             for (id, record) in accounts { snapshot.accounts[id] = record.map(Self.account) }
             for (id, credential) in credentials { snapshot.credentials[id] = credential }
             for document in documents {
-                let id = "\(document.accountId)/\(document.kind)/\(document.key)"
+                let id = DocumentRecord.changeId(accountId: document.accountId, kind: document.kind, key: document.key)
                 do {
                     try snapshot.apply(accountId: document.accountId, kind: document.kind, key: document.key, body: document.body, kept: document.kept)
                     snapshot.unreadable.remove(id)

@@ -81,10 +81,9 @@ struct ChangedDocuments {
     init(_ tx: DocumentTransaction, after revision: Int64, unreadable: Set<String>) async throws {
         self.tx = tx
         var keys: [String: Set<String>] = [:]
-        let prefix = "\(tx.accountId)/"
-        for id in try await tx.session.documentsChanged(after: revision, accountId: tx.accountId).union(unreadable.filter { $0.hasPrefix(prefix) }) {
-            let parts = id.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
-            if parts.count == 3 { keys[String(parts[1]), default: []].insert(String(parts[2])) }
+        for id in try await tx.session.documentsChanged(after: revision, accountId: tx.accountId).union(unreadable) {
+            guard let named = DocumentRecord.parts(ofChangeId: id), named.accountId == tx.accountId else { continue }
+            keys[named.kind, default: []].insert(named.key)
         }
         self.keys = keys
     }

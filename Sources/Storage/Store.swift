@@ -83,6 +83,7 @@ public final class Store: Sendable {
     public func erase() async throws {
         try await write { session in
             for (entity, id, table) in [
+                // A document's id as `DocumentRecord.changeId` writes it.
                 ("document", "account_id || '/' || kind || '/' || key", "documents"), ("access_key", "id", "access_keys"),
                 ("account", "id", "accounts"),
             ] {

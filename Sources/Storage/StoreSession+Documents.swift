@@ -15,7 +15,15 @@ public struct DocumentRecord: Sendable, Equatable {
     }
 
     /// The change-feed id of a document: `account/kind/key`.
-    public var changeId: String { "\(accountId)/\(kind)/\(key)" }
+    public var changeId: String { Self.changeId(accountId: accountId, kind: kind, key: key) }
+
+    public static func changeId(accountId: String, kind: String, key: String) -> String { "\(accountId)/\(kind)/\(key)" }
+
+    /// The account, kind and key a document's change-feed id names (the key may hold `/`); `nil` when it names none.
+    public static func parts(ofChangeId id: String) -> (accountId: String, kind: String, key: String)? {
+        let parts = id.split(separator: "/", maxSplits: 2).map(String.init)
+        return parts.count == 3 ? (parts[0], parts[1], parts[2]) : nil
+    }
 }
 
 extension StoreSession {

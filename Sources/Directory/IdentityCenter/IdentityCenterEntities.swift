@@ -139,8 +139,8 @@ public struct AccountAssignment: Codable, Sendable, Equatable {
     public var created: Date
 
     public var key: String { Self.key(permissionSetId, accountId, principalType, principalId) }
-    /// The permission set and the account it puts it in (`<permission set ID>/<account ID>`, the key of the role provisioned for it).
-    public var placement: String { "\(permissionSetId)/\(accountId)" }
+    /// The permission set and the account it puts it in: the key of the role provisioned for it.
+    public var placement: String { ProvisionedPermissionSet.key(permissionSetId, accountId) }
     public static func key(_ permissionSetId: String, _ accountId: String, _ principalType: String, _ principalId: String) -> String {
         "\(permissionSetId)/\(accountId)/\(principalType)/\(principalId)"
     }
@@ -171,6 +171,10 @@ public struct ProvisionedPermissionSet: Codable, Sendable, Equatable {
     public var roleName: String
     /// The permission set's revision the role reflects.
     public var revision: Int
+
+    public var key: String { Self.key(permissionSetId, accountId) }
+    /// `<permission set ID>/<account ID>`: an account assignment's key starts with it too.
+    public static func key(_ permissionSetId: String, _ accountId: String) -> String { "\(permissionSetId)/\(accountId)" }
 }
 
 /// One Identity Center instance in memory, under its owner account's ID in the snapshot.

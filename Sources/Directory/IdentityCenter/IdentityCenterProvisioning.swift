@@ -37,7 +37,7 @@ extension SSOAdminOperations {
             }
             boundary = arn
         }
-        let key = "\(permissionSet.id)/\(accountId)"
+        let key = ProvisionedPermissionSet.key(permissionSet.id, accountId)
         let existing = try await tx.get(ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, key)
         let roleName = existing?.roleName ?? "AWSReservedSSO_\(permissionSet.name)_\(Identifiers.hex(16))"
         var role =
@@ -61,6 +61,6 @@ extension SSOAdminOperations {
     /// Removes a permission set's role from an account.
     static func deprovision(_ provisioned: ProvisionedPermissionSet, tx: DocumentTransaction) async throws {
         try await tx.account(provisioned.accountId).delete(IAMDocumentKind.role, provisioned.roleName)
-        try await tx.delete(IdentityCenterDocumentKind.provisioned, "\(provisioned.permissionSetId)/\(provisioned.accountId)")
+        try await tx.delete(IdentityCenterDocumentKind.provisioned, provisioned.key)
     }
 }

@@ -29,7 +29,7 @@ struct IdentityCenterWriteView {
     /// Whether any assignment puts the permission set in the account (`nil`: in any account). An assignment's key
     /// starts with its permission set's ID and account ID, so only those keys are read.
     func assigns(permissionSet permissionSetId: String, in accountId: String? = nil) async throws -> Bool {
-        let prefix = (accountId.map { "\(permissionSetId)/\($0)/" } ?? "\(permissionSetId)/").lowercased()
+        let prefix = (accountId.map { ProvisionedPermissionSet.key(permissionSetId, $0) } ?? permissionSetId).lowercased() + "/"
         return try await assignments.contains(keysStartingWith: prefix) {
             $0.permissionSetId == permissionSetId && (accountId == nil || $0.accountId == accountId)
         }

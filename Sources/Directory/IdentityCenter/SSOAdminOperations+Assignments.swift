@@ -78,7 +78,7 @@ extension SSOAdminOperations {
             id: Identifiers.uuid(), kind: .createAssignment, status: "SUCCEEDED", created: call.time, accountId: accountId,
             permissionSetArn: permissionSet.arn, principalType: principalType, principalId: principalId)
         let provisioned = try await tx.get(
-            ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, "\(permissionSet.id)/\(accountId)")
+            ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, ProvisionedPermissionSet.key(permissionSet.id, accountId))
         let failure = provisioned == nil ? try await provision(permissionSet, in: accountId, instance: instance, tx: tx, now: call.time) : nil
         if let failure {
             request.status = "FAILED"
@@ -103,7 +103,7 @@ extension SSOAdminOperations {
         try await tx.delete(IdentityCenterDocumentKind.assignment, key)
         if try await !directory.identityCenterWriteView(tx).assigns(permissionSet: permissionSet.id, in: accountId),
             let provisioned = try await tx.get(
-                ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, "\(permissionSet.id)/\(accountId)")
+                ProvisionedPermissionSet.self, IdentityCenterDocumentKind.provisioned, ProvisionedPermissionSet.key(permissionSet.id, accountId))
         {
             try await Self.deprovision(provisioned, tx: tx)
         }
