@@ -1,9 +1,10 @@
 /// Matching a request against a compiled policy's tables: statements, patterns, ARNs and conditions.
 /// Everything here reads flat buffers and the prepared request's bytes, and allocates nothing.
 extension CompiledPolicy {
-    /// How a statement matched: not at all, or (resource-based policies) naming the account or the principal itself.
+    /// How a statement matched: not at all, or (resource-based policies) naming the account, the role of a
+    /// role session, or the principal itself.
     enum Match {
-        case none, any, account, principal
+        case none, any, account, role, principal
     }
 
     /// Whether statement `index` applies to the request.
@@ -23,7 +24,8 @@ extension CompiledPolicy {
         if layer == .resource, let principals = document.statements[index].principals {
             let named = Self.principalMatch(principals, principal)
             if principals.negated {
-                guard named == .none else { return .none }
+                // A Deny with NotPrincipal applies to a principal with a permissions boundary whatever it names.
+                guard !Self.exempts(principals, principal) || (statement.isDeny && principal.hasPermissionsBoundary) else { return .none }
             } else {
                 guard named != .none else { return .none }
                 match = named
@@ -44,18 +46,32 @@ extension CompiledPolicy {
         return hit != statement.actionsNegated
     }
 
-    /// Whether a `Principal` element names the caller itself, or only its account.
+    /// Whether a `Principal` element names the caller itself, the role of a role session, or only its account.
     static func principalMatch(_ principals: PrincipalSet, _ principal: PrincipalIdentity) -> Match {
         if principals.everyone { return .principal }
         var found = Match.none
         for value in principals.principals["AWS"] ?? [] {
             if value == "*" || value == principal.arn { return .principal }
-            if value == principal.accountId || value == "arn:aws:iam::\(principal.accountId):root" {
+            if let role = principal.roleArn, value == role {
+                found = .role
+            } else if found == .none, value == principal.accountId || value == "arn:aws:iam::\(principal.accountId):root" {
                 found = principal.isRoot ? .principal : .account
             }
         }
         if let service = principal.service, principals.principals["Service"]?.contains(service) == true { return .principal }
         return found
+    }
+
+    /// Whether a `NotPrincipal` element leaves the caller out. AWS may check the account, then the role, then the
+    /// session, so each must be named: the principal's ARN, its account, and a session's role
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+    static func exempts(_ principals: PrincipalSet, _ principal: PrincipalIdentity) -> Bool {
+        if principals.everyone { return true }
+        if let service = principal.service { return principals.principals["Service"]?.contains(service) == true }
+        let named = principals.principals["AWS"] ?? []
+        guard named.contains(principal.arn) else { return false }
+        guard named.contains(principal.accountId) || named.contains("arn:aws:iam::\(principal.accountId):root") else { return false }
+        return principal.roleArn.map { named.contains($0) } ?? true
     }
 
     // MARK: Patterns

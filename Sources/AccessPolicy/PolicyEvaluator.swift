@@ -18,16 +18,20 @@ public struct PolicySet: Sendable {
     /// One entry per level of the organization (root, OUs, account); `nil` outside an organization.
     public var serviceControl: [[CompiledPolicy]]?
     public var resource: [CompiledPolicy]
+    /// Whether a resource-based policy must allow the request whatever the identity policies say: a role's
+    /// trust policy for `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity`, within the account too.
+    public var resourcePolicyRequired: Bool
 
     public init(
         identity: [CompiledPolicy] = [], permissionsBoundary: [CompiledPolicy]? = nil, session: [CompiledPolicy]? = nil,
-        serviceControl: [[CompiledPolicy]]? = nil, resource: [CompiledPolicy] = []
+        serviceControl: [[CompiledPolicy]]? = nil, resource: [CompiledPolicy] = [], resourcePolicyRequired: Bool = false
     ) {
         self.identity = identity
         self.permissionsBoundary = permissionsBoundary
         self.session = session
         self.serviceControl = serviceControl
         self.resource = resource
+        self.resourcePolicyRequired = resourcePolicyRequired
     }
 
     /// Whether any policy here reads the request's context keys (``CompiledPolicy/readsContext``): when none
@@ -48,12 +52,19 @@ public struct PrincipalIdentity: Sendable {
     public var isRoot: Bool
     /// For `Service` principals (`ec2.amazonaws.com`).
     public var service: String?
+    /// For a role session: the role's ARN. A `Principal` naming the role covers its sessions.
+    public var roleArn: String?
+    /// Whether a permissions boundary applies to the principal: a `Deny` with `NotPrincipal` then always
+    /// applies to it, whatever `NotPrincipal` names.
+    public var hasPermissionsBoundary: Bool
 
-    public init(arn: String, accountId: String, isRoot: Bool, service: String? = nil) {
+    public init(arn: String, accountId: String, isRoot: Bool, service: String? = nil, roleArn: String? = nil, hasPermissionsBoundary: Bool = false) {
         self.arn = arn
         self.accountId = accountId
         self.isRoot = isRoot
         self.service = service
+        self.roleArn = roleArn
+        self.hasPermissionsBoundary = hasPermissionsBoundary
     }
 }
 
@@ -130,26 +141,36 @@ public enum PolicyEvaluator {
         if boundary?.deny == true { return (.explicitDeny, .permissionsBoundary) }
         if session?.deny == true { return (.explicitDeny, .session) }
         if identity.deny { return (.explicitDeny, .identity) }
-        // 2. Every level of the organization must allow.
+        // 2. Every level of the organization must allow, and a trust policy must allow its role's actions.
         if !scpAllows { return (.implicitDeny, .serviceControl) }
-        let crossAccount = resourceAccount(context.resource).map { $0 != principal.accountId } ?? false
+        if policies.resourcePolicyRequired, !resource.allow { return (.implicitDeny, .resource) }
+        // The resource's owner: its ARN's account, or the one the caller names for ARNs without an account (S3, Identity Center).
+        let crossAccount =
+            if let owner = context.resourceAccount { owner != principal.accountId } else {
+                resourceAccount(context.resource).map { $0 != principal.accountId } ?? false
+            }
         if crossAccount, !resource.allow { return (.implicitDeny, .resource) }
         if principal.isRoot { return (.allow, nil) }
-        // 3. Within the account, a resource-based policy that names the principal allows on its own.
+        // 3. Within the account, a resource-based policy that names the user or the role session itself allows on
+        // its own, past any permissions boundary or session policy.
         if resource.allow, resource.namesPrincipal, !crossAccount { return (.allow, .resource) }
-        // 4. A permissions boundary, then session policies, cap what identity policies allow.
+        // 4. A permissions boundary, then session policies, cap what identity policies allow, and what a
+        // resource-based policy naming the session's role allows.
         if let boundary, !boundary.allow { return (.implicitDeny, .permissionsBoundary) }
         if let session, !session.allow { return (.implicitDeny, .session) }
+        if resource.allow, resource.namesRole, !crossAccount { return (.allow, .resource) }
         return (identity.allow ? .allow : .implicitDeny, .identity)
     }
 
     /// What the statements of one layer said: whether any allowed or denied, and (resource-based
     /// policies) whether an Allow named the principal itself, so that it allows on its own within the
-    /// account, rather than only its account (whose own policies must allow too).
+    /// account, or the session's role (capped by the role's boundary and the session's policies), rather
+    /// than only its account (whose own policies must allow too).
     struct LayerResult {
         var allow = false
         var deny = false
         var namesPrincipal = false
+        var namesRole = false
     }
 
     static func scan(
@@ -171,6 +192,7 @@ public enum PolicyEvaluator {
                     } else {
                         result.allow = true
                         if match == .principal { result.namesPrincipal = true }
+                        if match == .role { result.namesRole = true }
                     }
                 }
             }

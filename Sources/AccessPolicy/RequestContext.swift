@@ -13,6 +13,9 @@ public struct RequestContext: Sendable {
     public var resource: String {
         didSet { (resourceBytes, resourceSegments) = RequestContext.prepare(resource: resource) }
     }
+    /// The account that owns the resource, for a resource whose ARN names no account (`arn:aws:sso:::permissionSet/...`,
+    /// an S3 bucket); `nil`: the ARN's own account, if any.
+    public var resourceAccount: String?
     /// The action's UTF-8 bytes in lower case (actions compare case-insensitively); the first
     /// `serviceCount` of them are its service prefix.
     private(set) var actionBytes: [UInt8] = []

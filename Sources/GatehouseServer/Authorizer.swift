@@ -7,7 +7,9 @@ import Synchronization
 /// Decides, before an operation runs, whether the caller may perform it: the request becomes
 /// an action, a resource and condition keys, and the policy engine evaluates the caller's policies.
 ///
-/// The root user is allowed everything (no service control policies exist yet to limit it).
+/// The root user is allowed everything (no service control policies exist yet to limit it). A role's trust policy
+/// must allow `sts:AssumeRole` (and `sts:TagSession`, `sts:SetSourceIdentity` when the request tags the session or
+/// sets its source identity), within the account too.
 final class Authorizer: Sendable {
     let directory: Directory
     /// Compiled policies by ID, with the text they were compiled from.
@@ -38,25 +40,67 @@ final class Authorizer: Sendable {
         let resource = IAMResources.arn(operation: operation.name, input: input, caller: caller, iam: iam, service: service)
         var policies = policies(for: principal, iam: iam)
         policies.resource = resourcePolicies(action: action, resource: resource)
+        policies.resourcePolicyRequired = Self.trustActions.contains(action)
+        let identity = PrincipalIdentity(
+            arn: principal.arn, accountId: principal.accountId, isRoot: false, roleArn: principal.roleArn,
+            hasPermissionsBoundary: policies.permissionsBoundary != nil)
         // Policies without conditions or variables (AdministratorAccess, most managed policies) read no keys.
-        let context =
+        var context =
             policies.readsContext
             ? requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
             : RequestContext(action: action, resource: resource)
-        let decision = PolicyEvaluator.outcome(
-            policies, context: context, principal: PrincipalIdentity(arn: principal.arn, accountId: principal.accountId, isRoot: false))
+        try decide(policies, context: context, principal: identity, service: service)
+        // Tags and a source identity given to AssumeRole, or carried along a role chain, need the trust policy's leave too.
+        for extra in Self.sessionActions(action: action, input: input, session: principal.roleSession) {
+            context.action = extra
+            try decide(policies, context: context, principal: identity, service: service)
+            // In a role chain, the calling session's own policies must allow setting the source identity as well
+            // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+            if extra == "sts:SetSourceIdentity", principal.roleSession != nil {
+                var own = policies
+                own.resource = []
+                own.resourcePolicyRequired = false
+                try decide(own, context: context, principal: identity, service: service)
+            }
+        }
+    }
+
+    /// Throws the `AccessDenied` of a decision that does not allow.
+    func decide(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity, service: ServiceModel) throws(AWSError) {
+        let decision = PolicyEvaluator.outcome(policies, context: context, principal: principal)
         guard decision.outcome != .allow else { return }
+        let action = context.action
+        // STS words its refusals without the reason (as recorded from AWS: "... sts:AssumeRole on resource: <role>").
         let reason: String =
             switch (decision.outcome, decision.layer) {
-            case (.explicitDeny, let layer?): "with an explicit deny in \(Self.article(layer)) \(layer.rawValue)"
-            case (_, .permissionsBoundary?): "because no permissions boundary allows the \(action) action"
-            case (_, .session?): "because no session policy allows the \(action) action"
-            default: "because no identity-based policy allows the \(action) action"
+            case _ where action.hasPrefix("sts:"): ""
+            case (.explicitDeny, let layer?): " with an explicit deny in \(Self.article(layer)) \(layer.rawValue)"
+            case (_, .permissionsBoundary?): " because no permissions boundary allows the \(action) action"
+            case (_, .session?): " because no session policy allows the \(action) action"
+            case (_, .resource?): " because no resource-based policy allows the \(action) action"
+            default: " because no identity-based policy allows the \(action) action"
             }
         throw AWSError(
             code: service.wireProtocol == .query ? "AccessDenied" : "AccessDeniedException",
-            message: "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(resource) \(reason)",
+            message: "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(context.resource)\(reason)",
             status: service.wireProtocol == .query ? 403 : 400)
+    }
+
+    /// The actions a role's trust policy must allow, within the account too.
+    static let trustActions: Set<String> = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+
+    /// The actions an `AssumeRole` request also performs: `sts:TagSession` when it passes session tags or transitive
+    /// tag keys, or the calling session hands on transitive tags; `sts:SetSourceIdentity` when it sets a source
+    /// identity, or the calling session has one (it persists along the chain).
+    static func sessionActions(action: String, input: AWSValue, session: RoleSession?) -> [String] {
+        guard action == "sts:AssumeRole" else { return [] }
+        var actions: [String] = []
+        let inheritsTags = session.map { previous in previous.tags.contains { previous.transitiveTagKeys.contains($0.key) } } ?? false
+        if input["Tags"]?.list?.isEmpty == false || input["TransitiveTagKeys"]?.list?.isEmpty == false || inheritsTags {
+            actions.append("sts:TagSession")
+        }
+        if input["SourceIdentity"] != nil || session?.sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }
+        return actions
     }
 
     /// Actions AWS never refuses: `sts:GetCallerIdentity` and `sts:GetSessionToken`.
@@ -68,7 +112,7 @@ final class Authorizer: Sendable {
 
     /// The resource-based policies that bear on a request: a role's trust policy for `sts:AssumeRole`.
     func resourcePolicies(action: String, resource: String) -> [CompiledPolicy] {
-        guard action == "sts:AssumeRole", let account = PolicyEvaluator.resourceAccount(resource).map(String.init),
+        guard Self.trustActions.contains(action), let account = PolicyEvaluator.resourceAccount(resource).map(String.init),
             let name = resource.split(separator: "/").last, let role = directory.iam(account).roles[name.lowercased()], role.arn == resource,
             let trust = compile(id: "\(role.arn)#trust", role.trustPolicy, kind: .trust)
         else { return [] }

@@ -45,8 +45,8 @@ def env(server):
     return e
 
 
-def trust(principal, condition=None):
-    statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+def trust(principal, condition=None, actions="sts:AssumeRole"):
+    statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": actions}
     if condition:
         statement["Condition"] = condition
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
@@ -258,7 +258,10 @@ def test_principal_tags_are_compared_byte_for_byte(env):
 
 def test_role_sessions_are_attributed_in_the_trail(env, server):
     iam = env.root("iam")
-    iam.create_role(RoleName="Audited", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/dev"))
+    iam.create_role(
+        RoleName="Audited",
+        AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:user/dev", actions=["sts:AssumeRole", "sts:SetSourceIdentity"]),
+    )
     iam.attach_role_policy(RoleName="Audited", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
     result = env.dev("sts").assume_role(RoleArn=f"arn:aws:iam::{env.account}:role/Audited", RoleSessionName="auditor", SourceIdentity="alice")
     assert result["SourceIdentity"] == "alice"
