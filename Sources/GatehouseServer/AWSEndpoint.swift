@@ -58,7 +58,8 @@ struct AWSEndpoint: Sendable {
             claimError = error
         }
         let route = router.route(wire, signingName: claim?.scope.service)
-        let unchecked = accessMode.takeUncheckedTurn()
+        if let claim, claimError == nil { claimError = Self.bindingFailure(claim, route: route, wire: wire) }
+        let unchecked = accessMode.takeUncheckedTurn { claim.flatMap { directory.credential(accessKeyId: $0.scope.accessKeyId)?.accountId } }
         var caller: Caller?
         if route.operation?.unsigned != true {
             do throws(Authenticator.Failure) {

@@ -47,7 +47,7 @@ public func buildApplication(
     }
     let authorizer = Authorizer(directory: directory)
     IAMSimulation(directory: directory).register(in: &registry)
-    let accessMode = AccessMode(permissive: configuration.permissive)
+    let accessMode = AccessMode(permissive: configuration.permissive, devAccountId: configuration.devAccountId)
     let endpoint = AWSEndpoint(
         directory: directory,
         authorizer: authorizer,
@@ -66,8 +66,9 @@ public func buildApplication(
     WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox, publicURL: configuration.effectivePublicURL,
         allowSignup: configuration.allowSignup)
         .register(on: router)
-    if configuration.dev {
-        let resets = DevelopmentResets(directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
+    if configuration.servesResets {
+        let resets = DevelopmentResets(
+            directory: directory, accessMode: accessMode, devAccountId: configuration.devAccountId)
         ownPaths.formUnion(resets.paths)
         resets.register(on: router)
     }

@@ -1,10 +1,15 @@
-import Foundation
 import Directory
+import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The reset calls of development servers (`--dev`, `--permissive`), under Gatehouse's own paths and
-/// the paths suites written for moto already call between tests.
+/// The reset calls of development servers (`--permissive`, or `--dev --allow-reset`), under Gatehouse's own paths
+/// and the paths suites written for moto already call between tests.
+///
+/// A web page must not reach them: a request a browser sends for another site (it carries `Origin`, or a body
+/// type a form can send) is refused. A reset is refused while the store holds an account of its own (one made
+/// by `gatehouse account create` or sign-up), and `reset-auth` leaves every account but the development one checked.
 struct DevelopmentResets: Sendable {
     let directory: Directory
     let accessMode: AccessMode
@@ -14,17 +19,25 @@ struct DevelopmentResets: Sendable {
 
     func register(on router: Router<GatehouseRequestContext>) {
         for path in ["/_gatehouse/reset", "/moto-api/reset"] {
-            router.post(RouterPath(path)) { _, _ in
+            router.post(RouterPath(path)) { request, _ in
+                if let refusal = Self.crossSiteRefusal(request) { return refusal }
+                let own = directory.accountsOfTheirOwn(devAccountId: devAccountId)
+                guard own.isEmpty else {
+                    return Self.json(
+                        #"{"message":"This data folder holds accounts that are not the development account's (\#(own.count)); a reset would erase them."}"#,
+                        status: .conflict)
+                }
                 try await directory.reset(devAccountId: devAccountId)
                 return Self.json(#"{"status":"ok"}"#)
             }
         }
         for path in ["/_gatehouse/reset-auth", "/moto-api/reset-auth"] {
             router.post(RouterPath(path)) { request, context in
+                if let refusal = Self.crossSiteRefusal(request) { return refusal }
                 var request = request
                 let body = String(buffer: try await request.collectBody(upTo: 64)).trimmingCharacters(in: .whitespacesAndNewlines)
                 guard let count = Int(body), count >= 0 else {
-                    return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: #"{"message":"The body must be a whole number."}"#)))
+                    return Self.json(#"{"message":"The body must be a whole number."}"#, status: .badRequest)
                 }
                 let previous = accessMode.resetAuth(count)
                 // Python's json reads Infinity, as moto writes it for "no limit".
@@ -33,7 +46,18 @@ struct DevelopmentResets: Sendable {
         }
     }
 
-    static func json(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    /// The answer to a request a web page could have made: any request with `Origin` (browsers send it with every
+    /// cross-site POST), or with a body type an HTML form or a script without a preflight can send.
+    static func crossSiteRefusal(_ request: Request) -> Response? {
+        let formTypes = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard request.headers[.origin] != nil || formTypes.contains(where: { contentType.hasPrefix($0) }) else { return nil }
+        return json(
+            #"{"message":"Development resets are not taken from web pages: send them without an Origin header and without a form content type."}"#,
+            status: .forbidden)
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -4,9 +4,9 @@ import Logging
 extension ServerConfiguration {
     /// Reads the settings from a configuration reader, over `defaults`.
     ///
-    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`, `public.url`, `smtp.url`, `smtp.ca.file`. With an
+    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`, `reset.allow`, `public.url`, `smtp.url`, `smtp.ca.file`. With an
     /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_DEV`,
-    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`, `GATEHOUSE_PUBLIC_URL`, `GATEHOUSE_SMTP_URL`, `GATEHOUSE_SMTP_CA_FILE`; in a JSON config
+    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`, `GATEHOUSE_RESET_ALLOW`, `GATEHOUSE_PUBLIC_URL`, `GATEHOUSE_SMTP_URL`, `GATEHOUSE_SMTP_CA_FILE`; in a JSON config
     /// file, `{"listen": "...", "data": {"dir": "..."}, "dev": true, "log": {"level": "debug"}}`.
     public init(reader: ConfigReader, defaults: ServerConfiguration = ServerConfiguration()) throws {
         self = defaults
@@ -15,6 +15,7 @@ extension ServerConfiguration {
         dev = reader.bool(forKey: "dev", default: defaults.dev)
         permissive = reader.bool(forKey: "permissive", default: defaults.permissive)
         allowSignup = reader.bool(forKey: "signup.allow", default: defaults.allowSignup)
+        allowReset = reader.bool(forKey: "reset.allow", default: defaults.allowReset)
         if let url = reader.string(forKey: "public.url") { publicURL = url }
         if let url = reader.string(forKey: "smtp.url") { smtpURL = url }
         if let file = reader.string(forKey: "smtp.ca.file") { smtpCAFile = file }

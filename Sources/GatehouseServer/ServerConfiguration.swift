@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: UInt8
     /// Largest request body accepted, in bytes.
     public var maxBodySize: Int
+    /// Serve the development reset calls (`/_gatehouse/reset`, `/_gatehouse/reset-auth` and moto's paths) without
+    /// ``permissive``. A reset is still refused while the store holds accounts of its own (made by `account create`).
+    public var allowReset: Bool
     /// Whether the console offers public sign-up (`/console/signup`, with email verification). Off by default.
     public var allowSignup: Bool
     /// The address people reach the server at (`https://gatehouse.example.com`): every link in mail, the sign-in
@@ -43,6 +46,7 @@ public struct ServerConfiguration: Sendable {
         bcryptCost: UInt8 = 12,
         maxBodySize: Int = 1 << 20,
         allowSignup: Bool = false,
+        allowReset: Bool = false,
         publicURL: String? = nil,
         smtpURL: String? = nil,
         smtpCAFile: String? = nil
@@ -57,6 +61,7 @@ public struct ServerConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.maxBodySize = maxBodySize
         self.allowSignup = allowSignup
+        self.allowReset = allowReset
         self.publicURL = publicURL
         self.smtpURL = smtpURL
         self.smtpCAFile = smtpCAFile
@@ -68,6 +73,7 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationError("--dev-account-id must be 12 digits, got '\(devAccountId)'")
         }
         if permissive { dev = true }
+        if allowReset, !dev { throw ConfigurationError("--allow-reset needs --dev (or --permissive)") }
         if let publicURL {
             guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty,
                 url.path.isEmpty || url.path == "/", url.query == nil, url.user == nil
@@ -75,6 +81,9 @@ public struct ServerConfiguration: Sendable {
             self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         }
     }
+
+    /// Whether the development reset calls are served: under ``permissive``, or when asked for with ``allowReset``.
+    public var servesResets: Bool { permissive || allowReset }
 
     /// ``publicURL``, or the listener's own address (`localhost` for loopback: WebAuthn needs a domain name).
     public var effectivePublicURL: String {

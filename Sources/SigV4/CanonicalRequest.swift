@@ -6,6 +6,8 @@ import Foundation
 public enum CanonicalRequest {
     /// The payload hash a presigned URL or a streaming upload may declare.
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"
+    /// SHA-256 of an empty payload, in hex.
+    public static let emptyPayloadSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     /// Stage 1: the canonical request text.
     ///

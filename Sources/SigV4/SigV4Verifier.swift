@@ -42,7 +42,12 @@ public struct SigV4Verifier: Sendable {
         case .query:
             payloadHash = declared ?? request.queryItems.first { $0.name == "X-Amz-Content-Sha256" }?.value ?? request.bodySHA256
         }
-        if payloadHash != CanonicalRequest.unsignedPayload, payloadHash != request.bodySHA256 {
+        if payloadHash == CanonicalRequest.unsignedPayload {
+            // Only S3 lets a signature leave the payload out; for the services here, a body the signature does not
+            // cover could be any operation's (a signed GetUser replayed with a CreateUser body). An empty body is
+            // nothing to cover: presigned URLs carry their parameters in the signed query.
+            guard request.bodySHA256 == CanonicalRequest.emptyPayloadSHA256 else { throw SigV4Error.signatureDoesNotMatch }
+        } else if payloadHash != request.bodySHA256 {
             throw SigV4Error(.signatureDoesNotMatch, "The provided 'x-amz-content-sha256' header does not match what was computed.")
         }
         let canonical = CanonicalRequest.text(

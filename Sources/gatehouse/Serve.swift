@@ -43,6 +43,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "CA certificates (PEM) the relay's STARTTLS certificate must chain to, in place of the system's. [env: GATEHOUSE_SMTP_CA_FILE]")
     var smtpCaFile: String?
 
+    @Flag(
+        help:
+            "Serve the development reset calls (POST /_gatehouse/reset, /_gatehouse/reset-auth, and moto's /moto-api/ paths) without --permissive. Needs --dev; a reset is refused while the data folder holds accounts made with 'account create'. [env: GATEHOUSE_RESET_ALLOW]"
+    )
+    var allowReset = false
+
     @Flag(help: "Offer public sign-up at /console/signup: anyone can create an account after verifying their email. [env: GATEHOUSE_SIGNUP_ALLOW]")
     var allowSignup = false
 
@@ -52,6 +58,7 @@ struct Serve: AsyncParsableCommand {
         if dev { configuration.dev = true }
         if permissive { configuration.permissive = true }
         if allowSignup { configuration.allowSignup = true }
+        if allowReset { configuration.allowReset = true }
         if let smtpUrl { configuration.smtpURL = smtpUrl }
         if let publicUrl { configuration.publicURL = publicUrl }
         if let smtpCaFile { configuration.smtpCAFile = smtpCaFile }
@@ -88,6 +95,12 @@ struct Serve: AsyncParsableCommand {
                 "PERMISSIVE MODE: requests with unknown or no keys act as the root user of the development account, and no request is authorized. For test suites only."
             )
         }
+        if configuration.servesResets {
+            logger.warning(
+                "development resets are on: POST /_gatehouse/reset erases the data folder and /_gatehouse/reset-auth lets requests of the development account go unchecked"
+            )
+        }
+        if configuration.allowSignup { logger.notice("public sign-up is on: /console/signup") }
         let (host, announce, account, serverLogger) = (configuration.host, configuration.dev, configuration.devAccountId, logger)
         let app = try await buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
             serverLogger.notice("listening", metadata: ["address": "http://\(host):\(port)"])

@@ -42,6 +42,23 @@ struct SigV4VerifierTests {
         try verifier.verify(request, claim: claim, secret: "secret/key", now: now)
     }
 
+    @Test(arguments: [("Action=CreateUser&UserName=mallory&Version=2010-05-08", false), ("", true)])
+    func anUnsignedPayloadIsRefusedUnlessTheBodyIsEmpty(body: String, accepted: Bool) throws {
+        var request = unsigned(body: body)
+        request.headers.append(("X-Amz-Content-Sha256", CanonicalRequest.unsignedPayload))
+        let actual = request.bodySHA256
+        request.bodySHA256 = CanonicalRequest.unsignedPayload
+        var signed = signer.sign(request, date: now)
+        signed.bodySHA256 = actual
+        let claim = try #require(try SigV4Authorization.parse(signed))
+        if accepted {
+            try verifier.verify(signed, claim: claim, secret: "secret/key", now: now)
+        } else {
+            let error = #expect(throws: SigV4Error.self) { try verifier.verify(signed, claim: claim, secret: "secret/key", now: now) }
+            #expect(error?.kind == .signatureDoesNotMatch)
+        }
+    }
+
     @Test func noAuthenticationIsNil() throws {
         #expect(try SigV4Authorization.parse(unsigned()) == nil)
     }

@@ -99,8 +99,9 @@ def test_reset_auth_switches_enforcement_on(emulator):
     assert bad.status_code == 400
 
 
-def test_dev_mode_offers_reset_but_enforces(fresh_server):
-    server = fresh_server.start()
+def test_dev_mode_with_allow_reset_offers_reset_but_enforces(tmp_path):
+    server = Server(dev=True, data_dir=str(tmp_path), extra_args=["--allow-reset"]).start()
+    assert "development resets are on" in server.read_log()
     with pytest.raises(ClientError) as excinfo:
         server.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x").get_caller_identity()
     assert excinfo.value.response["Error"]["Code"] == "InvalidClientTokenId"
@@ -109,6 +110,55 @@ def test_dev_mode_offers_reset_but_enforces(fresh_server):
     server.client("iam").create_user(UserName="gone-after-reset")
     requests.post(server.url + "/_gatehouse/reset", timeout=10).raise_for_status()
     assert server.client("iam").list_users()["Users"] == []
+    server.stop()
+
+
+def test_dev_mode_alone_serves_no_reset(server):
+    """`--dev` servers hold real work too: the switches exist only where asked for."""
+    for path in ("/_gatehouse/reset", "/moto-api/reset", "/_gatehouse/reset-auth"):
+        response = requests.post(server.url + path, data="1000000", timeout=10)
+        assert response.status_code == 403
+        assert "<Code>MissingAuthenticationToken</Code>" in response.text
+    assert server.client("sts").get_caller_identity()["Account"] == "000000000000"
+
+
+def test_a_web_page_cannot_reset(emulator):
+    """A cross-site form or fetch carries Origin, or a form content type: neither switch takes it."""
+    emulator.client("iam").create_user(UserName="kept")
+    attempts = [
+        ("/moto-api/reset", {"Origin": "https://attacker.example"}, ""),
+        ("/_gatehouse/reset", {"Content-Type": "text/plain"}, "x"),
+        ("/_gatehouse/reset", {"Content-Type": "application/x-www-form-urlencoded"}, "a=b"),
+        ("/_gatehouse/reset-auth", {"Origin": "null", "Content-Type": "text/plain"}, "0"),
+        ("/moto-api/reset-auth", {"Content-Type": "multipart/form-data; boundary=x"}, "0"),
+    ]
+    for path, headers, body in attempts:
+        response = requests.post(emulator.url + path, headers=headers, data=body, timeout=10)
+        assert response.status_code == 403, (path, headers)
+    assert [u["UserName"] for u in emulator.client("iam").list_users()["Users"]] == ["kept"]
+    # Still permissive: reset-auth was not taken.
+    assert reset_auth(emulator, 0) == float("inf")
+
+
+def test_no_reset_of_a_data_folder_with_accounts_of_its_own(tmp_path):
+    server = Server(dev=True, data_dir=str(tmp_path), extra_args=["--allow-reset"]).start()
+    try:
+        real = fresh_account(server, "real")
+        response = requests.post(server.url + "/_gatehouse/reset", timeout=10)
+        assert response.status_code == 409
+        assert "not the development account's" in response.json()["message"]
+        assert server.client("sts", key=real["AccessKeyId"], secret=real["SecretAccessKey"]).get_caller_identity()["Account"] == real["AccountId"]
+        # Turns of reset-auth go to the development account only: the real account's users stay checked.
+        real_iam = server.client("iam", key=real["AccessKeyId"], secret=real["SecretAccessKey"])
+        real_iam.create_user(UserName="intern")
+        key = real_iam.create_access_key(UserName="intern")["AccessKey"]
+        assert reset_auth(server, 1000000) == 0
+        with pytest.raises(ClientError) as excinfo:
+            server.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"]).list_users()
+        assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
+        assert server.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x").get_caller_identity()["Account"] == "000000000000"
+    finally:
+        server.stop()
 
 
 def test_no_reset_without_dev():
