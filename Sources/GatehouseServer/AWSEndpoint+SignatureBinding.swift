@@ -5,6 +5,7 @@ extension AWSEndpoint {
     /// Why a signature does not bind the operation the request reaches: the credential scope names another
     /// service, or a header that chooses the operation (`X-Amz-Target`) or how the body is read (`Content-Type`)
     /// is not signed. Otherwise an unsigned header could turn a presigned `GetCallerIdentity` URL into any operation.
+    /// (The body itself is bound by the payload hash, `SigV4Verifier`.)
     static func bindingFailure(_ claim: SigV4Authorization, route: OperationRouter.Route, wire: WireRequest) -> SigV4Error? {
         if let service = route.service, service.signingName != claim.scope.service {
             // AWS's wording, trailing space included.
@@ -13,7 +14,9 @@ extension AWSEndpoint {
         if wire.header("x-amz-target") != nil, !claim.signedHeaders.contains("x-amz-target") {
             return SigV4Error(.signatureDoesNotMatch, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        if !wire.body.isEmpty, wire.header("content-type") != nil, !claim.signedHeaders.contains("content-type") {
+        // A JSON operation's body is read by its Content-Type (botocore signs both); a query request's body is a form
+        // whatever the header says (curl --aws-sigv4 leaves its Content-Type unsigned), bound by the payload hash.
+        if wire.header("x-amz-target") != nil, !wire.body.isEmpty, wire.header("content-type") != nil, !claim.signedHeaders.contains("content-type") {
             return SigV4Error(.signatureDoesNotMatch, "'Content-Type' must be a 'SignedHeader' in the AWS Authorization.")
         }
         return nil

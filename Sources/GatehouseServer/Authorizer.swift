@@ -37,31 +37,56 @@ final class Authorizer: Sendable {
         let iam = directory.iam(principal.accountId)
         // A password policy that lets users change their own password grants exactly that.
         if action == "iam:ChangePassword", iam.passwordPolicy?.allowUsersToChangePassword == true { return }
-        let resource = IAMResources.arn(operation: operation.name, input: input, caller: caller, iam: iam, service: service)
+        let reference = Self.reference.action(action)
+        let resources = RequestResources.resolve(reference, input: input, caller: caller, naming: naming(service.signingName, iam: iam, accountId: principal.accountId))
         var policies = policies(for: principal, iam: iam)
-        policies.resource = resourcePolicies(action: action, resource: resource)
         policies.resourcePolicyRequired = Self.trustActions.contains(action)
         let identity = PrincipalIdentity(
             arn: principal.arn, accountId: principal.accountId, isRoot: false, roleArn: principal.roleArn,
             hasPermissionsBoundary: policies.permissionsBoundary != nil)
-        // Policies without conditions or variables (AdministratorAccess, most managed policies) read no keys.
-        var context =
-            policies.readsContext
-            ? requestContext(caller, action: action, resource: resource, input: input, iam: iam, now: now)
-            : RequestContext(action: action, resource: resource)
-        try decide(policies, context: context, principal: identity, service: service)
-        // Tags and a source identity given to AssumeRole, or carried along a role chain, need the trust policy's leave too.
-        for extra in Self.sessionActions(action: action, input: input, session: principal.roleSession) {
-            context.action = extra
-            try decide(policies, context: context, principal: identity, service: service)
-            // In a role chain, the calling session's own policies must allow setting the source identity as well
-            // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
-            if extra == "sts:SetSourceIdentity", principal.roleSession != nil {
-                var own = policies
-                own.resource = []
-                own.resourcePolicyRequired = false
-                try decide(own, context: context, principal: identity, service: service)
+        // Every resource the action acts on must be allowed (sso:DescribePermissionSet: the instance and the permission set).
+        var requestKeys: RequestContext?
+        for resource in resources.arns {
+            policies.resource = resourcePolicies(action: action, resource: resource)
+            // Policies without conditions or variables (AdministratorAccess, most managed policies) read no keys.
+            var context: RequestContext
+            if policies.readsContext {
+                if requestKeys == nil { requestKeys = requestContext(caller, action: action, reference: reference, input: input, iam: iam, now: now) }
+                context = requestKeys!
+                context.resource = resource
+                addResourceTags(of: resource, reference: reference, owner: resources.owner, to: &context)
+            } else {
+                context = RequestContext(action: action, resource: resource)
             }
+            context.resourceAccount = resources.owner
+            try decide(policies, context: context, principal: identity, service: service)
+            // Tags and a source identity given to AssumeRole, or carried along a role chain, need the trust policy's leave too.
+            for extra in Self.sessionActions(action: action, input: input, session: principal.roleSession) {
+                context.action = extra
+                try decide(policies, context: context, principal: identity, service: service)
+                // In a role chain, the calling session's own policies must allow setting the source identity as well
+                // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+                if extra == "sts:SetSourceIdentity", principal.roleSession != nil {
+                    var own = policies
+                    own.resource = []
+                    own.resourcePolicyRequired = false
+                    try decide(own, context: context, principal: identity, service: service)
+                }
+            }
+        }
+    }
+
+    /// AWS's Service Authorization Reference, decoded once.
+    static let reference = ServiceAuthorizationReference.current
+
+    /// How the service's requests name their resources.
+    func naming(_ service: String, iam: AccountIAM, accountId: String) -> any ResourceNaming {
+        switch service {
+        case "sso": SSOAdminNaming(snapshot: directory.snapshot)
+        case "identitystore": IdentityStoreNaming(snapshot: directory.snapshot)
+        case "organizations": OrganizationsNaming(organization: directory.organization(of: accountId)?.organization)
+        case "cloudtrail": CloudTrailNaming()
+        default: IAMNaming(iam: iam)
         }
     }
 
@@ -124,44 +149,42 @@ final class Authorizer: Sendable {
     /// every request).
     func policies(for principal: Principal, iam: AccountIAM) -> PolicySet {
         var identity: [CompiledPolicy] = []
-        func add(inline policies: [String: String], of arn: String, to list: inout [CompiledPolicy]) {
-            guard !policies.isEmpty else { return }
-            for (name, document) in policies.sorted(by: { $0.key < $1.key }) {
-                if let policy = compile(id: "\(arn)#\(name)", document) { list.append(policy) }
-            }
-        }
-        func add(managed arns: [String], to list: inout [CompiledPolicy]) {
-            for arn in arns {
-                if let policy = managed(arn, iam: iam) { list.append(policy) }
-            }
-        }
         func boundary(_ arn: String?) -> [CompiledPolicy]? {
             arn.map { arn in managed(arn, iam: iam).map { [$0] } ?? [] }
         }
         if let session = principal.roleSession {
             guard let role = iam.roles[session.roleName.lowercased()] else { return PolicySet() }
-            add(inline: role.inlinePolicies, of: role.arn, to: &identity)
-            add(managed: role.attachedPolicies, to: &identity)
+            append(inline: role.inlinePolicies, managed: role.attachedPolicies, of: role.arn, iam: iam, to: &identity)
             var sessionPolicies: [CompiledPolicy]?
             if session.hasSessionPolicies {
                 var list: [CompiledPolicy] = []
                 for (offset, document) in session.policies.enumerated() {
                     if let policy = compile(id: "\(principal.arn)#session\(offset)", document) { list.append(policy) }
                 }
-                add(managed: session.policyArns, to: &list)
+                append(inline: [:], managed: session.policyArns, of: principal.arn, iam: iam, to: &list)
                 sessionPolicies = list
             }
             return PolicySet(identity: identity, permissionsBoundary: boundary(role.permissionsBoundary), session: sessionPolicies)
         }
         guard principal.kind == .user, let user = iam.user(principal.username) else { return PolicySet() }
-        add(inline: user.inlinePolicies, of: user.arn, to: &identity)
-        add(managed: user.attachedPolicies, to: &identity)
+        append(inline: user.inlinePolicies, managed: user.attachedPolicies, of: user.arn, iam: iam, to: &identity)
         for groupName in user.groups {
             guard let group = iam.groups[groupName.lowercased()] else { continue }
-            add(inline: group.inlinePolicies, of: group.arn, to: &identity)
-            add(managed: group.attachedPolicies, to: &identity)
+            append(inline: group.inlinePolicies, managed: group.attachedPolicies, of: group.arn, iam: iam, to: &identity)
         }
         return PolicySet(identity: identity, permissionsBoundary: boundary(user.permissionsBoundary))
+    }
+
+    /// Appends an entity's inline policies (compiled as `<entity ARN>#<name>`, by name) and managed policies (by ARN).
+    func append(inline: [String: String], managed arns: [String], of arn: String, iam: AccountIAM, to list: inout [CompiledPolicy]) {
+        if !inline.isEmpty {
+            for (name, document) in inline.sorted(by: { $0.key < $1.key }) {
+                if let policy = compile(id: "\(arn)#\(name)", document) { list.append(policy) }
+            }
+        }
+        for arn in arns {
+            if let policy = managed(arn, iam: iam) { list.append(policy) }
+        }
     }
 
     func managed(_ arn: String, iam: AccountIAM) -> CompiledPolicy? {
@@ -198,6 +221,13 @@ final class Authorizer: Sendable {
         return context
     }
 
+    /// A principal's tags (`aws:PrincipalTag/...`): a user's, or a role's with the session's.
+    func principalTags(_ principal: Principal, iam: AccountIAM) -> [IAMTag] {
+        if let session = principal.roleSession { return (iam.roles[session.roleName.lowercased()]?.tags ?? []) + session.tags }
+        if principal.kind == .user { return iam.user(principal.username)?.tags ?? [] }
+        return []
+    }
+
     /// Compiled once per policy and text: the request path hashes only the policy's ID and compares the
     /// text (the same string storage, in the common case) to see that it has not changed since.
     /// Documents were validated when they were written.
@@ -212,20 +242,15 @@ final class Authorizer: Sendable {
     }
 
     /// The global condition keys of the request, and the service keys the operation defines.
-    func requestContext(_ caller: Caller, action: String, resource: String, input: AWSValue, iam: AccountIAM, now: Date) -> RequestContext {
+    func requestContext(
+        _ caller: Caller, action: String, reference: ServiceAuthorizationReference.Action?, input: AWSValue, iam: AccountIAM, now: Date
+    ) -> RequestContext {
         let principal = caller.principal
-        let principalTags: [IAMTag] =
-            if let session = principal.roleSession {
-                (iam.roles[session.roleName.lowercased()]?.tags ?? []) + session.tags
-            } else if principal.kind == .user {
-                iam.user(principal.username)?.tags ?? []
-            } else {
-                []
-            }
-        var context = principalContext(principal, tags: principalTags)
+        var context = principalContext(principal, tags: principalTags(principal, iam: iam))
         context.action = action
-        context.resource = resource
         typealias Key = GlobalContextKeys
+        // The service's own keys, and the request's tags, where the reference lists them for the action.
+        func listed(_ key: String) -> Bool { reference?.supports(key) ?? true }
         context.set(Key.sourceIp, caller.sourceIPAddress)
         context.set(Key.currentTime, Timestamp.iso8601(now))
         context.set(Key.epochTime, String(Int64(now.timeIntervalSince1970)))
@@ -238,11 +263,11 @@ final class Authorizer: Sendable {
         }
         if let source = principal.roleSession?.sourceIdentity { context.set(Key.sourceIdentity, source) }
         if action == "sts:AssumeRole" {
-            if let external = input["ExternalId"]?.string { context.set("sts:ExternalId", [external]) }
-            if let name = input["RoleSessionName"]?.string { context.set("sts:RoleSessionName", [name]) }
-            if let source = input["SourceIdentity"]?.string { context.set("sts:SourceIdentity", [source]) }
+            for (member, key) in [("ExternalId", "sts:ExternalId"), ("RoleSessionName", "sts:RoleSessionName"), ("SourceIdentity", "sts:SourceIdentity")] {
+                if listed(key), let value = input[member]?.string { context.set(key, [value]) }
+            }
             let transitive = (input["TransitiveTagKeys"]?.list ?? []).compactMap(\.string)
-            if !transitive.isEmpty { context.set("sts:TransitiveTagKeys", transitive) }
+            if !transitive.isEmpty, listed("sts:TransitiveTagKeys") { context.set("sts:TransitiveTagKeys", transitive) }
             // The MFA code given with AssumeRole counts for the trust policy's conditions.
             if input["SerialNumber"] != nil, input["TokenCode"] != nil {
                 context.set(Key.multiFactorAuthPresent, "true")
@@ -250,17 +275,42 @@ final class Authorizer: Sendable {
             }
         }
         let tags = input["Tags"]?.list ?? []
-        for tag in tags {
-            if let key = tag["Key"]?.string, let value = tag["Value"]?.string { context.set("aws:RequestTag/\(key)", [value]) }
+        if listed("aws:RequestTag/any") {
+            for tag in tags {
+                if let key = tag["Key"]?.string, let value = tag["Value"]?.string { context.set("aws:RequestTag/\(key)", [value]) }
+            }
         }
         let tagKeys = tags.compactMap { $0["Key"]?.string } + (input["TagKeys"]?.list ?? []).compactMap(\.string)
-        if !tagKeys.isEmpty { context.set(Key.tagKeys, tagKeys) }
-        if let arn = input["PolicyArn"]?.string { context.set("iam:PolicyARN", [arn]) }
-        if let boundary = input["PermissionsBoundary"]?.string { context.set("iam:PermissionsBoundary", [boundary]) }
-        if let resourceTags = IAMResources.tags(of: resource, iam: iam) {
-            for tag in resourceTags { context.set("aws:ResourceTag/\(tag.key)", [tag.value]) }
+        if !tagKeys.isEmpty, listed("aws:TagKeys") { context.set(Key.tagKeys, tagKeys) }
+        if listed("iam:PolicyARN"), let arn = input["PolicyArn"]?.string { context.set("iam:PolicyARN", [arn]) }
+        if listed("iam:PermissionsBoundary"), let boundary = input["PermissionsBoundary"]?.string { context.set("iam:PermissionsBoundary", [boundary]) }
+        if listed("organizations:ServicePrincipal"), let principal = input["ServicePrincipal"]?.string {
+            context.set("organizations:ServicePrincipal", [principal])
         }
         return context
+    }
+
+    /// `aws:ResourceTag/...` (and, for roles, `iam:ResourceTag/...`) from the tags of the resource, where its type lists them.
+    func addResourceTags(of resource: String, reference: ServiceAuthorizationReference.Action?, owner: String?, to context: inout RequestContext) {
+        let keys = reference?.resources.first { $0.type.arn.matches(resource) }?.type.conditionKeys ?? []
+        guard ServiceAuthorizationReference.lists(keys, "aws:ResourceTag/any") || ServiceAuthorizationReference.lists(keys, "iam:ResourceTag/any"),
+            let tags = resourceTags(of: resource, owner: owner)
+        else { return }
+        let iamKeys = ServiceAuthorizationReference.lists(keys, "iam:ResourceTag/any")
+        for tag in tags {
+            context.set("aws:ResourceTag/\(tag.key)", [tag.value])
+            if iamKeys { context.set("iam:ResourceTag/\(tag.key)", [tag.value]) }
+        }
+    }
+
+    /// The tags of an IAM user, role or policy (in the account its ARN names) or an Identity Center permission set.
+    func resourceTags(of resource: String, owner: String?) -> [IAMTag]? {
+        if resource.hasPrefix("arn:aws:sso:::permissionSet/") {
+            let id = SSOAdminNaming.lastComponent(resource)
+            return owner.flatMap { directory.snapshot.identityCenter[$0]?.permissionSets[id]?.tags }
+        }
+        guard let account = PolicyEvaluator.resourceAccount(resource) else { return nil }
+        return IAMResources.tags(of: resource, iam: directory.iam(String(account)))
     }
 }
 

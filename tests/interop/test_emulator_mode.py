@@ -157,6 +157,16 @@ def test_no_reset_of_a_data_folder_with_accounts_of_its_own(tmp_path):
             server.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"]).list_users()
         assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
         assert server.client("sts", key="AKIAIOSFODNN7EXAMPLE", secret="x").get_caller_identity()["Account"] == "000000000000"
+        # An unchecked turn does not open a real account's role: its trust policy still decides.
+        real_iam.create_role(RoleName="Admin", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{real['AccountId']}:user/intern"}, "Action": "sts:AssumeRole"}]}))
+        dev_iam = server.client("iam")
+        dev_iam.create_user(UserName="mallory")
+        mallory = dev_iam.create_access_key(UserName="mallory")["AccessKey"]
+        with pytest.raises(ClientError) as excinfo:
+            server.client("sts", key=mallory["AccessKeyId"], secret=mallory["SecretAccessKey"]).assume_role(
+                RoleArn=f"arn:aws:iam::{real['AccountId']}:role/Admin", RoleSessionName="pwn")
+        assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
     finally:
         server.stop()
 

@@ -152,3 +152,84 @@ def test_a_variable_without_a_value_is_null_as_aws_documents(env):
     iam.tag_user(UserName="dev", Tags=[{"Key": "login", "Value": "mallory"}])
     with pytest.raises(ClientError):
         env.dev("iam").list_groups()
+
+
+def identity_center(env):
+    """An organization instance in env's account, with permission sets Production and Sandbox; admin helpers."""
+    env.root("organizations").create_organization(FeatureSet="ALL")
+    admin = env.root("sso-admin")
+    instance = admin.create_instance(Name="Company")["InstanceArn"]
+    store = admin.describe_instance(InstanceArn=instance)["IdentityStoreId"]
+    sets = {
+        name: admin.create_permission_set(InstanceArn=instance, Name=name)["PermissionSet"]["PermissionSetArn"]
+        for name in ("Production", "Sandbox")
+    }
+    return instance, store, sets
+
+
+def test_a_scoped_deny_on_one_permission_set_holds_beside_administrator_access(env):
+    """The resources come from AWS's Service Authorization Reference: a Deny on one permission set is not ignored."""
+    instance, _, sets = identity_center(env)
+    iam = env.root("iam")
+    iam.attach_user_policy(UserName="dev", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    iam.put_user_policy(UserName="dev", PolicyName="protect-production", PolicyDocument=document(
+        {"Effect": "Deny", "Action": "sso:DeletePermissionSet", "Resource": sets["Production"]}))
+    admin = env.dev("sso-admin")
+    with pytest.raises(ClientError) as excinfo:
+        admin.delete_permission_set(InstanceArn=instance, PermissionSetArn=sets["Production"])
+    code, message = refusal(excinfo)
+    assert code == "AccessDeniedException"
+    assert message == (
+        f"User: {env.dev_arn} is not authorized to perform: sso:DeletePermissionSet on resource: {sets['Production']}"
+        " with an explicit deny in an identity-based policy")
+    admin.delete_permission_set(InstanceArn=instance, PermissionSetArn=sets["Sandbox"])
+    assert env.root("sso-admin").describe_permission_set(InstanceArn=instance, PermissionSetArn=sets["Production"])
+
+
+def test_a_scoped_allow_reads_only_the_permission_set_and_user_it_names(env):
+    instance, store, sets = identity_center(env)
+    ids = env.root("identitystore")
+    alice = ids.create_user(IdentityStoreId=store, UserName="alice", DisplayName="Alice", Name={"GivenName": "A", "FamilyName": "E"})["UserId"]
+    bob = ids.create_user(IdentityStoreId=store, UserName="bob", DisplayName="Bob", Name={"GivenName": "B", "FamilyName": "E"})["UserId"]
+    env.root("iam").put_user_policy(UserName="dev", PolicyName="scoped", PolicyDocument=document(
+        {"Effect": "Allow", "Action": "sso:DescribePermissionSet", "Resource": [instance, sets["Sandbox"]]},
+        {"Effect": "Allow", "Action": "identitystore:DescribeUser",
+         "Resource": [f"arn:aws:identitystore::{env.account}:identitystore/{store}", f"arn:aws:identitystore:::user/{alice}"]},
+    ))
+    admin, dev_ids = env.dev("sso-admin"), env.dev("identitystore")
+    assert admin.describe_permission_set(InstanceArn=instance, PermissionSetArn=sets["Sandbox"])["PermissionSet"]["Name"] == "Sandbox"
+    with pytest.raises(ClientError) as excinfo:
+        admin.describe_permission_set(InstanceArn=instance, PermissionSetArn=sets["Production"])
+    assert f"on resource: {sets['Production']} because no identity-based policy allows" in refusal(excinfo)[1]
+    assert dev_ids.describe_user(IdentityStoreId=store, UserId=alice)["UserName"] == "alice"
+    with pytest.raises(ClientError) as excinfo:
+        dev_ids.describe_user(IdentityStoreId=store, UserId=bob)
+    assert f"on resource: arn:aws:identitystore:::user/{bob} " in refusal(excinfo)[1]
+    # Allowing the permission set alone is not enough: the action requires the instance too.
+    env.root("iam").put_user_policy(UserName="dev", PolicyName="scoped", PolicyDocument=document(
+        {"Effect": "Allow", "Action": "sso:DescribePermissionSet", "Resource": sets["Sandbox"]}))
+    with pytest.raises(ClientError) as excinfo:
+        admin.describe_permission_set(InstanceArn=instance, PermissionSetArn=sets["Sandbox"])
+    assert f"on resource: {instance} " in refusal(excinfo)[1]
+
+
+def test_a_roles_tags_are_read_from_the_account_that_holds_it(env, server):
+    """aws:ResourceTag of a role in another account is that role's, not a same-named role's in the caller's account."""
+    other = create_account(server.data_dir, f"tags-{uuid.uuid4().hex[:8]}@example.com", "tags")
+    other_iam = server.client("iam", key=other["AccessKeyId"], secret=other["SecretAccessKey"])
+    deadline = time.time() + 2
+    while True:
+        try:
+            other_iam.create_role(RoleName="Prod", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{env.account}:root"),
+                                  Tags=[{"Key": "env", "Value": "prod"}])
+            break
+        except ClientError:
+            assert time.time() < deadline
+            time.sleep(0.05)
+    env.root("iam").create_role(RoleName="Prod", AssumeRolePolicyDocument=trust(env.dev_arn), Tags=[{"Key": "env", "Value": "dev"}])
+    env.root("iam").put_user_policy(UserName="dev", PolicyName="assume-anything", PolicyDocument=document(
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/env": "dev"}}}))
+    sts = env.dev("sts")
+    sts.assume_role(RoleArn=f"arn:aws:iam::{env.account}:role/Prod", RoleSessionName="own")
+    with pytest.raises(ClientError):
+        sts.assume_role(RoleArn=f"arn:aws:iam::{other['AccountId']}:role/Prod", RoleSessionName="theirs")

@@ -102,3 +102,16 @@ def test_a_header_that_chooses_the_operation_must_be_signed(server):
     assert response.status_code == 400
     assert "'X-Amz-Target' must be a 'SignedHeader'" in response.text
     assert client("organizations").describe_organization()["Organization"]["Id"].startswith("o-")
+
+
+def test_a_query_request_may_leave_its_content_type_unsigned(server):
+    """curl --aws-sigv4 signs host and x-amz-date only: the form body is still bound by its hash."""
+    created, _ = account(server)
+    body = b"Action=GetCallerIdentity&Version=2011-06-15"
+    request = AWSRequest(method="POST", url=server.url + "/", data=body, headers={})
+    botocore.auth.SigV4Auth(Credentials(created["AccessKeyId"], created["SecretAccessKey"]), "sts", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    headers = {**dict(prepared.headers), "Content-Type": "application/x-www-form-urlencoded"}
+    response = requests.post(prepared.url, headers=headers, data=body, timeout=10)
+    assert response.status_code == 200, response.text
+    assert created["AccountId"] in response.text
