@@ -46,7 +46,7 @@ public func buildApplication(
         }
     }
     let authorizer = Authorizer(directory: directory)
-    IAMSimulation(directory: directory).register(in: &registry)
+    IAMSimulation(directory: directory, authorizer: authorizer).register(in: &registry)
     let accessMode = AccessMode(permissive: configuration.permissive, devAccountId: configuration.devAccountId)
     let endpoint = AWSEndpoint(
         directory: directory,

@@ -3,9 +3,12 @@ import AccessPolicy
 import Directory
 import Foundation
 
-/// The IAM policy simulator and context-key operations, over the same engine that authorizes requests.
+/// The IAM policy simulator and context-key operations, over the same engine, the same policy collection and the
+/// same principal keys and resources that authorize requests (``Authorizer``), so the simulator and enforcement
+/// cannot disagree on a request both see alike.
 struct IAMSimulation {
     let directory: Directory
+    let authorizer: Authorizer
 
     func register(in registry: inout OperationRegistry) {
         registry.add(service: "iam", operation: "SimulatePrincipalPolicy", .init(handler: { try simulatePrincipal($0) }, readOnly: true))
@@ -14,52 +17,40 @@ struct IAMSimulation {
         registry.add(service: "iam", operation: "GetContextKeysForCustomPolicy", .init(handler: { try contextKeysForCustom($0) }, readOnly: true))
     }
 
-    /// A policy in a simulation, with the source the results name.
-    struct Source {
-        let policy: CompiledPolicy
-        let sourceId: String
-        let type: String
+    /// What a simulation decides with: the policies, and who is asking.
+    struct Simulated {
+        var policies: PolicySet
+        /// The principal whose keys (`aws:username`, `aws:PrincipalTag/...`) the requests carry; `nil` for custom policies.
+        var principal: Principal?
+        var callerArn: String
     }
 
-    func parse(_ documents: [AWSValue], prefix: String, kind: PolicyKind = .identity) throws -> [Source] {
+    func parse(_ documents: [AWSValue], prefix: String, kind: PolicyKind = .identity) throws -> [CompiledPolicy] {
         try documents.enumerated().map { index, value in
-            let id = "\(prefix).\(index + 1)"
             do {
-                return Source(policy: try CompiledPolicy(id: id, text: value.string ?? "", kind: kind), sourceId: id, type: "none")
+                return try CompiledPolicy(id: "\(prefix).\(index + 1)", text: value.string ?? "", kind: kind)
             } catch {
                 throw ServiceModel.iam.error("MalformedPolicyDocumentException", "\(error)")
             }
         }
     }
 
-    /// The identity policies of a user, group or role named by ARN, as simulation sources.
-    func principalSources(_ arn: String, accountId: String) throws -> (sources: [Source], boundary: [Source]?) {
+    /// The user, group or role `arn` names, with the policies enforcement collects for it (a role as one of its sessions).
+    func principal(_ arn: String, accountId: String) throws -> Simulated {
         let iam = directory.iam(accountId)
         let name = String(arn.split(separator: "/").last ?? "").lowercased()
-        func managed(_ arns: [String]) -> [Source] {
-            arns.compactMap { policyArn in
-                let policy = AWSManagedPolicies.byArn[policyArn] ?? policyArn.split(separator: "/").last.flatMap { iam.policies[$0.lowercased()] }
-                guard let policy, let compiled = try? CompiledPolicy(id: policyArn, text: policy.defaultDocument) else { return nil }
-                return Source(policy: compiled, sourceId: policy.name, type: AWSManagedPolicies.byArn[policyArn] == nil ? "user-managed" : "aws-managed")
-            }
-        }
-        func inline(_ policies: [String: String], type: String) -> [Source] {
-            policies.sorted { $0.key < $1.key }.compactMap { name, document in
-                (try? CompiledPolicy(id: name, text: document)).map { Source(policy: $0, sourceId: name, type: type) }
-            }
-        }
         if arn.contains(":user/"), let user = iam.users[name], user.arn == arn {
-            var sources = inline(user.inlinePolicies, type: "user") + managed(user.attachedPolicies)
-            for group in user.groups.compactMap({ iam.groups[$0.lowercased()] }) {
-                sources += inline(group.inlinePolicies, type: "group") + managed(group.attachedPolicies)
-            }
-            return (sources, user.permissionsBoundary.map { managed([$0]) })
-        }
-        if arn.contains(":group/"), let group = iam.groups[name], group.arn == arn {
-            return (inline(group.inlinePolicies, type: "group") + managed(group.attachedPolicies), nil)
+            let principal = Principal.user(user, of: accountId)
+            return Simulated(policies: authorizer.policies(for: principal, iam: iam), principal: principal, callerArn: arn)
         }
         if arn.contains(":role/"), let role = iam.roles[name], role.arn == arn {
-            return (inline(role.inlinePolicies, type: "role") + managed(role.attachedPolicies), role.permissionsBoundary.map { managed([$0]) })
+            let principal = Principal.assumedRole(role, session: RoleSession(roleName: role.name, sessionName: "simulated"), of: accountId)
+            return Simulated(policies: authorizer.policies(for: principal, iam: iam), principal: principal, callerArn: arn)
+        }
+        if arn.contains(":group/"), let group = iam.groups[name], group.arn == arn {
+            var policies: [CompiledPolicy] = []
+            authorizer.append(inline: group.inlinePolicies, managed: group.attachedPolicies, of: group.arn, iam: iam, to: &policies)
+            return Simulated(policies: PolicySet(identity: policies), principal: nil, callerArn: arn)
         }
         throw ServiceModel.iam.error("NoSuchEntityException", "PolicySourceArn \(arn) does not name a user, group or role of this account.")
     }
@@ -67,84 +58,116 @@ struct IAMSimulation {
     func simulatePrincipal(_ call: OperationCall) throws -> AWSValue {
         let accountId = try call.requireCaller().principal.accountId
         let source = call.input["PolicySourceArn"]?.string ?? ""
-        var (sources, boundary) = try principalSources(source, accountId: accountId)
-        sources += try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
+        var simulated = try principal(source, accountId: accountId)
+        simulated.policies.identity += try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
         if let extra = call.input["PermissionsBoundaryPolicyInputList"]?.list {
-            boundary = (boundary ?? []) + (try parse(extra, prefix: "PermissionsBoundaryPolicyInputList"))
+            simulated.policies.permissionsBoundary = (simulated.policies.permissionsBoundary ?? []) + (try parse(extra, prefix: "PermissionsBoundaryPolicyInputList"))
         }
-        let callerArn = source.contains(":user/") ? source : call.input["CallerArn"]?.string ?? source
-        return try simulate(call, sources: sources, boundary: boundary, callerArn: callerArn, accountId: accountId)
+        if !source.contains(":user/"), let caller = call.input["CallerArn"]?.string { simulated.callerArn = caller }
+        return try simulate(call, simulated, accountId: accountId)
     }
 
     func simulateCustom(_ call: OperationCall) throws -> AWSValue {
         let accountId = try call.requireCaller().principal.accountId
-        let sources = try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
+        let identity = try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
         let boundary = try call.input["PermissionsBoundaryPolicyInputList"]?.list.map { try parse($0, prefix: "PermissionsBoundaryPolicyInputList") }
         let callerArn = call.input["CallerArn"]?.string ?? "arn:aws:iam::\(accountId):user/simulated"
-        return try simulate(call, sources: sources, boundary: boundary, callerArn: callerArn, accountId: accountId)
+        // A caller that is a user of this account carries its keys, as its requests would.
+        let iam = directory.iam(accountId)
+        let user = callerArn.contains(":user/") ? callerArn.split(separator: "/").last.flatMap { iam.users[$0.lowercased()] } : nil
+        let principal = user.flatMap { $0.arn == callerArn ? Principal.user($0, of: accountId) : nil }
+        return try simulate(call, Simulated(policies: PolicySet(identity: identity, permissionsBoundary: boundary), principal: principal, callerArn: callerArn), accountId: accountId)
     }
 
-    func simulate(_ call: OperationCall, sources: [Source], boundary: [Source]?, callerArn: String, accountId: String) throws -> AWSValue {
-        var resourceSources: [Source] = []
+    func simulate(_ call: OperationCall, _ simulated: Simulated, accountId: String) throws -> AWSValue {
+        var policies = simulated.policies
         if let resourcePolicy = call.input["ResourcePolicy"]?.string {
-            resourceSources = try parse([.string(resourcePolicy)], prefix: "ResourcePolicy", kind: .resource)
+            policies.resource = try parse([.string(resourcePolicy)], prefix: "ResourcePolicy", kind: .resource)
         }
-        let byId = Dictionary((sources + (boundary ?? []) + resourceSources).map { ($0.policy.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let iam = directory.iam(accountId)
+        // The caller's account, and the resources' owner when their ARNs name none (an S3 bucket): a different owner is cross-account.
+        let callerAccount = PolicyEvaluator.resourceAccount(simulated.callerArn).map(String.init) ?? accountId
+        let owner = call.input["ResourceOwner"]?.string.flatMap { PolicyEvaluator.resourceAccount($0).map(String.init) }
+        let identity = PrincipalIdentity(
+            arn: simulated.callerArn, accountId: callerAccount, isRoot: false, roleArn: simulated.principal?.roleArn,
+            hasPermissionsBoundary: policies.permissionsBoundary != nil)
+        let base: RequestContext =
+            if let principal = simulated.principal {
+                authorizer.principalContext(principal, tags: authorizer.principalTags(principal, iam: iam))
+            } else {
+                RequestContext(action: "", resource: "", keys: ["aws:PrincipalArn": [simulated.callerArn], "aws:PrincipalAccount": [callerAccount]])
+            }
         let actions = (call.input["ActionNames"]?.list ?? []).compactMap(\.string)
         let resources = (call.input["ResourceArns"]?.list ?? []).compactMap(\.string)
         var results: [AWSValue] = []
         for action in actions {
+            let reference = Authorizer.reference.action(action)
             for resource in resources.isEmpty ? ["*"] : resources {
-                var context = RequestContext(action: action, resource: resource)
-                context.set("aws:PrincipalArn", [callerArn])
-                context.set("aws:PrincipalAccount", [accountId])
-                if callerArn.contains(":user/"), let name = callerArn.split(separator: "/").last { context.set("aws:username", [String(name)]) }
+                var context = base
+                context.action = action
+                context.resource = resource
+                context.resourceAccount = owner
+                authorizer.addResourceTags(of: resource, reference: reference, owner: owner ?? accountId, to: &context)
                 for entry in call.input["ContextEntries"]?.list ?? [] {
                     guard let key = entry["ContextKeyName"]?.string else { continue }
                     context.set(key, (entry["ContextKeyValues"]?.list ?? []).compactMap(\.string))
                 }
-                let set = PolicySet(identity: sources.map(\.policy), permissionsBoundary: boundary?.map(\.policy), resource: resourceSources.map(\.policy))
-                let decision = PolicyEvaluator.evaluate(
-                    set, context: context, principal: PrincipalIdentity(arn: callerArn, accountId: accountId, isRoot: false))
-                let matched: [AWSValue] = decision.matched.map { statement in
-                    let source = byId[statement.policyId]
-                    return [
-                        "SourcePolicyId": .string(source?.sourceId ?? statement.policyId),
-                        "SourcePolicyType": .string(statement.layer == .resource ? "resource" : source?.type ?? "none"),
-                    ]
-                }
-                var result: [String: AWSValue] = [
-                    "EvalActionName": .string(action), "EvalResourceName": .string(resource),
-                    "EvalDecision": .string(decision.outcome == .allow ? "allowed" : decision.outcome.rawValue),
-                    "MatchedStatements": .list(matched),
-                    "MissingContextValues": .list(PolicyEvaluator.missingContextKeys(set.identity + set.resource, context: context).map { .string($0) }),
-                ]
-                if let boundary {
-                    let allowed = PolicyEvaluator.evaluate(
-                        PolicySet(identity: boundary.map(\.policy)), context: context,
-                        principal: PrincipalIdentity(arn: callerArn, accountId: accountId, isRoot: false)).allowed
-                    result["PermissionsBoundaryDecisionDetail"] = ["AllowedByPermissionsBoundary": .boolean(allowed)]
-                }
-                results.append(.object(result))
+                results.append(result(policies, context: context, principal: identity))
             }
         }
         return ["EvaluationResults": .list(results), "IsTruncated": .boolean(false)]
     }
 
+    /// One evaluation result, naming each matched statement's policy as the simulator does.
+    func result(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity) -> AWSValue {
+        let decision = PolicyEvaluator.evaluate(policies, context: context, principal: principal)
+        let matched: [AWSValue] = decision.matched.map { statement in
+            let source = Self.source(of: statement.policyId)
+            return [
+                "SourcePolicyId": .string(source.id),
+                "SourcePolicyType": .string(statement.layer == .resource ? "resource" : source.type),
+            ]
+        }
+        var result: [String: AWSValue] = [
+            "EvalActionName": .string(context.action), "EvalResourceName": .string(context.resource),
+            "EvalDecision": .string(decision.outcome == .allow ? "allowed" : decision.outcome.rawValue),
+            "MatchedStatements": .list(matched),
+            "MissingContextValues": .list(PolicyEvaluator.missingContextKeys(policies.identity + policies.resource, context: context).map { .string($0) }),
+        ]
+        if let boundary = policies.permissionsBoundary {
+            let allowed = PolicyEvaluator.evaluate(PolicySet(identity: boundary), context: context, principal: principal).allowed
+            result["PermissionsBoundaryDecisionDetail"] = ["AllowedByPermissionsBoundary": .boolean(allowed)]
+        }
+        return .object(result)
+    }
+
+    /// The simulator's name and type for a compiled policy: an inline policy (`<entity ARN>#<name>`) by name and
+    /// entity type, a managed one by name (`aws-managed` or `user-managed`), an input by its place (`PolicyInputList.1`).
+    static func source(of policyId: String) -> (id: String, type: String) {
+        if let hash = policyId.firstIndex(of: "#") {
+            let entity = policyId[..<hash]
+            let type = entity.contains(":group/") ? "group" : entity.contains(":role/") ? "role" : "user"
+            return (String(policyId[policyId.index(after: hash)...]), type)
+        }
+        guard policyId.hasPrefix("arn:") else { return (policyId, "none") }
+        let name = policyId.split(separator: "/").last.map(String.init) ?? policyId
+        return (name, policyId.hasPrefix("arn:aws:iam::aws:policy/") ? "aws-managed" : "user-managed")
+    }
+
     func contextKeysForPrincipal(_ call: OperationCall) throws -> AWSValue {
         let accountId = try call.requireCaller().principal.accountId
-        var (sources, _) = try principalSources(call.input["PolicySourceArn"]?.string ?? "", accountId: accountId)
-        sources += try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
-        return ["ContextKeyNames": .list(Self.keys(sources).map { .string($0) })]
+        let simulated = try principal(call.input["PolicySourceArn"]?.string ?? "", accountId: accountId)
+        let inputs = try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
+        return ["ContextKeyNames": .list(Self.keys(simulated.policies.identity + inputs).map { .string($0) })]
     }
 
     func contextKeysForCustom(_ call: OperationCall) throws -> AWSValue {
-        let sources = try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
-        return ["ContextKeyNames": .list(Self.keys(sources).map { .string($0) })]
+        let policies = try parse(call.input["PolicyInputList"]?.list ?? [], prefix: "PolicyInputList")
+        return ["ContextKeyNames": .list(Self.keys(policies).map { .string($0) })]
     }
 
-    static func keys(_ sources: [Source]) -> [String] {
+    static func keys(_ policies: [CompiledPolicy]) -> [String] {
         var seen: Set<String> = []
-        return sources.flatMap(\.policy.document.contextKeys).filter { seen.insert($0.lowercased()).inserted }
+        return policies.flatMap(\.document.contextKeys).filter { seen.insert($0.lowercased()).inserted }
     }
 }
