@@ -84,7 +84,9 @@ public enum AWSCodec {
                 "<ErrorResponse\(namespace)><Error><Type>\(error.faultType)</Type><Code>\(XMLText.escape(error.code))</Code><Message>\(XMLText.escape(error.message))</Message></Error><RequestId>\(requestId)</RequestId></ErrorResponse>"
             return WireResponse(status: error.status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: Array(xml.utf8))
         case .json:
-            let json = JSONWriter.write(["__type": .string(error.code), "message": .string(error.message)])
+            var members: [String: AWSValue] = ["__type": .string(error.code), "message": .string(error.message)]
+            for (name, value) in error.fields { members[name] = .string(value) }
+            let json = JSONWriter.write(.object(members))
             let contentType = route.service?.contentType ?? "application/x-amz-json-1.1"
             return WireResponse(status: error.status, headers: [("Content-Type", contentType), ("x-amzn-RequestId", requestId)], body: Array(json.utf8))
         case .restJSON:

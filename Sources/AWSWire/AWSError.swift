@@ -9,6 +9,11 @@ public struct AWSError: Error, Sendable, Equatable {
     public var message: String
     /// The HTTP status.
     public var status: Int
+    /// Members the error shape has besides its message (`Reason` of Organizations' `ConstraintViolationException`),
+    /// written into JSON error bodies.
+    public var fields: [String: String] = [:]
+    /// Facts for the call's audit record, never written to the wire (which policy refused a request).
+    public var details: [String: AWSValue] = [:]
 
     public init(code: String, message: String, status: Int = 400) {
         self.code = code

@@ -2,6 +2,7 @@
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 public enum PolicyLayer: String, Sendable {
     case serviceControl = "service control policy"
+    case resourceControl = "resource control policy"
     case resource = "resource-based policy"
     case permissionsBoundary = "permissions boundary"
     case session = "session policy"
@@ -17,6 +18,8 @@ public struct PolicySet: Sendable {
     public var session: [CompiledPolicy]?
     /// One entry per level of the organization (root, OUs, account); `nil` outside an organization.
     public var serviceControl: [[CompiledPolicy]]?
+    /// The resource control policies of the resource's account, one entry per level; `nil` when none apply.
+    public var resourceControl: [[CompiledPolicy]]?
     public var resource: [CompiledPolicy]
     /// Whether a resource-based policy must allow the request whatever the identity policies say: a role's
     /// trust policy for `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity`, within the account too.
@@ -24,12 +27,14 @@ public struct PolicySet: Sendable {
 
     public init(
         identity: [CompiledPolicy] = [], permissionsBoundary: [CompiledPolicy]? = nil, session: [CompiledPolicy]? = nil,
-        serviceControl: [[CompiledPolicy]]? = nil, resource: [CompiledPolicy] = [], resourcePolicyRequired: Bool = false
+        serviceControl: [[CompiledPolicy]]? = nil, resourceControl: [[CompiledPolicy]]? = nil, resource: [CompiledPolicy] = [],
+        resourcePolicyRequired: Bool = false
     ) {
         self.identity = identity
         self.permissionsBoundary = permissionsBoundary
         self.session = session
         self.serviceControl = serviceControl
+        self.resourceControl = resourceControl
         self.resource = resource
         self.resourcePolicyRequired = resourcePolicyRequired
     }
@@ -39,6 +44,7 @@ public struct PolicySet: Sendable {
     public var readsContext: Bool {
         identity.contains { $0.readsContext } || permissionsBoundary?.contains { $0.readsContext } == true
             || session?.contains { $0.readsContext } == true || serviceControl?.contains { $0.contains { $0.readsContext } } == true
+            || resourceControl?.contains { $0.contains { $0.readsContext } } == true
             || resource.contains { $0.readsContext }
     }
 }
@@ -130,18 +136,28 @@ public enum PolicyEvaluator {
             scpAllows = scpAllows && result.allow
             scpDenies = scpDenies || result.deny
         }
+        var rcpAllows = true
+        var rcpDenies = false
+        for level in policies.resourceControl ?? [] {
+            let result = scan(level, .resourceControl, request, principal, record)
+            rcpAllows = rcpAllows && result.allow
+            rcpDenies = rcpDenies || result.deny
+        }
         let resource = scan(policies.resource, .resource, request, principal, record)
         let boundary = policies.permissionsBoundary.map { scan($0, .permissionsBoundary, request, principal, record) }
         let session = policies.session.map { scan($0, .session, request, principal, record) }
         let identity = scan(policies.identity, .identity, request, principal, record)
 
         // 1. An explicit deny anywhere wins.
+        if rcpDenies { return (.explicitDeny, .resourceControl) }
         if scpDenies { return (.explicitDeny, .serviceControl) }
         if resource.deny { return (.explicitDeny, .resource) }
         if boundary?.deny == true { return (.explicitDeny, .permissionsBoundary) }
         if session?.deny == true { return (.explicitDeny, .session) }
         if identity.deny { return (.explicitDeny, .identity) }
-        // 2. Every level of the organization must allow, and a trust policy must allow its role's actions.
+        // 2. Every level of the organization must allow (the resource's RCPs, then the principal's SCPs), and a trust
+        // policy must allow its role's actions.
+        if !rcpAllows { return (.implicitDeny, .resourceControl) }
         if !scpAllows { return (.implicitDeny, .serviceControl) }
         if policies.resourcePolicyRequired, !resource.allow { return (.implicitDeny, .resource) }
         // The resource's owner: its ARN's account, or the one the caller names for ARNs without an account (S3, Identity Center).

@@ -47,7 +47,7 @@ public struct DirectorySnapshot: Sendable {
             try iam[accountId, default: AccountIAM()].apply(kind: kind, key: key, body: body, kept: kept)
         } else if let kind = OrganizationDocumentKind(rawValue: kind) {
             try organizations[accountId, default: OrganizationState()].apply(kind: kind, key: key, body: body, kept: kept)
-            if organizations[accountId]?.organization == nil, organizations[accountId]?.members.isEmpty == true { organizations[accountId] = nil }
+            if organizations[accountId]?.isEmpty == true { organizations[accountId] = nil }
         } else if let kind = IdentityCenterDocumentKind(rawValue: kind) {
             try identityCenter[accountId, default: IdentityCenterState()].apply(kind: kind, key: key, body: body, kept: kept)
         } else if let kind = SignInDocumentKind(rawValue: kind) {

@@ -187,7 +187,7 @@ struct AWSEndpoint: Sendable {
         service: ServiceModel, operation: ServiceOperation, caller: Caller, input: AWSValue?, output: AWSValue?, error: AWSError?,
         requestId: String, time: Date, readOnly: Bool
     ) -> AuditEvent {
-        AuditEvent(
+        var event = AuditEvent(
             eventTime: time, eventSource: "\(service.endpointPrefix).amazonaws.com", eventName: operation.name, awsRegion: caller.region,
             sourceIPAddress: caller.sourceIPAddress, userAgent: caller.userAgent,
             identity: .init(
@@ -198,6 +198,9 @@ struct AWSEndpoint: Sendable {
                 ? output.flatMap { $0 == .empty ? nil : AuditRedaction.redact($0, reference: operation.output, model: service) } : nil,
             errorCode: error?.code, errorMessage: error?.message, requestId: requestId, readOnly: readOnly,
             recipientAccountId: caller.principal.accountId, permissive: caller.permissive)
+        // Which policy refused the call (AWS's message stays AWS's; the record tells the rest).
+        for (key, value) in error?.details ?? [:] { event.additionalEventData[key] = value }
+        return event
     }
 
     /// CloudTrail records response elements for calls that change something, and for STS's read-only calls that

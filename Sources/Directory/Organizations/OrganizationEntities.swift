@@ -6,6 +6,8 @@ public enum OrganizationDocumentKind: String, DocumentKind, CaseIterable {
     case member = "org_account"
     case unit = "org_unit"
     case createAccountRequest = "org_create_account"
+    case policy = "org_policy"
+    case policyTypes = "org_policy_types"
 }
 
 /// An organization: its IDs, its management account and the services it lets in.
@@ -60,8 +62,15 @@ public struct OrganizationState: Sendable {
     public var members: [String: OrganizationMember] = [:]
     public var units: [String: OrganizationalUnit] = [:]
     public var createAccountRequests: [String: CreateAccountRequest] = [:]
+    public var policies: [String: OrganizationPolicy] = [:]
+    public var policyTypes = EnabledPolicyTypes()
 
     public init() {}
+
+    /// Whether the account holds no Organizations document (a refresh may apply an organization's documents in any order).
+    var isEmpty: Bool {
+        organization == nil && members.isEmpty && units.isEmpty && createAccountRequests.isEmpty && policies.isEmpty && policyTypes.types.isEmpty
+    }
 
     mutating func apply(kind: OrganizationDocumentKind, key: String, body: String?, kept: (any Sendable)? = nil) throws {
         switch kind {
@@ -69,6 +78,8 @@ public struct OrganizationState: Sendable {
         case .member: members[key] = try body.map { try DocumentCoding.value(OrganizationMember.self, $0, kept: kept) }
         case .unit: units[key] = try body.map { try DocumentCoding.value(OrganizationalUnit.self, $0, kept: kept) }
         case .createAccountRequest: createAccountRequests[key] = try body.map { try DocumentCoding.value(CreateAccountRequest.self, $0, kept: kept) }
+        case .policy: policies[key] = try body.map { try DocumentCoding.value(OrganizationPolicy.self, $0, kept: kept) }
+        case .policyTypes: policyTypes = try body.map { try DocumentCoding.value(EnabledPolicyTypes.self, $0, kept: kept) } ?? EnabledPolicyTypes()
         }
     }
 }

@@ -56,6 +56,7 @@ extension OrganizationsOperations {
             try await tx.put(
                 OrganizationMember(accountId: accountId, parentId: organization.rootId, joinedMethod: "CREATED", joined: call.time),
                 OrganizationDocumentKind.member, accountId)
+            try await Self.attachFullAccess(to: accountId, tx: tx)
             let trust = """
                 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\(organization.managementAccountId):root"},"Action":"sts:AssumeRole"}]}
                 """

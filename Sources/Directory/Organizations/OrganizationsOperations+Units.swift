@@ -48,6 +48,7 @@ extension OrganizationsOperations {
         let unit = OrganizationalUnit(
             id: "ou-\(organization.rootId.dropFirst(2))-" + Identifiers.lowercase(8), name: name, parentId: parentId)
         try await tx.put(unit, OrganizationDocumentKind.unit, unit.id)
+        try await attachFullAccess(to: unit.id, tx: tx)
         return ["OrganizationalUnit": unitOutput(unit, organization: organization)]
     }
 
@@ -81,6 +82,7 @@ extension OrganizationsOperations {
                 "The specified OU is not empty. Move all accounts to another root or OU and delete all child OUs, and then try the operation again.")
         }
         try await tx.delete(OrganizationDocumentKind.unit, id)
+        try await detachAll(from: id, tx: tx)
         return .empty
     }
 

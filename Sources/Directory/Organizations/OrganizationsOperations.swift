@@ -22,7 +22,7 @@ public struct OrganizationsOperations: Sendable {
             OperationEntry(name: "EnableAWSServiceAccess", readOnly: false, handler: Self.enableServiceAccess),
             OperationEntry(name: "ListAWSServiceAccessForOrganization", readOnly: true, handler: { try listServiceAccess($0) }),
             OperationEntry(name: "ListRoots", readOnly: true, handler: { try listRoots($0) }),
-        ] + accountEntries + unitEntries
+        ] + accountEntries + unitEntries + policyEntries
     }
 
     static let model = ServiceModel.organizations
@@ -137,10 +137,7 @@ public struct OrganizationsOperations: Sendable {
     }
 
     func listRoots(_ call: OperationCall) throws -> AWSValue {
-        let organization = try managedOrganization(call).organization
-        let root: AWSValue = [
-            "Id": .string(organization.rootId), "Arn": .string(organization.rootArn), "Name": "Root", "PolicyTypes": .list([]),
-        ]
-        return ["Roots": .list([root])]
+        let (state, organization) = try managedOrganization(call)
+        return ["Roots": .list([Self.rootOutput(organization, types: state.policyTypes)])]
     }
 }
