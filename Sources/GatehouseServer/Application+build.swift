@@ -1,6 +1,7 @@
 import AWSWire
 import Directory
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Mail
 import NIOCore
@@ -91,12 +92,23 @@ public func buildApplication(
     }
     return Application(
         router: router,
+        server: .http1(configuration: connectionConfiguration(configuration.connectionLimits)),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
         services: background,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         eventLoopGroupProvider: .shared(NetworkThreads.group),
         logger: logger
     )
+}
+
+/// HTTP/1.1 with the connection limits: Hummingbird's idle timeout is the head timeout, and a ``ConnectionGuard`` on
+/// every connection (sharing one count of connections per address) caps addresses and bounds body reads.
+func connectionConfiguration(_ limits: ConnectionLimits) -> HTTP1Channel.Configuration {
+    let counts = ConnectionCounts(limit: limits.perAddress)
+    let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeout))
+    return HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGuard(counts: counts, bodyTimeout: bodyTimeout)],
+        idleTimeout: .seconds(Int64(limits.headTimeout)))
 }
 
 /// Sends every request that is not for one of the server's own pages to the AWS endpoint.

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var smtpURL: String?
     /// A PEM file of CA certificates the relay's STARTTLS certificate must chain to (else the system's).
     public var smtpCAFile: String?
+    /// Timeouts for reading requests and the cap on connections per client address.
+    public var connectionLimits: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1",
@@ -49,7 +51,8 @@ public struct ServerConfiguration: Sendable {
         allowReset: Bool = false,
         publicURL: String? = nil,
         smtpURL: String? = nil,
-        smtpCAFile: String? = nil
+        smtpCAFile: String? = nil,
+        connectionLimits: ConnectionLimits = ConnectionLimits()
     ) {
         self.host = host
         self.port = port
@@ -65,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.smtpURL = smtpURL
         self.smtpCAFile = smtpCAFile
+        self.connectionLimits = connectionLimits
     }
 
     /// Checks the settings that depend on each other.
@@ -73,6 +77,7 @@ public struct ServerConfiguration: Sendable {
             throw ConfigurationError("--dev-account-id must be 12 digits, got '\(devAccountId)'")
         }
         if permissive { dev = true }
+        try connectionLimits.validate()
         if allowReset, !dev { throw ConfigurationError("--allow-reset needs --dev (or --permissive)") }
         if let publicURL {
             guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty,

@@ -52,6 +52,15 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Offer public sign-up at /console/signup: anyone can create an account after verifying their email. [env: GATEHOUSE_SIGNUP_ALLOW]")
     var allowSignup = false
 
+    @Option(help: "Seconds a client has to send a request head, and a connection may sit idle between requests. [env: GATEHOUSE_CONNECTION_HEAD_TIMEOUT] (default: 20)")
+    var headTimeout: Int?
+
+    @Option(help: "Seconds a client has to send a request body. [env: GATEHOUSE_CONNECTION_BODY_TIMEOUT] (default: 60)")
+    var bodyTimeout: Int?
+
+    @Option(help: "Connections one client address may hold open at once. [env: GATEHOUSE_CONNECTION_MAX_PER_ADDRESS] (default: 256)")
+    var maxConnectionsPerAddress: Int?
+
     func run() async throws {
         var configuration = try await settings.configuration()
         if let listen { try configuration.setListen(listen) }
@@ -63,6 +72,9 @@ struct Serve: AsyncParsableCommand {
         if let publicUrl { configuration.publicURL = publicUrl }
         if let smtpCaFile { configuration.smtpCAFile = smtpCaFile }
         if let devAccountId { configuration.devAccountId = devAccountId }
+        if let headTimeout { configuration.connectionLimits.headTimeout = headTimeout }
+        if let bodyTimeout { configuration.connectionLimits.bodyTimeout = bodyTimeout }
+        if let maxConnectionsPerAddress { configuration.connectionLimits.perAddress = maxConnectionsPerAddress }
         try configuration.validate()
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("unknown log level '\(logLevel)'") }
