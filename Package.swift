@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             // AWS's managed policies (scripts/generate-managed-policies.py).
             resources: [.copy("IAM/aws-managed-policies.json")]

@@ -2,17 +2,25 @@ import Crypto
 import Dispatch
 import Foundation
 import HummingbirdBcrypt
+import Metrics
 
 /// bcrypt for passwords, without bcrypt's traps: the password is first hashed with
 /// SHA-256 (base64, 44 bytes), so long passwords are never truncated at 72 bytes and
-/// a NUL cannot end them early; the work runs off the cooperative thread pool.
+/// a NUL cannot end them early; the work runs off the cooperative thread pool. A check for a name that has no
+/// password runs bcrypt too, against a hash of the same cost, so an unknown name takes as long as a known one.
 public struct PasswordHasher: Sendable {
     /// bcrypt cost, 10...31.
     public let cost: UInt8
+    /// A hash of a random password, made once in the background, that checks for unknown names are run against.
+    private let standIn: Task<String, Never>
+    /// Every bcrypt check, of a real hash or the stand-in (`gatehouse_password_checks_total`).
+    private let checks = Counter(label: "gatehouse_password_checks_total")
 
     public init(cost: UInt8 = 12) throws {
         guard (10...31).contains(cost) else { throw DirectoryError.invalidInput("bcrypt cost must be between 10 and 31") }
         self.cost = cost
+        let random = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        standIn = Task { await Self.offload { Bcrypt.hash(random, cost: cost) } }
     }
 
     public func hash(_ password: String) async -> String {
@@ -21,9 +29,14 @@ public struct PasswordHasher: Sendable {
         return await Self.offload { Bcrypt.hash(input, cost: cost) }
     }
 
-    public func verify(_ password: String, hash: String) async -> Bool {
+    /// Whether `password` matches `hash`; without a hash (no such user, or no password), bcrypt runs against the
+    /// stand-in and the answer is no.
+    public func verify(_ password: String, hash: String?) async -> Bool {
         let input = Self.prehash(password)
-        return await Self.offload { Bcrypt.verify(input, hash: hash) }
+        let checked = if let hash { hash } else { await standIn.value }
+        checks.increment()
+        let matches = await Self.offload { Bcrypt.verify(input, hash: checked) }
+        return matches && hash != nil
     }
 
     static func prehash(_ password: String) -> String {

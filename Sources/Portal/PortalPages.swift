@@ -109,13 +109,12 @@ struct PortalPages: Sendable {
         guard CSRFToken.isValid(form: form["csrf"], request: request) else { return expiredForm() }
         let userCode = (form["user_code"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
-            if form["decision"] == "deny" {
-                try await directory.denyDeviceSignIn(userCode: userCode)
-                return renderer.message("Sign-in denied", "The terminal that asked will not be signed in. You can close this window.")
-            }
             let credentials = try signInAttempt(form, request: request, address: address)
-            try await directory.approveDeviceSignIn(userCode: userCode, credentials: credentials)
-            return renderer.message("Sign-in approved", "Go back to your terminal: it is signed in. You can close this window.")
+            let allow = form["decision"] != "deny"
+            try await directory.decideDeviceSignIn(userCode: userCode, credentials: credentials, allow: allow)
+            return allow
+                ? renderer.message("Sign-in approved", "Go back to your terminal: it is signed in. You can close this window.")
+                : renderer.message("Sign-in denied", "The terminal that asked will not be signed in. You can close this window.")
         } catch {
             let (message, askNewPassword, status) = failure(error, address: address)
             return deviceForm(userCode: userCode, parameters: form, csrf: form["csrf"] ?? "", status: status, problem: (message, askNewPassword))

@@ -112,8 +112,9 @@ struct IdentityCenterCommand: AsyncParsableCommand {
             guard let password = IdentityCenterCommand.inputLine() else { throw ValidationError("Give the password on standard input.") }
             let newPassword = changePassword ? IdentityCenterCommand.inputLine() : nil
             try await settings.withDirectory {
-                try await $0.approveDeviceSignIn(
-                    userCode: userCode, credentials: PortalCredentials(userName: user, password: password, newPassword: newPassword, mfaCode: mfaCode))
+                try await $0.decideDeviceSignIn(
+                    userCode: userCode, credentials: PortalCredentials(userName: user, password: password, newPassword: newPassword, mfaCode: mfaCode),
+                    allow: true)
             }
             print("Approved sign-in \(userCode) for \(user).")
         }

@@ -115,9 +115,18 @@ def test_authorization_code_flow_with_pkce(server):
     with pytest.raises(ClientError) as wrong_verifier:
         oidc.create_token(**grant, codeVerifier=pkce_pair()[0], redirectUri=redirect_uri)
     assert error(wrong_verifier)[0] == "InvalidGrantException"
+    # A failed exchange spends the code: whoever guessed at the verifier cannot go on guessing.
+    with pytest.raises(ClientError) as spent:
+        oidc.create_token(**grant, codeVerifier=verifier, redirectUri=redirect_uri)
+    assert error(spent)[0] == "InvalidGrantException" and "was used already" in spent.value.response["Error"]["Message"]
+    fresh = submit(browser, server.url + "/authorize", browser.get(authorize_url(server, client, redirect_uri, challenge)).text,
+                   username="alice", password=NEW_PASSWORD)
+    grant["code"] = query(fresh.headers["Location"])["code"]
     with pytest.raises(ClientError) as wrong_redirect:
         oidc.create_token(**grant, codeVerifier=verifier, redirectUri="http://127.0.0.1:9/oauth/callback")
     assert error(wrong_redirect)[0] == "InvalidGrantException"
+    grant["code"] = query(submit(browser, server.url + "/authorize", browser.get(authorize_url(server, client, redirect_uri, challenge)).text,
+                                 username="alice", password=NEW_PASSWORD).headers["Location"])["code"]
     token = oidc.create_token(**grant, codeVerifier=verifier, redirectUri=redirect_uri)
     assert token["tokenType"] == "Bearer" and 3500 < token["expiresIn"] <= 3600 and token["refreshToken"]
     with pytest.raises(ClientError) as reused:
@@ -142,11 +151,11 @@ def test_authorization_code_flow_with_pkce(server):
 
     def sign_in_events():
         found = trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UserAuthentication"}])["Events"]
-        return [json.loads(e["CloudTrailEvent"]) for e in found] if len(found) >= 4 else None
+        return [json.loads(e["CloudTrailEvent"]) for e in found] if len(found) >= 6 else None
 
     events = wait_for(sign_in_events)
     outcomes = sorted((e["userIdentity"]["type"], e["userIdentity"]["userName"], e.get("errorCode", "Success")) for e in events)
-    assert outcomes == [("IdentityCenterUser", "alice", "AuthenticationFailed")] * 2 + [("IdentityCenterUser", "alice", "Success")] * 2
+    assert outcomes == [("IdentityCenterUser", "alice", "AuthenticationFailed")] * 2 + [("IdentityCenterUser", "alice", "Success")] * 4
     assert {e["eventSource"] for e in events} == {"signin.amazonaws.com"} and {e["sourceIPAddress"] for e in events} == {"127.0.0.1"}
 
 
@@ -210,6 +219,12 @@ def approve_on_device_page(address, user, password, new_password=None, decision=
     return submit(browser, urllib.parse.urljoin(address, "/device"), page.text, **fields)
 
 
+def error_of(call):
+    with pytest.raises(ClientError) as refused:
+        call()
+    return error(refused)[0]
+
+
 def test_device_page_approves_and_denies(server):
     setup = portal(server)
     oidc, started, poll = start_device(server, setup)
@@ -220,14 +235,30 @@ def test_device_page_approves_and_denies(server):
     token = oidc.create_token(**poll)
     assert unsigned(server, "sso").list_account_roles(accessToken=token["accessToken"], accountId=setup["member"])["roleList"][0]["roleName"] == "Admin"
 
+    # Denying takes a sign-in too: a stranger who guessed the code cannot cancel someone else's sign-in.
     oidc, started, poll = start_device(server, setup)
-    denied = approve_on_device_page(started["verificationUriComplete"], "", "", decision="deny")
+    stranger = approve_on_device_page(started["verificationUriComplete"], "", "", decision="deny")
+    assert stranger.status_code == 401 and "Sign-in denied" not in stranger.text
+    assert error_of(lambda: oidc.create_token(**poll)) == "AuthorizationPendingException"
+    denied = approve_on_device_page(started["verificationUriComplete"], "alice", NEW_PASSWORD, decision="deny")
     assert "Sign-in denied" in denied.text
     with pytest.raises(ClientError) as refused:
         oidc.create_token(**poll)
     assert error(refused)[0] == "AccessDeniedException"
     unknown = approve_on_device_page(server.url + "/device?user_code=BCDF-GHJK", "alice", NEW_PASSWORD)
     assert unknown.status_code == 401 and "No sign-in is waiting for the code BCDF-GHJK." in unknown.text
+
+
+def test_device_page_guesses_are_throttled(fresh_server):
+    """Each guess at a user code counts against the address: after 30 failures in 15 minutes it may not try again."""
+    server = fresh_server.start()
+    setup = portal(server, users=("frank",))
+    _, started, _ = start_device(server, setup)
+    page = server.url + "/device?user_code=BCDF-GHJK"
+    answers = [approve_on_device_page(page, "frank", "Wrong-Password-1!", decision="deny").status_code for _ in range(31)]
+    assert set(answers) == {401}
+    locked = approve_on_device_page(started["verificationUriComplete"], "frank", setup["passwords"]["frank"], new_password=NEW_PASSWORD)
+    assert "Too many failed sign-in attempts" in locked.text and "Sign-in approved" not in locked.text
 
 
 def login_environment(home):

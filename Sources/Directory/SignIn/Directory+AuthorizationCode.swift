@@ -66,16 +66,6 @@ extension Directory {
         return code
     }
 
-    /// Turns down a waiting device sign-in (the user did not start it); its client's next poll gets access_denied.
-    public func denyDeviceSignIn(userCode: String, now: Date = Date()) async throws {
-        try await store.write { session in
-            var (signIn, authorization) = try await Self.pendingDeviceAuthorization(userCode: userCode, in: session, now: now)
-            authorization.status = "denied"
-            try await signIn.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
-        }
-        try await refresh()
-    }
-
     /// RFC 7636: a challenge is BASE64URL of a SHA-256, 43 characters without padding.
     static func isCodeChallenge(_ challenge: String) -> Bool {
         challenge.utf8.count == 43 && challenge.utf8.allSatisfy { byte in

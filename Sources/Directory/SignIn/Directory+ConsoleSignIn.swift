@@ -38,7 +38,8 @@ extension Directory {
         let key = Self.consoleThrottleKey(accountId: record?.id ?? email.lowercased(), userName: nil)
         let principal = record.map { Principal.root(of: $0.id) }
         try admitConsoleSignIn(key, principal: principal, source: source, now: now)
-        guard let record, let principal, let hash = record.rootPasswordHash, await passwords.verify(password, hash: hash) else {
+        let verified = await passwords.verify(password, hash: record?.rootPasswordHash)
+        guard let record, let principal, verified else {
             signInThrottle.failed(key, now: now)
             if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
             throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
@@ -62,9 +63,9 @@ extension Directory {
         let user = iam?.user(userName)
         let principal = user.map { Principal.user($0, of: accountId ?? "") } ?? accountId.map(Principal.unknownIAMUser(of:))
         try admitConsoleSignIn(key, principal: principal, source: source, now: now)
-        guard let accountId, let iam, let user, let profile = iam.loginProfiles[user.name.lowercased()],
-            await passwords.verify(password, hash: profile.passwordHash)
-        else {
+        let profile = user.flatMap { iam?.loginProfiles[$0.name.lowercased()] }
+        let verified = await passwords.verify(password, hash: profile?.passwordHash)
+        guard let accountId, let iam, let user, let profile, verified else {
             signInThrottle.failed(key, now: now)
             if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
             throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")

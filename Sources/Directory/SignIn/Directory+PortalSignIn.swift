@@ -77,9 +77,9 @@ extension Directory {
         let throttleKey = Self.throttleKey(identityStoreId: identityStoreId, userName: userName)
         try signInThrottle.admit(throttleKey)
         let (tx, instance) = try await storedInstance(identityStoreId: identityStoreId, in: session)
-        guard var user = try? await Self.storedUser(userName, tx: tx), let hash = user.passwordHash,
-            await passwords.verify(password, hash: hash)
-        else {
+        let stored = try? await Self.storedUser(userName, tx: tx)
+        let verified = await passwords.verify(password, hash: stored?.passwordHash)
+        guard var user = stored, verified else {
             signInThrottle.failed(throttleKey)
             throw DirectoryError.invalidInput("The user name or password is wrong.")
         }
@@ -165,9 +165,10 @@ extension Directory {
             errorMessage: failure, requestId: Identifiers.uuid(), readOnly: false, recipientAccountId: instance.ownerAccountId)
     }
 
-    /// Approves a device sign-in (the step the device page does once the web console exists): the user's
-    /// password, a new one in place of a one-time password, and an MFA code as the instance's settings require.
-    public func approveDeviceSignIn(userCode: String, credentials: PortalCredentials, now: Date = Date()) async throws {
+    /// Approves or turns down a device sign-in, once its user has signed in: the user's password, a new one in place of
+    /// a one-time password, and an MFA code as the instance's settings require (so nobody who merely guessed a code can
+    /// cancel someone else's sign-in). A turned-down sign-in's client gets access_denied at its next poll.
+    public func decideDeviceSignIn(userCode: String, credentials: PortalCredentials, allow: Bool, now: Date = Date()) async throws {
         try await store.write { session in
             let (signIn, waiting) = try await Self.pendingDeviceAuthorization(userCode: userCode, in: session, now: now)
             var authorization = waiting
@@ -175,9 +176,13 @@ extension Directory {
             guard let record = instances.first else { throw DirectoryError(.notFound, "The Identity Center instance is gone.") }
             let storeId = try DocumentCoding.decode(IdentityCenterInstance.self, record.body).identityStoreId
             let (user, mfaAt) = try await portalSignIn(identityStoreId: storeId, credentials: credentials, in: session, now: now)
-            authorization.mfaAt = mfaAt
-            authorization.status = "approved"
-            authorization.userId = user.id
+            if allow {
+                authorization.mfaAt = mfaAt
+                authorization.status = "approved"
+                authorization.userId = user.id
+            } else {
+                authorization.status = "denied"
+            }
             try await signIn.put(authorization, SignInDocumentKind.deviceAuthorization, authorization.deviceCodeHash)
         }
         try await refresh()

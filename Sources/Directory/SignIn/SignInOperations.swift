@@ -10,6 +10,9 @@ public final class SignInOperations: Sendable {
     let directory: Directory
     /// When each device code was last polled, for `slow_down`; polling state is not worth a write.
     let lastPolls = Mutex<[String: Date]>([:])
+    /// Authorization codes a failed exchange used up, until they would have expired: a failed call commits nothing,
+    /// so a code tried with the wrong verifier or redirect URI is remembered here and never exchanged after.
+    let spentCodes = Mutex<[String: Date]>([:])
 
     public init(directory: Directory) {
         self.directory = directory
@@ -165,10 +168,15 @@ public final class SignInOperations: Sendable {
     }
 
     /// The authorization code grant with PKCE: the code the `/authorize` page gave, once, to the client it
-    /// was for, at the same redirect URI, with the verifier whose S256 challenge the code is bound to.
+    /// was for, at the same redirect URI, with the verifier whose S256 challenge the code is bound to. One try:
+    /// a failed exchange spends the code.
     func authorizationCodeToken(_ call: OperationCall, client: OIDCClient, tx: DocumentTransaction) async throws -> AWSValue {
         let key = SignInState.digest(call.input["code"]?.string ?? "")
-        guard let grant = try await tx.get(AuthorizationCode.self, SignInDocumentKind.authorizationCode, key) else {
+        let spent = spentCodes.withLock { spent in
+            spent = spent.filter { $0.value > call.time }
+            return spent[key] != nil
+        }
+        guard !spent, let grant = try await tx.get(AuthorizationCode.self, SignInDocumentKind.authorizationCode, key) else {
             throw Self.error("InvalidGrantException", "The authorization code is not valid, or was used already.")
         }
         let verifier = call.input["codeVerifier"]?.string ?? ""
@@ -176,6 +184,7 @@ public final class SignInOperations: Sendable {
         guard grant.clientId == client.id, grant.expires > call.time, call.input["redirectUri"]?.string == grant.redirectUri,
             (43...128).contains(verifier.utf8.count), ConstantTime.equals(Array(challenge.utf8), Array(grant.codeChallenge.utf8))
         else {
+            spentCodes.withLock { $0[key] = grant.expires }
             throw Self.error(
                 "InvalidGrantException", "The authorization code is not valid for this client, redirect URI and code verifier, or has expired.")
         }

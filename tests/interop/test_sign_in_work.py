@@ -1,0 +1,71 @@
+"""Every sign-in does the same work for a name that exists and one that does not: the password hasher runs once
+for each (counted by the server's gatehouse_password_checks_total metric, not timed), so timing tells nobody
+which root emails, IAM users or portal users exist."""
+import re
+import uuid
+
+import requests
+
+from gatehouse import fresh_account, gatehouse, wait_for
+from test_portal_sign_in import authorize_url, pkce_pair, portal, register_code_client, submit, unsigned
+
+
+def password_checks(server):
+    metrics = requests.get(server.url + "/metrics", timeout=5).text
+    found = re.search(r"^gatehouse_password_checks_total(?:\{[^}]*\})? (\d+)", metrics, re.M)
+    return int(found.group(1)) if found else 0
+
+
+def checks_for(server, attempt):
+    """How many password checks one refused attempt cost, and its answer."""
+    before = password_checks(server)
+    response = attempt()
+    return password_checks(server) - before, response
+
+
+def console_attempt(server, **fields):
+    browser = requests.Session()
+    page = browser.get(server.url + "/console/signin").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return lambda: browser.post(server.url + "/console/signin", data={"csrf": csrf, "step": "password", **fields}, allow_redirects=False)
+
+
+def test_console_root_sign_in_checks_a_password_for_unknown_emails(server):
+    email = f"root-{uuid.uuid4().hex[:8]}@example.com"
+    gatehouse("account", "create", "--email", email, "--name", "work", "--password-stdin", stdin="Root-Password-123!\n", data_dir=server.data_dir)
+    wait_for(lambda: console_attempt(server, kind="root", email=email, password="Root-Password-123!")().status_code in (200, 303))
+    for address in (f"nobody-{uuid.uuid4().hex[:6]}@example.com", email):
+        cost, answer = checks_for(server, console_attempt(server, kind="root", email=address, password="Not-The-Password-1"))
+        assert answer.status_code == 401 and "Your authentication information is incorrect." in answer.text
+        assert cost == 1, address
+
+
+def test_console_iam_sign_in_checks_a_password_whatever_is_unknown(server):
+    keys = fresh_account(server, "iamwork")
+    iam = server.client("iam", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"])
+    account_id = server.client("sts", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"]).get_caller_identity()["Account"]
+    iam.create_user(UserName="with-password")
+    iam.create_login_profile(UserName="with-password", Password="Some-Password-123!")
+    iam.create_user(UserName="without-password")
+    cases = {
+        "unknown account": ("999999999999", "with-password"),
+        "unknown user": (account_id, "nobody"),
+        "user without a password": (account_id, "without-password"),
+        "wrong password": (account_id, "with-password"),
+    }
+    for case, (account, user) in cases.items():
+        cost, answer = checks_for(server, console_attempt(server, kind="iam", account=account, username=user, password="Not-The-Password-1"))
+        assert answer.status_code == 401 and "Your authentication information is incorrect." in answer.text, case
+        assert cost == 1, case
+
+
+def test_portal_sign_in_checks_a_password_for_unknown_users(server):
+    setup = portal(server, users=("erin",))
+    client = register_code_client(unsigned(server, "sso-oidc"), setup["start_url"])
+    _, challenge = pkce_pair()
+    browser = requests.Session()
+    page = browser.get(authorize_url(server, client, "http://127.0.0.1:5000/oauth/callback", challenge)).text
+    for user in ("erin", "nobody-here"):
+        cost, answer = checks_for(server, lambda: submit(browser, server.url + "/authorize", page, username=user, password="Not-Her-Password-1"))
+        assert answer.status_code == 401 and "The user name or password is wrong." in answer.text, user
+        assert cost == 1, user
