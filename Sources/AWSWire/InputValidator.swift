@@ -7,15 +7,30 @@ import Synchronization
 struct InputValidator {
     let model: ServiceModel
 
-    func validate(_ value: AWSValue, shape: Shape, optional: Set<String> = []) throws(AWSError) {
-        var problems: [String] = []
-        check(value, shape: shape, path: "", optional: optional, problems: &problems)
-        guard !problems.isEmpty else { return }
-        let count = problems.count == 1 ? "1 validation error detected: " : "\(problems.count) validation errors detected: "
-        throw AWSError.validation(count + problems.joined(separator: "; "), wireProtocol: model.wireProtocol)
+    /// The failures a message lists; the count covers them all. (A request of 100,000 bad items gets an answer of
+    /// a few, not one line each.)
+    static let listedFailures = 10
+
+    /// A request's failures: the first ``listedFailures`` worded, the rest only counted.
+    struct Problems {
+        private(set) var listed: [String] = []
+        private(set) var count = 0
+
+        mutating func append(_ problem: @autoclosure () -> String) {
+            count += 1
+            if listed.count < InputValidator.listedFailures { listed.append(problem()) }
+        }
     }
 
-    func check(_ value: AWSValue, shape: Shape, path: String, optional: Set<String> = [], problems: inout [String]) {
+    func validate(_ value: AWSValue, shape: Shape, optional: Set<String> = []) throws(AWSError) {
+        var problems = Problems()
+        check(value, shape: shape, path: "", optional: optional, problems: &problems)
+        guard problems.count > 0 else { return }
+        let count = problems.count == 1 ? "1 validation error detected: " : "\(problems.count) validation errors detected: "
+        throw AWSError.validation(count + problems.listed.joined(separator: "; "), wireProtocol: model.wireProtocol)
+    }
+
+    func check(_ value: AWSValue, shape: Shape, path: String, optional: Set<String> = [], problems: inout Problems) {
         // Paths and messages are spelled only for a failure: most inputs are valid.
         func fail(_ shown: String?, _ constraint: String) {
             let subject = shape.sensitive ? "Value at" : shown.map { "Value '\($0)' at" } ?? "Value at"

@@ -238,3 +238,12 @@ extension ServiceModel {
         return AWSError(code: shape?.errorCode ?? exception, message: message, status: shape?.httpStatus ?? 400)
     }
 }
+
+extension ServiceModel {
+    /// The region a request to this service is made in: a global service's one region (IAM, Organizations:
+    /// `us-east-1`), whatever region the client signed for (an SDK pointed at a custom endpoint signs IAM with its
+    /// own region), else the region signed for. It is the request's `aws:RequestedRegion` and its event's `awsRegion`.
+    public func requestRegion(signedFor region: String) -> String {
+        AWSRegions.globalEndpoints[endpointPrefix] ?? region
+    }
+}

@@ -59,6 +59,8 @@ struct AWSEndpoint: Sendable {
         }
         let route = router.route(wire, signingName: claim?.scope.service)
         if let claim, claimError == nil { claimError = Self.bindingFailure(claim, route: route, wire: wire) }
+        let signedRegion = claim?.scope.region ?? "us-east-1"
+        let region = route.service?.requestRegion(signedFor: signedRegion) ?? signedRegion
         let unchecked = accessMode.takeUncheckedTurn { claim.flatMap { directory.credential(accessKeyId: $0.scope.accessKeyId)?.accountId } }
         var caller: Caller?
         if route.operation?.unsigned != true {
@@ -72,7 +74,7 @@ struct AWSEndpoint: Sendable {
                     signable, claim: claim, now: AmzDate(epochSeconds: Int64(now.timeIntervalSince1970)))
                 caller = Caller(
                     principal: principal, accessKeyId: credential.accessKeyId,
-                    sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
+                    sessionCredentials: credential.sessionTokenHash != nil, region: region,
                     sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "",
                     sessionIssued: credential.sessionTokenHash == nil ? nil : Date(timeIntervalSince1970: credential.created),
                     mfaAuthenticated: credential.mfaAt.map { Date(timeIntervalSince1970: $0) })
@@ -80,7 +82,7 @@ struct AWSEndpoint: Sendable {
             } catch where error.permissiveFallback {
                 caller = Caller(
                     principal: .root(of: devAccountId), accessKeyId: claim?.scope.accessKeyId ?? "", sessionCredentials: false,
-                    region: claim?.scope.region ?? "us-east-1", sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "",
+                    region: region, sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "",
                     permissive: true)
             } catch {
                 let awsError = Authenticator.awsError(error.error, wireProtocol: route.wireProtocol)
@@ -91,7 +93,7 @@ struct AWSEndpoint: Sendable {
                     // A known key that failed: the key's account sees the attempt in its trail.
                     let intruder = Caller(
                         principal: principal, accessKeyId: credential.accessKeyId,
-                        sessionCredentials: credential.sessionTokenHash != nil, region: claim?.scope.region ?? "us-east-1",
+                        sessionCredentials: credential.sessionTokenHash != nil, region: region,
                         sourceIPAddress: sourceIPAddress, userAgent: wire.header("user-agent") ?? "")
                     record(service: service, operation: operation, caller: intruder, input: nil, output: nil, error: awsError, requestId: requestId, time: now, readOnly: true)
                 }

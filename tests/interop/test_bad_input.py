@@ -1,4 +1,5 @@
 """Bad input gets an AWS-shaped 4xx error, changes nothing, and the server keeps serving."""
+import json
 import time
 
 import requests
@@ -120,4 +121,18 @@ def test_form_body_to_a_json_service(server):
     response = signed(server.url + "/", "cloudtrail", b"MaxResults=5", headers)
     assert response.status_code == 400
     assert response.json()["__type"] == "SerializationException"
+    assert_still_serving(server)
+
+
+def test_a_request_of_many_bad_items_gets_a_short_answer(server):
+    """100,000 bad group IDs: the message counts every failure and words the first few, so the answer stays small."""
+    body = json.dumps({"IdentityStoreId": "d-1234567890", "MemberId": {"UserId": "u"}, "GroupIds": ["!"] * 100_000}).encode()
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSIdentityStore.IsMemberInGroups"}
+    response = signed(server.url + "/", "identitystore", body, headers)
+    assert response.status_code == 400 and response.json()["__type"].endswith("ValidationException")
+    message = response.json()["message"]
+    # the list's length, each of the 100,000 IDs, and the user ID
+    assert message.startswith("100002 validation errors detected: Value at 'groupIds' failed to satisfy constraint: "), message[:100]
+    assert message.count("failed to satisfy constraint") == 10
+    assert len(response.content) < 10_000
     assert_still_serving(server)

@@ -2,6 +2,7 @@
 operation, and the body. Each test replays a request an attacker could get hold of (a presigned identity proof,
 a captured signed request) with something changed."""
 import json
+import time
 import uuid
 
 import botocore.auth
@@ -115,3 +116,41 @@ def test_a_query_request_may_leave_its_content_type_unsigned(server):
     response = requests.post(prepared.url, headers=headers, data=body, timeout=10)
     assert response.status_code == 200, response.text
     assert created["AccountId"] in response.text
+
+
+def test_a_signature_must_be_scoped_to_a_region_aws_has(server):
+    created, _ = account(server)
+    response = signed(server.url + "/", "iam", b"Action=ListUsers&Version=2010-05-08", FORM,
+                      key=created["AccessKeyId"], secret=created["SecretAccessKey"], region="mars-west-9")
+    assert response.status_code == 403
+    assert "<Code>SignatureDoesNotMatch</Code>" in response.text
+    assert "Credential should be scoped to a valid region, not 'mars-west-9'. " in response.text
+
+
+def test_a_global_service_is_requested_in_its_own_region_whatever_the_signature_says(server):
+    """IAM's one endpoint is in us-east-1: AWS sets aws:RequestedRegion to us-east-1 for IAM calls (the IAM User
+    Guide's deny-requested-region example), so signing for another region does not step around a Deny on it."""
+    created, client = account(server)
+    client("iam").create_user(UserName="regional")
+    keys = client("iam").create_access_key(UserName="regional")["AccessKey"]
+    client("iam").put_user_policy(UserName="regional", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:ListUsers", "iam:ListGroups"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:ListUsers", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}},
+    ]}))
+    for region in ("us-east-1", "eu-west-1"):
+        iam = server.client("iam", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"], region=region)
+        try:
+            iam.list_users()
+            raise AssertionError(f"ListUsers signed for {region} was allowed")
+        except iam.exceptions.ClientError as refused:
+            assert refused.response["Error"]["Code"] == "AccessDenied"
+        assert iam.list_groups()["Groups"] == []
+    # The trail records the call where it was made.
+    trail = client("cloudtrail")
+    deadline = time.time() + 5
+    while True:
+        events = trail.lookup_events(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "regional"}])["Events"]
+        if len(events) >= 4 or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    assert {json.loads(e["CloudTrailEvent"])["awsRegion"] for e in events} == {"us-east-1"}
