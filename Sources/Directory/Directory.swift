@@ -41,6 +41,7 @@ public final class Directory: Sendable {
             // Everything Gatehouse writes in the data folder is for its own user only.
             umask(0o077)
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try keepPrivate(dataDirectory, logger: logger)
             let key = try InstanceKey.loadOrCreate(in: dataDirectory)
             let store = try await Store.open(path: dataDirectory + "/gatehouse.sqlite", logger: logger)
             directory = Directory(store: store, instanceKey: key, passwords: passwords, logger: logger)
@@ -55,6 +56,20 @@ public final class Directory: Sendable {
             throw error
         }
         return directory
+    }
+
+    /// Makes a data folder that others can read or enter (one made before Gatehouse, say with mode 0755) its owner's
+    /// alone, and says so; a folder whose mode cannot be changed is refused.
+    static func keepPrivate(_ folder: String, logger: Logger) throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder)
+        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
+        guard mode & 0o077 != 0 else { return }
+        do {
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder)
+        } catch {
+            throw DirectoryError.invalidInput("the data folder \(folder) is open to other users (mode \(String(mode, radix: 8))) and its mode cannot be changed to 0700")
+        }
+        logger.warning("the data folder was open to other users: its mode is now 0700", metadata: ["folder": "\(folder)", "was": "\(String(mode, radix: 8))"])
     }
 
     /// Flushes the audit trail and key usage, and closes the store.

@@ -157,3 +157,22 @@ def test_kept_counts_and_members_are_rebuilt_on_restart(fresh_server):
         assert seen(restarted.client("iam"), restarted.client("identitystore")) == before
     finally:
         restarted.stop()
+
+
+def test_an_open_data_folder_is_made_private(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    server = Server(dev=False, data_dir=str(folder)).start()
+    try:
+        assert os.stat(folder).st_mode & 0o777 == 0o700
+        assert "the data folder was open to other users: its mode is now 0700" in server.read_log()
+        assert os.stat(folder / "instance.key").st_mode & 0o777 == 0o600
+    finally:
+        server.stop()
+
+
+def test_pages_send_their_forms_only_to_this_server(server):
+    for path in ("/console/signin", "/device", "/start/d-0000000000"):
+        policy = requests.get(server.url + path, timeout=5).headers["Content-Security-Policy"]
+        assert "form-action 'self'" in policy and "frame-ancestors 'none'" in policy, path
