@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "GatehouseServer", "Directory", "AccessPolicy", "Mail",
+                "GatehouseServer", "Directory", "Storage", "AccessPolicy", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,20 +9,32 @@ import Synchronization
 /// The audit trail: every call becomes a CloudTrail-shaped event, each carrying the hash
 /// of the one before it, so the history can be proven untampered.
 ///
+/// A hash chain alone does not prove where it ends (removing its newest events leaves a valid chain), nor that it
+/// was not rebuilt: so every minute that events were added, and when the store is closed, a checkpoint records the
+/// last event's number and hash, signed with the audit signing key and chained to the checkpoint before.
+/// ``verify(publicKey:)`` checks the chain and every checkpoint.
+///
 /// A state-changing call appends its event with ``append(_:in:)`` inside the transaction
 /// of the change itself. Read-only and refused calls go through ``record(_:)`` into a
 /// buffer that ``run()`` flushes every 250 ms, off the request path.
 public final class AuditTrail: Sendable {
-    private let store: Store
+    let store: Store
+    let signingKey: AuditSigningKey
     private let logger: Logger
     private let pending = Mutex<[AuditEvent]>([])
     /// How often buffered events are written.
     public let flushInterval: Duration = .milliseconds(250)
+    /// How often a checkpoint is made (when events were added since the last).
+    public let checkpointInterval: Duration = .seconds(60)
 
-    init(store: Store, logger: Logger) {
+    init(store: Store, signingKey: AuditSigningKey, logger: Logger) {
         self.store = store
+        self.signingKey = signingKey
         self.logger = logger
     }
+
+    /// The public key that verifies this trail's checkpoints (base64).
+    public var publicKey: String { signingKey.publicKey }
 
     /// Buffers an event of a call that changed nothing; durable within a second.
     public func record(_ event: AuditEvent) {
@@ -80,13 +92,19 @@ public final class AuditTrail: Sendable {
         }
     }
 
-    /// Flushes every ``flushInterval`` until cancelled, then once more.
+    /// Flushes every ``flushInterval`` and makes a checkpoint every ``checkpointInterval`` until cancelled, then
+    /// flushes once more (the store's closing makes the last checkpoint).
     public func run() async {
+        var lastCheckpoint = ContinuousClock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: flushInterval)
             if Task.isCancelled { break }
             do {
                 try await flush()
+                if ContinuousClock.now - lastCheckpoint >= checkpointInterval {
+                    lastCheckpoint = .now
+                    try await checkpoint()
+                }
             } catch {
                 logger.error("audit flush failed; will retry", metadata: ["error": "\(error)"])
             }
@@ -103,24 +121,5 @@ public final class AuditTrail: Sendable {
     /// The events `query` selects, newest first.
     public func lookup(_ query: AuditQuery) async throws -> [AuditEventRecord] {
         try await store.read { session in try await session.auditEvents(query) }
-    }
-
-    /// Walks the whole chain; returns how many events it holds, or the `seq` of the first broken link.
-    public func verifyChain() async throws -> (events: Int, brokenAt: Int64?) {
-        var previous = String(repeating: "0", count: 64)
-        var after: Int64 = 0
-        var count = 0
-        while true {
-            let page = try await store.read { session in try await session.auditChain(after: after, limit: 1000) }
-            if page.isEmpty { return (count, nil) }
-            for link in page {
-                let hash = Self.chainHash(of: link.record)
-                let carried = link.record.contains("\"previousEventHash\":\"\(previous)\"")
-                guard link.previousHash == previous, link.hash == hash, carried else { return (count, link.seq) }
-                previous = hash
-                count += 1
-                after = link.seq
-            }
-        }
     }
 }

@@ -22,17 +22,19 @@ public final class Directory: Sendable {
     let flushedKeyUses = Mutex<[String: KeyUse]>([:])
     /// Failed sign-ins per identity (portal user, console root or IAM user): five in 15 minutes lock it out for the rest of the window.
     let signInThrottle = SignInThrottle(limit: 5)
+    /// The newest lockout change being written, after those before it (see `Directory+SignInLockouts`).
+    let lockoutWrites = Mutex<Task<Void, Never>?>(nil)
     private let sharedRefresh = SharedRefresh()
 
-    init(store: Store, instanceKey: InstanceKey, passwords: PasswordHasher, logger: Logger) {
+    init(store: Store, instanceKey: InstanceKey, signingKey: AuditSigningKey, passwords: PasswordHasher, logger: Logger) {
         self.store = store
         self.instanceKey = instanceKey
         self.passwords = passwords
         self.logger = logger
-        self.auditTrail = AuditTrail(store: store, logger: logger)
+        self.auditTrail = AuditTrail(store: store, signingKey: signingKey, logger: logger)
     }
 
-    /// Opens the data folder (creating it, mode 0700, with its instance key and database),
+    /// Opens the data folder (creating it, mode 0700, with its instance key, audit signing key and database),
     /// or a private in-memory directory when `dataDirectory` is `nil`, and loads the snapshot.
     public static func open(dataDirectory: String?, bcryptCost: UInt8 = 12, logger: Logger) async throws -> Directory {
         let passwords = try PasswordHasher(cost: bcryptCost)
@@ -43,14 +45,16 @@ public final class Directory: Sendable {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try keepPrivate(dataDirectory, logger: logger)
             let key = try InstanceKey.loadOrCreate(in: dataDirectory)
+            let signingKey = try AuditSigningKey.loadOrCreate(in: dataDirectory)
             let store = try await Store.open(path: dataDirectory + "/gatehouse.sqlite", logger: logger)
-            directory = Directory(store: store, instanceKey: key, passwords: passwords, logger: logger)
+            directory = Directory(store: store, instanceKey: key, signingKey: signingKey, passwords: passwords, logger: logger)
         } else {
             let store = try await Store.open(path: nil, logger: logger)
-            directory = Directory(store: store, instanceKey: .ephemeral(), passwords: passwords, logger: logger)
+            directory = Directory(store: store, instanceKey: .ephemeral(), signingKey: .ephemeral(), passwords: passwords, logger: logger)
         }
         do {
             try await directory.reload()
+            try await directory.keepSignInLockouts()
         } catch {
             try? await directory.store.close()
             throw error
@@ -76,7 +80,9 @@ public final class Directory: Sendable {
     public func close() async throws {
         // Whatever fails to flush, the store is closed.
         let flushed = await Task {
+            await finishLockoutWrites()
             try await auditTrail.flush()
+            try await auditTrail.checkpoint()
             try await flushKeyUsage()
         }.result
         try await store.close()

@@ -161,6 +161,33 @@ enum Migrations {
                 }
             }
         ),
+        (
+            6,
+            [
+                // Signed checkpoints of the audit trail: where the chain ended (its last event's number and hash) when the
+                // checkpoint was made, signed with the audit signing key and chained to the checkpoint before.
+                """
+                CREATE TABLE audit_checkpoints (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_seq INTEGER NOT NULL,
+                    event_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    previous_signature TEXT NOT NULL,
+                    signature TEXT NOT NULL
+                )
+                """
+            ],
+            nil
+        ),
+        (
+            7,
+            [
+                // Failed sign-ins per identity within the lockout window (epoch seconds, space-separated), so that a
+                // restart does not lift a lockout.
+                "CREATE TABLE sign_in_failures (key TEXT PRIMARY KEY, failures TEXT NOT NULL)"
+            ],
+            nil
+        ),
     ]
 
     /// `[1,2,3]` as bytes.

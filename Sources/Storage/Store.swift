@@ -89,7 +89,7 @@ public final class Store: Sendable {
             ] {
                 try session.connection.execute("INSERT INTO changes (entity, entity_id) SELECT '\(entity)', \(id) FROM \(table)")
             }
-            for table in ["audit_resources", "audit_events", "documents", "access_keys", "accounts"] {
+            for table in ["sign_in_failures", "audit_checkpoints", "audit_resources", "audit_events", "documents", "access_keys", "accounts"] {
                 try session.connection.execute("DELETE FROM \(table)")
             }
         }

@@ -1,19 +1,62 @@
 import ArgumentParser
 import Directory
+import Foundation
 import GatehouseServer
 import Logging
+import Storage
 
 /// `gatehouse audit ...`: inspect the audit trail in the data folder.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Inspect the audit trail.",
-        subcommands: [Verify.self]
+        subcommands: [Verify.self, PublicKey.self]
     )
 
     /// `gatehouse audit verify`.
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that no audit event was changed, removed or reordered (the hash chain).")
+        static let configuration = CommandConfiguration(
+            abstract: "Check that no audit event was changed, removed or reordered (the hash chain), and every signed checkpoint.",
+            discussion: """
+                A checkpoint signs where the chain ended, every minute that events were added and whenever a process closes \
+                the data folder: events removed from the end, a checkpoint removed and a rebuilt chain are all found. \
+                With --public-key (from 'gatehouse audit public-key', kept elsewhere), the checkpoints must be signed by that key.
+                """)
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "Verify the checkpoints with this public key (base64) instead of the data folder's own.") var publicKey: String?
+
+        func run() async throws {
+            let configuration = try await settings.configuration()
+            var logger = Logger(label: "gatehouse")
+            logger.logLevel = .warning
+            let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, logger: logger)
+            let result = try await directory.auditTrail.verify(publicKey: publicKey)
+            try await directory.store.close()
+            if let broken = result.brokenAt {
+                print("The audit trail is broken at event #\(broken), after \(result.events) intact events.")
+                throw ExitCode(2)
+            }
+            if let problem = result.problem {
+                print("The audit trail does not match its signed checkpoints: \(problem).")
+                throw ExitCode(2)
+            }
+            print("The audit trail is intact: \(result.events) events, each chained to the one before.")
+            if let newest = result.newestCheckpoint {
+                let time = ISO8601DateFormatter().string(from: newest.createdAt)
+                print("\(result.checkpoints) signed checkpoints hold; the newest, made \(time), ends at event #\(newest.eventSeq).")
+            } else {
+                print("No signed checkpoint yet.")
+            }
+            if result.unsigned > 0 { print("\(result.unsigned) events are newer than the newest checkpoint.") }
+        }
+    }
+
+    /// `gatehouse audit public-key`.
+    struct PublicKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "public-key",
+            abstract: "Print the public key (Ed25519, base64) that verifies the audit trail's checkpoints; keep it outside the data folder.")
 
         @OptionGroup var settings: SettingsOptions
 
@@ -22,13 +65,8 @@ struct AuditCommand: AsyncParsableCommand {
             var logger = Logger(label: "gatehouse")
             logger.logLevel = .warning
             let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, logger: logger)
-            let result = try await directory.auditTrail.verifyChain()
-            try await directory.close()
-            if let broken = result.brokenAt {
-                print("The audit trail is broken at event #\(broken), after \(result.events) intact events.")
-                throw ExitCode(2)
-            }
-            print("The audit trail is intact: \(result.events) events, each chained to the one before.")
+            print(directory.auditTrail.publicKey)
+            try await directory.store.close()
         }
     }
 }

@@ -1,5 +1,5 @@
 import AWSWire
-import Directory
+@testable import Directory
 import Foundation
 @testable import Storage
 import Testing
@@ -52,6 +52,17 @@ struct AuditTrailTests {
         try await directory.auditTrail.lookup(AuditQuery(accountId: accountId, attribute: attribute, limit: limit)).map(\.eventName)
     }
 
+    struct Chain: Equatable {
+        var events: Int
+        var brokenAt: Int64?
+    }
+
+    /// What verifying the hash chain found.
+    static func chain(_ directory: Directory) async throws -> Chain {
+        let verified = try await directory.auditTrail.verify()
+        return Chain(events: verified.events, brokenAt: verified.brokenAt)
+    }
+
     static func tamper(_ directory: Directory, _ statement: String) async throws {
         try await directory.store.write { session in try session.connection.execute(statement) }
     }
@@ -63,7 +74,7 @@ struct AuditTrailTests {
             try await directory.auditTrail.flush()
             #expect(try await directory.auditTrail.lookup(AuditQuery(accountId: Self.accountId, limit: 10)).count == 1)
             try await directory.auditTrail.flush()
-            #expect(try await directory.auditTrail.verifyChain() == (events: 1, brokenAt: nil))
+            #expect(try await Self.chain(directory) == Self.Chain(events: 1, brokenAt: nil))
         }
     }
 
@@ -138,7 +149,7 @@ struct AuditTrailTests {
             _ = try await directory.createAccount(name: "Prod", email: "ops@example.com")
             directory.auditTrail.record(Self.event("GetCallerIdentity", at: 5, readOnly: true))
             try await directory.auditTrail.flush()
-            #expect(try await directory.auditTrail.verifyChain() == (events: 6, brokenAt: nil))
+            #expect(try await Self.chain(directory) == Self.Chain(events: 6, brokenAt: nil))
         }
     }
 
@@ -146,21 +157,21 @@ struct AuditTrailTests {
         try await Self.withSeeded { directory in
             try await Self.tamper(directory, "UPDATE audit_events SET record = replace(record, 'LookupEvents', 'DeleteTrail') WHERE seq = 2")
             #expect(try await Self.names(directory, nil).contains("LookupEvents"))  // the filter column is untouched; the record is not
-            #expect(try await directory.auditTrail.verifyChain() == (events: 1, brokenAt: 2))
+            #expect(try await Self.chain(directory) == Self.Chain(events: 1, brokenAt: 2))
         }
     }
 
     @Test func editedHashBreaksTheChainAtItsSeq() async throws {
         try await Self.withSeeded { directory in
             try await Self.tamper(directory, "UPDATE audit_events SET hash = '\(String(repeating: "f", count: 64))' WHERE seq = 3")
-            #expect(try await directory.auditTrail.verifyChain() == (events: 2, brokenAt: 3))
+            #expect(try await Self.chain(directory) == Self.Chain(events: 2, brokenAt: 3))
         }
     }
 
     @Test func deletedEventBreaksTheChainAtTheNext() async throws {
         try await Self.withSeeded { directory in
             try await Self.tamper(directory, "DELETE FROM audit_events WHERE seq = 2")
-            #expect(try await directory.auditTrail.verifyChain() == (events: 1, brokenAt: 3))
+            #expect(try await Self.chain(directory) == Self.Chain(events: 1, brokenAt: 3))
         }
     }
 
@@ -173,8 +184,78 @@ struct AuditTrailTests {
                 try await directory.auditTrail.flush()
             }
             _ = try await second.createAccount(name: "Prod", email: "ops@example.com")
-            #expect(try await first.auditTrail.verifyChain() == (events: 5, brokenAt: nil))
+            #expect(try await Self.chain(first) == Self.Chain(events: 5, brokenAt: nil))
             #expect(try await first.auditTrail.lookup(AuditQuery(accountId: Self.accountId, limit: 10)).map(\.seq) == [4, 3, 2, 1])
+        }
+    }
+
+    // MARK: Signed checkpoints
+
+    @Test func checkpointsSignWhereTheChainEnds() async throws {
+        try await Self.withSeeded { directory in
+            #expect(try await directory.auditTrail.verify().unsigned == 4)
+            try await directory.auditTrail.checkpoint(now: Date(timeIntervalSince1970: Self.start + 10))
+            try await directory.auditTrail.checkpoint()  // nothing new: no second checkpoint
+            directory.auditTrail.record(Self.event("GetCallerIdentity", at: 11, readOnly: true))
+            try await directory.auditTrail.flush()
+            let verified = try await directory.auditTrail.verify()
+            #expect(verified.intact && verified.events == 5 && verified.checkpoints == 1 && verified.unsigned == 1)
+            #expect(verified.newestCheckpoint?.eventSeq == 4)
+            #expect(verified.newestCheckpoint?.createdAt == Date(timeIntervalSince1970: Self.start + 10))
+        }
+    }
+
+    @Test func removingTheNewestEventsIsFound() async throws {
+        try await Self.withSeeded { directory in
+            try await directory.auditTrail.checkpoint()
+            try await Self.tamper(directory, "DELETE FROM audit_events WHERE seq >= 3")
+            let verified = try await directory.auditTrail.verify()
+            #expect(verified.brokenAt == nil && verified.events == 2)
+            #expect(verified.problem == "checkpoint #1 signed the trail up to event #4, which is gone: events were removed")
+        }
+    }
+
+    @Test func removingACheckpointIsFound() async throws {
+        try await Self.withSeeded { directory in
+            for offset in [5.0, 6.0, 7.0] {
+                directory.auditTrail.record(Self.event("GetCallerIdentity", at: offset, readOnly: true))
+                try await directory.auditTrail.flush()
+                try await directory.auditTrail.checkpoint()
+            }
+            #expect(try await directory.auditTrail.verify().checkpoints == 3)
+            try await Self.tamper(directory, "DELETE FROM audit_checkpoints WHERE id = 2")
+            let verified = try await directory.auditTrail.verify()
+            #expect(verified.problem == "checkpoint #3 does not follow the checkpoint before it: a checkpoint was removed")
+        }
+    }
+
+    @Test func aRebuiltChainIsFound() async throws {
+        try await Self.withSeeded { directory in
+            try await directory.auditTrail.checkpoint()
+            // Rewrite event 2 and re-chain everything after it, as someone who can write the database but not sign would.
+            let rows = try await directory.store.read { session in try await session.auditChain(after: 0, limit: 10) }
+            var previous = rows[0].hash
+            for row in rows.dropFirst() {
+                var record = row.record.replacingOccurrences(of: "\"previousEventHash\":\"\(row.previousHash)\"", with: "\"previousEventHash\":\"\(previous)\"")
+                if row.seq == 2 { record = record.replacingOccurrences(of: "LookupEvents", with: "DeleteTrail") }
+                let hash = AuditTrail.chainHash(of: record)
+                try await Self.tamper(directory, "UPDATE audit_events SET record = '\(record.replacingOccurrences(of: "'", with: "''"))', previous_hash = '\(previous)', hash = '\(hash)' WHERE seq = \(row.seq)")
+                previous = hash
+            }
+            let verified = try await directory.auditTrail.verify()
+            #expect(verified.brokenAt == nil && verified.events == 4)
+            #expect(verified.problem == "event #4 is not the event checkpoint #1 signed: the trail was rewritten")
+        }
+    }
+
+    @Test func checkpointsVerifyOnlyWithTheirKey() async throws {
+        try await Self.withSeeded { directory in
+            try await directory.auditTrail.checkpoint()
+            #expect(try await directory.auditTrail.verify(publicKey: directory.auditTrail.publicKey).intact)
+            let stranger = AuditSigningKey.ephemeral().publicKey
+            #expect(try await directory.auditTrail.verify(publicKey: stranger).problem == "checkpoint #1 is not signed by the audit signing key")
+            try await Self.tamper(directory, "UPDATE audit_checkpoints SET event_seq = 3")
+            #expect(try await directory.auditTrail.verify().problem == "checkpoint #1 is not signed by the audit signing key")
         }
     }
 }

@@ -50,7 +50,7 @@ struct StoreMigrationTests {
                 let versions = try await store.read { session in
                     try session.connection.rows("SELECT version FROM schema_migrations").map { try $0.int64("version") }
                 }
-                #expect(versions == [1, 2, 3, 4, 5])
+                #expect(versions == [1, 2, 3, 4, 5, 6, 7])
             }
         }
     }

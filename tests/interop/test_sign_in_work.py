@@ -6,7 +6,7 @@ import uuid
 
 import requests
 
-from gatehouse import fresh_account, gatehouse, wait_for
+from gatehouse import Server, fresh_account, gatehouse, wait_for
 from test_portal_sign_in import authorize_url, pkce_pair, portal, register_code_client, submit, unsigned
 
 
@@ -69,3 +69,22 @@ def test_portal_sign_in_checks_a_password_for_unknown_users(server):
         cost, answer = checks_for(server, lambda: submit(browser, server.url + "/authorize", page, username=user, password="Not-Her-Password-1"))
         assert answer.status_code == 401 and "The user name or password is wrong." in answer.text, user
         assert cost == 1, user
+
+
+def test_a_lockout_survives_a_restart(fresh_server):
+    server = fresh_server.start()
+    keys = fresh_account(server, "locked")
+    iam = server.client("iam", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"])
+    account_id = server.client("sts", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"]).get_caller_identity()["Account"]
+    iam.create_user(UserName="gina")
+    iam.create_login_profile(UserName="gina", Password="Gina-Password-123!")
+    for _ in range(5):
+        assert console_attempt(server, kind="iam", account=account_id, username="gina", password="Not-Her-Password-1")().status_code == 401
+    assert "Too many failed sign-in attempts" in console_attempt(server, kind="iam", account=account_id, username="gina", password="Gina-Password-123!")().text
+    server.stop()
+    restarted = Server(dev=True, data_dir=server.data_dir).start()
+    try:
+        refused = console_attempt(restarted, kind="iam", account=account_id, username="gina", password="Gina-Password-123!")()
+        assert refused.status_code == 401 and "Too many failed sign-in attempts. Try again in 15 minutes." in refused.text
+    finally:
+        restarted.stop()
