@@ -62,6 +62,8 @@ public func buildApplication(
         logger: logger
     )
     let router = Router(context: GatehouseRequestContext.self)
+    // First, so that every route (each takes the middleware added before it) sees the client behind a trusted proxy.
+    router.add(middleware: ForwardedForMiddleware(forwarded: ForwardedFor(trusted: Set(configuration.trustedProxies))))
     var ownPaths: Set<String> = ["/healthz", "/metrics"]
     let outbox = try Outbox(folder: Outbox.folder(in: configuration.dataDirectory))
     WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox, publicURL: configuration.effectivePublicURL,
@@ -92,7 +94,7 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        server: .http1(configuration: connectionConfiguration(configuration.connectionLimits)),
+        server: .http1(configuration: connectionConfiguration(configuration.connectionLimits, trustedProxies: Set(configuration.trustedProxies))),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
         services: background,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -102,9 +104,10 @@ public func buildApplication(
 }
 
 /// HTTP/1.1 with the connection limits: Hummingbird's idle timeout is the head timeout, and a ``ConnectionGuard`` on
-/// every connection (sharing one count of connections per address) caps addresses and bounds body reads.
-func connectionConfiguration(_ limits: ConnectionLimits) -> HTTP1Channel.Configuration {
-    let counts = ConnectionCounts(limit: limits.perAddress)
+/// every connection (sharing one count of connections per address) caps addresses and bounds body reads. A trusted
+/// proxy carries many clients' connections: it is not capped.
+func connectionConfiguration(_ limits: ConnectionLimits, trustedProxies: Set<String>) -> HTTP1Channel.Configuration {
+    let counts = ConnectionCounts(limit: limits.perAddress, uncapped: trustedProxies)
     let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeout))
     return HTTP1Channel.Configuration(
         additionalChannelHandlers: [ConnectionGuard(counts: counts, bodyTimeout: bodyTimeout)],

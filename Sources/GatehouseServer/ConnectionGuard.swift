@@ -32,14 +32,18 @@ public struct ConnectionLimits: Sendable, Equatable {
 final class ConnectionCounts: Sendable {
     private let counts = NIOLockedValueBox<[String: Int]>([:])
     let limit: Int
+    /// Addresses that are not capped (trusted proxies).
+    let uncapped: Set<String>
 
-    init(limit: Int) {
+    init(limit: Int, uncapped: Set<String> = []) {
         self.limit = limit
+        self.uncapped = uncapped
     }
 
     /// Counts a connection from `address`, unless the address already holds ``limit``.
     func admit(_ address: String) -> Bool {
-        counts.withLockedValue { counts in
+        if uncapped.contains(address) { return true }
+        return counts.withLockedValue { counts in
             let open = counts[address, default: 0]
             guard open < limit else { return false }
             counts[address] = open + 1
@@ -49,6 +53,7 @@ final class ConnectionCounts: Sendable {
 
     /// Forgets a connection that ``admit(_:)`` counted.
     func release(_ address: String) {
+        if uncapped.contains(address) { return }
         counts.withLockedValue { counts in
             let open = counts[address, default: 1] - 1
             counts[address] = open > 0 ? open : nil

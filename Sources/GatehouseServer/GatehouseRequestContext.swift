@@ -8,13 +8,12 @@ public struct GatehouseRequestContext: PortalRequestContext {
     /// The connection's remote address, for `sourceIPAddress` and `aws:SourceIp`.
     public let remoteAddress: SocketAddress?
 
+    /// The client's IP address as text: the connection's peer, or the client behind a trusted proxy (``ForwardedFor``).
+    public var sourceIPAddress: String
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-    }
-
-    /// The client's IP address as text.
-    public var sourceIPAddress: String {
-        remoteAddress?.ipAddress ?? "127.0.0.1"
+        sourceIPAddress = remoteAddress?.ipAddress ?? "127.0.0.1"
     }
 }

@@ -1,12 +1,13 @@
 import Configuration
+import Foundation
 import Logging
 
 extension ServerConfiguration {
     /// Reads the settings from a configuration reader, over `defaults`.
     ///
-    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`, `reset.allow`, `public.url`, `smtp.url`, `smtp.ca.file`, `connection.head.timeout`, `connection.body.timeout`, `connection.max.per.address`. With an
+    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`, `reset.allow`, `public.url`, `smtp.url`, `smtp.ca.file`, `connection.head.timeout`, `connection.body.timeout`, `connection.max.per.address`, `trusted.proxies` (comma-separated). With an
     /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_DEV`,
-    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`, `GATEHOUSE_RESET_ALLOW`, `GATEHOUSE_PUBLIC_URL`, `GATEHOUSE_SMTP_URL`, `GATEHOUSE_SMTP_CA_FILE`, `GATEHOUSE_CONNECTION_HEAD_TIMEOUT`, `GATEHOUSE_CONNECTION_BODY_TIMEOUT`, `GATEHOUSE_CONNECTION_MAX_PER_ADDRESS`; in a JSON config
+    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`, `GATEHOUSE_RESET_ALLOW`, `GATEHOUSE_PUBLIC_URL`, `GATEHOUSE_SMTP_URL`, `GATEHOUSE_SMTP_CA_FILE`, `GATEHOUSE_CONNECTION_HEAD_TIMEOUT`, `GATEHOUSE_CONNECTION_BODY_TIMEOUT`, `GATEHOUSE_CONNECTION_MAX_PER_ADDRESS`, `GATEHOUSE_TRUSTED_PROXIES`; in a JSON config
     /// file, `{"listen": "...", "data": {"dir": "..."}, "dev": true, "log": {"level": "debug"}}`.
     public init(reader: ConfigReader, defaults: ServerConfiguration = ServerConfiguration()) throws {
         self = defaults
@@ -29,6 +30,9 @@ extension ServerConfiguration {
         connectionLimits.headTimeout = reader.int(forKey: "connection.head.timeout", default: defaults.connectionLimits.headTimeout)
         connectionLimits.bodyTimeout = reader.int(forKey: "connection.body.timeout", default: defaults.connectionLimits.bodyTimeout)
         connectionLimits.perAddress = reader.int(forKey: "connection.max.per.address", default: defaults.connectionLimits.perAddress)
+        if let proxies = reader.string(forKey: "trusted.proxies") {
+            trustedProxies = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         let cost = reader.int(forKey: "bcrypt.cost", default: Int(defaults.bcryptCost))
         guard (10...31).contains(cost) else { throw ConfigurationError("bcrypt cost must be between 10 and 31, got \(cost)") }
         bcryptCost = UInt8(cost)

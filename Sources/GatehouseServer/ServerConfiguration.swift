@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 
 /// How a Gatehouse server runs. Defaults are the safe ones: loopback only, data in `./.gatehouse`.
 public struct ServerConfiguration: Sendable {
@@ -36,6 +37,9 @@ public struct ServerConfiguration: Sendable {
     public var smtpCAFile: String?
     /// Timeouts for reading requests and the cap on connections per client address.
     public var connectionLimits: ConnectionLimits
+    /// The addresses of reverse proxies in front of the server: their `X-Forwarded-For` names the client, and their
+    /// connections are not capped per address. Without any, `X-Forwarded-For` is ignored.
+    public var trustedProxies: [String]
 
     public init(
         host: String = "127.0.0.1",
@@ -52,7 +56,8 @@ public struct ServerConfiguration: Sendable {
         publicURL: String? = nil,
         smtpURL: String? = nil,
         smtpCAFile: String? = nil,
-        connectionLimits: ConnectionLimits = ConnectionLimits()
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
+        trustedProxies: [String] = []
     ) {
         self.host = host
         self.port = port
@@ -69,6 +74,7 @@ public struct ServerConfiguration: Sendable {
         self.smtpURL = smtpURL
         self.smtpCAFile = smtpCAFile
         self.connectionLimits = connectionLimits
+        self.trustedProxies = trustedProxies
     }
 
     /// Checks the settings that depend on each other.
@@ -78,6 +84,12 @@ public struct ServerConfiguration: Sendable {
         }
         if permissive { dev = true }
         try connectionLimits.validate()
+        trustedProxies = try trustedProxies.map { address in
+            guard let parsed = try? SocketAddress(ipAddress: address, port: 0), let text = parsed.ipAddress else {
+                throw ConfigurationError("--trusted-proxy expects an IP address, got '\(address)'")
+            }
+            return text
+        }
         if allowReset, !dev { throw ConfigurationError("--allow-reset needs --dev (or --permissive)") }
         if let publicURL {
             guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty,

@@ -61,6 +61,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Connections one client address may hold open at once. [env: GATEHOUSE_CONNECTION_MAX_PER_ADDRESS] (default: 256)")
     var maxConnectionsPerAddress: Int?
 
+    @Option(
+        help:
+            "The address of a reverse proxy in front of the server (repeat for several): its X-Forwarded-For names the client. [env: GATEHOUSE_TRUSTED_PROXIES, comma-separated]"
+    )
+    var trustedProxy: [String] = []
+
     func run() async throws {
         var configuration = try await settings.configuration()
         if let listen { try configuration.setListen(listen) }
@@ -75,6 +81,7 @@ struct Serve: AsyncParsableCommand {
         if let headTimeout { configuration.connectionLimits.headTimeout = headTimeout }
         if let bodyTimeout { configuration.connectionLimits.bodyTimeout = bodyTimeout }
         if let maxConnectionsPerAddress { configuration.connectionLimits.perAddress = maxConnectionsPerAddress }
+        if !trustedProxy.isEmpty { configuration.trustedProxies = trustedProxy }
         try configuration.validate()
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("unknown log level '\(logLevel)'") }
