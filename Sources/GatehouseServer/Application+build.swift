@@ -1,7 +1,10 @@
 import AWSWire
 import Directory
 import Hummingbird
+import HTTPTypes
 import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import Mail
 import NIOCore
@@ -64,6 +67,7 @@ public func buildApplication(
     let router = Router(context: GatehouseRequestContext.self)
     // First, so that every route (each takes the middleware added before it) sees the client behind a trusted proxy.
     router.add(middleware: ForwardedForMiddleware(forwarded: ForwardedFor(trusted: Set(configuration.trustedProxies))))
+    if configuration.effectivePublicURL.hasPrefix("https://") { router.add(middleware: StrictTransportSecurityMiddleware()) }
     var ownPaths: Set<String> = ["/healthz", "/metrics"]
     let outbox = try Outbox(folder: Outbox.folder(in: configuration.dataDirectory))
     WebPages(directory: directory, renderer: try await PageRenderer.load(), invoker: endpoint, outbox: outbox, publicURL: configuration.effectivePublicURL,
@@ -94,13 +98,37 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        server: .http1(configuration: connectionConfiguration(configuration.connectionLimits, trustedProxies: Set(configuration.trustedProxies))),
+        server: try serverBuilder(configuration),
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Gatehouse"),
         services: background,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         eventLoopGroupProvider: .shared(NetworkThreads.group),
         logger: logger
     )
+}
+
+/// HTTP/1.1, over TLS when the configuration names a certificate, with the connection limits.
+func serverBuilder(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
+    let http = HTTPServerBuilder.http1(
+        configuration: connectionConfiguration(configuration.connectionLimits, trustedProxies: Set(configuration.trustedProxies)))
+    guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else { return http }
+    let tls = TLSConfiguration.makeServerConfiguration(
+        certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+    return try .tls(http, tlsConfiguration: tls)
+}
+
+/// Tells browsers to reach the server over HTTPS only, for a year (when people reach it at an `https://` address).
+struct StrictTransportSecurityMiddleware: RouterMiddleware {
+    static let header = HTTPField.Name("Strict-Transport-Security")!
+
+    func handle(
+        _ request: Request, context: GatehouseRequestContext, next: (Request, GatehouseRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[Self.header] = "max-age=31536000"
+        return response
+    }
 }
 
 /// HTTP/1.1 with the connection limits: Hummingbird's idle timeout is the head timeout, and a ``ConnectionGuard`` on

@@ -5,9 +5,9 @@ import Logging
 extension ServerConfiguration {
     /// Reads the settings from a configuration reader, over `defaults`.
     ///
-    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`, `reset.allow`, `public.url`, `smtp.url`, `smtp.ca.file`, `connection.head.timeout`, `connection.body.timeout`, `connection.max.per.address`, `trusted.proxies` (comma-separated). With an
+    /// Keys: `listen`, `data.dir`, `dev`, `dev.account.id`, `permissive`, `log.level`, `bcrypt.cost`, `signup.allow`, `reset.allow`, `public.url`, `smtp.url`, `smtp.ca.file`, `connection.head.timeout`, `connection.body.timeout`, `connection.max.per.address`, `trusted.proxies` (comma-separated), `tls.cert`, `tls.key`. With an
     /// `EnvironmentVariablesProvider` these are `GATEHOUSE_LISTEN`, `GATEHOUSE_DATA_DIR`, `GATEHOUSE_DEV`,
-    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`, `GATEHOUSE_RESET_ALLOW`, `GATEHOUSE_PUBLIC_URL`, `GATEHOUSE_SMTP_URL`, `GATEHOUSE_SMTP_CA_FILE`, `GATEHOUSE_CONNECTION_HEAD_TIMEOUT`, `GATEHOUSE_CONNECTION_BODY_TIMEOUT`, `GATEHOUSE_CONNECTION_MAX_PER_ADDRESS`, `GATEHOUSE_TRUSTED_PROXIES`; in a JSON config
+    /// `GATEHOUSE_DEV_ACCOUNT_ID`, `GATEHOUSE_PERMISSIVE`, `GATEHOUSE_LOG_LEVEL`, `GATEHOUSE_BCRYPT_COST`, `GATEHOUSE_SIGNUP_ALLOW`, `GATEHOUSE_RESET_ALLOW`, `GATEHOUSE_PUBLIC_URL`, `GATEHOUSE_SMTP_URL`, `GATEHOUSE_SMTP_CA_FILE`, `GATEHOUSE_CONNECTION_HEAD_TIMEOUT`, `GATEHOUSE_CONNECTION_BODY_TIMEOUT`, `GATEHOUSE_CONNECTION_MAX_PER_ADDRESS`, `GATEHOUSE_TRUSTED_PROXIES`, `GATEHOUSE_TLS_CERT`, `GATEHOUSE_TLS_KEY`; in a JSON config
     /// file, `{"listen": "...", "data": {"dir": "..."}, "dev": true, "log": {"level": "debug"}}`.
     public init(reader: ConfigReader, defaults: ServerConfiguration = ServerConfiguration()) throws {
         self = defaults
@@ -20,6 +20,8 @@ extension ServerConfiguration {
         if let url = reader.string(forKey: "public.url") { publicURL = url }
         if let url = reader.string(forKey: "smtp.url") { smtpURL = url }
         if let file = reader.string(forKey: "smtp.ca.file") { smtpCAFile = file }
+        if let file = reader.string(forKey: "tls.cert") { tlsCertificate = file }
+        if let file = reader.string(forKey: "tls.key") { tlsKey = file }
         if let id = reader.string(forKey: "dev.account.id") { devAccountId = id }
         if let level = reader.string(forKey: "log.level") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable {
     /// The addresses of reverse proxies in front of the server: their `X-Forwarded-For` names the client, and their
     /// connections are not capped per address. Without any, `X-Forwarded-For` is ignored.
     public var trustedProxies: [String]
+    /// Serve HTTPS with this certificate chain (PEM) and ``tlsKey``; the public URL is then `https://`, cookies are
+    /// `Secure` and pages send HSTS.
+    public var tlsCertificate: String?
+    /// The TLS certificate's private key (PEM).
+    public var tlsKey: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -57,7 +62,9 @@ public struct ServerConfiguration: Sendable {
         smtpURL: String? = nil,
         smtpCAFile: String? = nil,
         connectionLimits: ConnectionLimits = ConnectionLimits(),
-        trustedProxies: [String] = []
+        trustedProxies: [String] = [],
+        tlsCertificate: String? = nil,
+        tlsKey: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -75,6 +82,8 @@ public struct ServerConfiguration: Sendable {
         self.smtpCAFile = smtpCAFile
         self.connectionLimits = connectionLimits
         self.trustedProxies = trustedProxies
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
     }
 
     /// Checks the settings that depend on each other.
@@ -91,6 +100,10 @@ public struct ServerConfiguration: Sendable {
             return text
         }
         if allowReset, !dev { throw ConfigurationError("--allow-reset needs --dev (or --permissive)") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ConfigurationError("--tls-cert and --tls-key go together") }
+        for file in [tlsCertificate, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError("cannot read the TLS file '\(file)'")
+        }
         if let publicURL {
             guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty,
                 url.path.isEmpty || url.path == "/", url.query == nil, url.user == nil
@@ -102,12 +115,15 @@ public struct ServerConfiguration: Sendable {
     /// Whether the development reset calls are served: under ``permissive``, or when asked for with ``allowReset``.
     public var servesResets: Bool { permissive || allowReset }
 
+    /// Whether the server itself serves HTTPS.
+    public var servesTLS: Bool { tlsCertificate != nil }
+
     /// ``publicURL``, or the listener's own address (`localhost` for loopback: WebAuthn needs a domain name).
     public var effectivePublicURL: String {
         if let publicURL { return publicURL }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host)
         let shownHost = loopback ? "localhost" : (host.contains(":") ? "[\(host)]" : host)
-        return "http://\(shownHost):\(port)"
+        return "\(servesTLS ? "https" : "http")://\(shownHost):\(port)"
     }
 
     /// Sets host and port from `host:port` (`127.0.0.1:7070`, `[::1]:7070`, `:7070`).

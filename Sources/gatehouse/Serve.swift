@@ -67,6 +67,12 @@ struct Serve: AsyncParsableCommand {
     )
     var trustedProxy: [String] = []
 
+    @Option(help: "Serve HTTPS with this certificate chain (PEM); needs --tls-key. [env: GATEHOUSE_TLS_CERT]")
+    var tlsCert: String?
+
+    @Option(help: "The TLS certificate's private key (PEM). [env: GATEHOUSE_TLS_KEY]")
+    var tlsKey: String?
+
     func run() async throws {
         var configuration = try await settings.configuration()
         if let listen { try configuration.setListen(listen) }
@@ -82,6 +88,8 @@ struct Serve: AsyncParsableCommand {
         if let bodyTimeout { configuration.connectionLimits.bodyTimeout = bodyTimeout }
         if let maxConnectionsPerAddress { configuration.connectionLimits.perAddress = maxConnectionsPerAddress }
         if !trustedProxy.isEmpty { configuration.trustedProxies = trustedProxy }
+        if let tlsCert { configuration.tlsCertificate = tlsCert }
+        if let tlsKey { configuration.tlsKey = tlsKey }
         try configuration.validate()
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("unknown log level '\(logLevel)'") }
@@ -121,22 +129,23 @@ struct Serve: AsyncParsableCommand {
         }
         if configuration.allowSignup { logger.notice("public sign-up is on: /console/signup") }
         let (host, announce, account, serverLogger) = (configuration.host, configuration.dev, configuration.devAccountId, logger)
+        let scheme = configuration.servesTLS ? "https" : "http"
         let app = try await buildApplication(configuration: configuration, directory: directory, metrics: registry, logger: logger) { port in
-            serverLogger.notice("listening", metadata: ["address": "http://\(host):\(port)"])
-            if announce { Self.printDevUsage(host: host, port: port, account: account) }
+            serverLogger.notice("listening", metadata: ["address": "\(scheme)://\(host):\(port)"])
+            if announce { Self.printDevUsage(url: "\(scheme)://\(host):\(port)", account: account) }
         }
         try await app.runService()
     }
 
-    static func printDevUsage(host: String, port: Int, account: String) {
+    static func printDevUsage(url: String, account: String) {
         // Written unbuffered: whoever reads the output needs it now, not at exit.
         FileHandle.standardOutput.write(
             Data(
                 """
-            Gatehouse is serving http://\(host):\(port) with the development account \(account).
+            Gatehouse is serving \(url) with the development account \(account).
             Use it with the aws CLI or any AWS SDK:
 
-                export AWS_ENDPOINT_URL=http://\(host):\(port)
+                export AWS_ENDPOINT_URL=\(url)
                 export AWS_ACCESS_KEY_ID=\(DevAccount.accessKeyId) AWS_SECRET_ACCESS_KEY=\(DevAccount.secret) AWS_DEFAULT_REGION=us-east-1
                 aws sts get-caller-identity
 

@@ -26,12 +26,14 @@ def free_port():
 class Server:
     """One `gatehouse serve` process on a free loopback port and its own data folder."""
 
-    def __init__(self, dev=True, data_dir=None, extra_args=(), env=None):
+    def __init__(self, dev=True, data_dir=None, extra_args=(), env=None, tls=None):
+        """`tls`: (certificate, key, CA bundle) files to serve HTTPS with."""
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="gatehouse-")
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.verify = tls[2] if tls else True
         self.dev = dev
-        self.extra_args = list(extra_args)
+        self.extra_args = list(extra_args) + (["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else [])
         self.env = {**ENV, **(env or {})}
         self.process = None
         self.log_path = os.path.join(self.data_dir, "server.log")
@@ -47,7 +49,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gatehouse exited with {self.process.returncode}: {self.read_log()}")
             try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if requests.get(self.url + "/healthz", timeout=1, verify=self.verify).status_code == 200:
                     return self
             except requests.ConnectionError:
                 time.sleep(0.05)
@@ -75,6 +77,7 @@ class Server:
             aws_secret_access_key=secret,
             aws_session_token=token,
             region_name=region,
+            verify=self.verify,
             config=Config(retries={"max_attempts": 1}, **config),
         )
 
