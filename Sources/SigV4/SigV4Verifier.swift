@@ -86,14 +86,23 @@ public struct SigV4Verifier: Sendable {
         }
     }
 
+    /// A signature's bytes from its 64 lower-case hex digits, as SigV4 writes it (AWS compares the text: an upper-case
+    /// signature does not match).
     static func bytes(hex: String) -> [UInt8]? {
+        func lowerHex(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
         let utf8 = Array(hex.utf8)
         guard utf8.count == 64 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(32)
         var index = 0
         while index < utf8.count {
-            guard let high = URIEncoding.hexValue(utf8[index]), let low = URIEncoding.hexValue(utf8[index + 1]) else { return nil }
+            guard let high = lowerHex(utf8[index]), let low = lowerHex(utf8[index + 1]) else { return nil }
             out.append(high << 4 | low)
             index += 2
         }

@@ -136,6 +136,16 @@ struct SigV4VerifierTests {
         #expect(throws: SigV4Error.signatureDoesNotMatch) { try verifier.verify(request, claim: claim, secret: "secret/key", now: now) }
     }
 
+    @Test func upperCaseSignatureIsMismatch() throws {
+        var request = signer.sign(unsigned(), date: now)
+        let index = try #require(request.headers.firstIndex { $0.name == "authorization" })
+        let value = request.headers[index].value
+        let signature = try #require(value.range(of: "Signature="))
+        request.headers[index].value = String(value[..<signature.upperBound]) + value[signature.upperBound...].uppercased()
+        let claim = try #require(try SigV4Authorization.parse(request))
+        #expect(throws: SigV4Error.signatureDoesNotMatch) { try verifier.verify(request, claim: claim, secret: "secret/key", now: now) }
+    }
+
     @Test func cachedKeyEqualsDerivedKey() {
         let cache = SigningKeyCache()
         let scope = CredentialScope(accessKeyId: "AKID", date: "20260101", region: "us-east-1", service: "iam")
