@@ -205,3 +205,14 @@ if Context.environment["GATEHOUSE_BENCHMARKS"] != nil {
             path: "Benchmarks/LoadGenerator"
         ))
 }
+
+// MARK: Fuzzing (only when asked for: scripts/fuzz.sh sets GATEHOUSE_FUZZ and builds with -sanitize=fuzzer,address)
+
+if Context.environment["GATEHOUSE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "gatehouse-fuzz",
+            dependencies: ["SigV4", "AWSWire", "AccessPolicy", "WebAuthn"],
+            path: "Fuzz/GatehouseFuzz"
+        ))
+}

@@ -21,10 +21,13 @@ public struct Caller: Sendable {
     /// The call comes from a console sign-in session. Like the temporary credentials AWS's console holds, it
     /// always says whether MFA was used (`aws:MultiFactorAuthPresent`), where long-term keys say nothing.
     public var consoleSession: Bool
+    /// The request came over TLS (`aws:SecureTransport`).
+    public var secureTransport: Bool
 
     public init(
         principal: Principal, accessKeyId: String, sessionCredentials: Bool, region: String, sourceIPAddress: String, userAgent: String,
-        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil, permissive: Bool = false, consoleSession: Bool = false
+        sessionIssued: Date? = nil, mfaAuthenticated: Date? = nil, permissive: Bool = false, consoleSession: Bool = false,
+        secureTransport: Bool = false
     ) {
         self.principal = principal
         self.accessKeyId = accessKeyId
@@ -36,6 +39,7 @@ public struct Caller: Sendable {
         self.mfaAuthenticated = mfaAuthenticated
         self.permissive = permissive
         self.consoleSession = consoleSession
+        self.secureTransport = secureTransport
     }
 }
 

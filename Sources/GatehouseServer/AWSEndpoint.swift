@@ -23,6 +23,8 @@ struct AWSEndpoint: Sendable {
     let authenticator: Authenticator
     let auditTrail: AuditTrail
     let maxBodySize: Int
+    /// Whether the server itself serves TLS: every request then came over it (`aws:SecureTransport`).
+    let secureTransport: Bool
     /// For faults of calls the web pages make (API calls log with their request's logger).
     let logger: Logger
 
@@ -130,6 +132,11 @@ struct AWSEndpoint: Sendable {
         service: ServiceModel, operation: ServiceOperation, entry: OperationRegistry.Entry, input: AWSValue?, caller: Caller?, unchecked: Bool,
         requestId: String, now: Date, logger: Logger
     ) async -> Result<AWSValue, AWSError> {
+        let caller = caller.map { caller in
+            var caller = caller
+            caller.secureTransport = caller.secureTransport || secureTransport
+            return caller
+        }
         do throws(any Error) {
             if let caller, !unchecked || reachesBeyondDevelopment(service: service, operation: operation, input: input ?? .empty) {
                 try authorizer.authorize(caller, service: service, operation: operation, input: input ?? .empty, now: now)

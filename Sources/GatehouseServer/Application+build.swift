@@ -62,6 +62,7 @@ public func buildApplication(
         authenticator: Authenticator(directory: directory),
         auditTrail: directory.auditTrail,
         maxBodySize: configuration.maxBodySize,
+        secureTransport: configuration.servesTLS,
         logger: logger
     )
     let router = Router(context: GatehouseRequestContext.self)

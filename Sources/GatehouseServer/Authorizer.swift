@@ -38,8 +38,6 @@ final class Authorizer: Sendable {
         let root = principal.kind == .root
         if root, serviceControl == nil { return }
         let iam = directory.iam(principal.accountId)
-        // A password policy that lets users change their own password grants exactly that.
-        if action == "iam:ChangePassword", iam.passwordPolicy?.allowUsersToChangePassword == true { return }
         let reference = Self.reference.action(action)
         let resources = RequestResources.resolve(reference, input: input, caller: caller, naming: naming(service.signingName, iam: iam, accountId: principal.accountId))
         var policies = root ? PolicySet() : policies(for: principal, iam: iam)
@@ -219,11 +217,23 @@ final class Authorizer: Sendable {
         }
         guard principal.kind == .user, let user = iam.user(principal.username) else { return PolicySet() }
         append(inline: user.inlinePolicies, managed: user.attachedPolicies, of: user.arn, iam: iam, to: &identity)
+        if iam.passwordPolicy?.allowUsersToChangePassword == true, let grant = passwordPolicyGrant(user.arn) { identity.append(grant) }
         for groupName in user.groups {
             guard let group = iam.groups[groupName.lowercased()] else { continue }
             append(inline: group.inlinePolicies, managed: group.attachedPolicies, of: group.arn, iam: iam, to: &identity)
         }
         return PolicySet(identity: identity, permissionsBoundary: boundary(user.permissionsBoundary))
+    }
+
+    /// What a password policy that lets users change their own password grants every IAM user of the account, "at the
+    /// account level" (IAM API Reference, PasswordPolicy.AllowUsersToChangePassword): iam:ChangePassword on the user
+    /// itself and iam:GetAccountPasswordPolicy. It is evaluated as the user's own policies are, so an explicit Deny,
+    /// a permissions boundary and the organization's SCPs still hold.
+    func passwordPolicyGrant(_ userArn: String) -> CompiledPolicy? {
+        compile(
+            id: "\(userArn)#password-policy",
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ChangePassword","Resource":"\#(userArn)"},"#
+                + #"{"Effect":"Allow","Action":"iam:GetAccountPasswordPolicy","Resource":"*"}]}"#)
     }
 
     /// Appends an entity's inline policies (compiled as `<entity ARN>#<name>`, by name) and managed policies (by ARN).
@@ -261,7 +271,6 @@ final class Authorizer: Sendable {
         context.set(Key.principalArn, principal.roleArn ?? principal.arn)
         context.set(Key.principalAccount, principal.accountId)
         context.set(Key.principalType, principal.kind == .assumedRole ? "AssumedRole" : "User")
-        context.set(Key.secureTransport, "false")
         context.set(Key.viaAWSService, "false")
         for tag in tags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
         let kept = KeptPrincipalContext(userId: principal.userId, tags: tags, context: context.compacted())
@@ -306,6 +315,7 @@ final class Authorizer: Sendable {
         context.set(Key.currentTime, Timestamp.iso8601(now))
         context.set(Key.epochTime, String(Int64(now.timeIntervalSince1970)))
         context.set(Key.requestedRegion, caller.region)
+        context.set(Key.secureTransport, caller.secureTransport ? "true" : "false")
         if let issued = caller.sessionIssued { context.set(Key.tokenIssueTime, Timestamp.iso8601(issued)) }
         // Long-term keys carry no MFA key at all; temporary credentials and console sessions say whether MFA was used.
         if caller.sessionCredentials || caller.consoleSession {

@@ -211,6 +211,25 @@ def test_change_password_when_the_policy_allows_users_to(server, iam):
     assert error(excinfo) == ("PasswordPolicyViolation", 400)
 
 
+def test_the_password_policy_grant_is_only_the_users_own_and_a_deny_still_holds(server, iam, account):
+    iam.update_account_password_policy(AllowUsersToChangePassword=True)
+    name, user_iam = _user_with_console_and_key(server, iam, "granted")
+    other = user(iam, "other")
+    iam.create_login_profile(UserName=other, Password=GOOD)
+    assert user_iam.get_account_password_policy()["PasswordPolicy"]["AllowUsersToChangePassword"] is True
+    # The grant is iam:ChangePassword on the user itself and iam:GetAccountPasswordPolicy; nothing more.
+    with pytest.raises(ClientError) as excinfo:
+        user_iam.get_user(UserName=other)
+    assert error(excinfo) == ("AccessDenied", 403)
+    # It is evaluated with the user's own policies: an explicit Deny wins.
+    iam.put_user_policy(UserName=name, PolicyName="no-changes", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "iam:ChangePassword", "Resource": "*"}]}))
+    with pytest.raises(ClientError) as denied:
+        user_iam.change_password(OldPassword=GOOD, NewPassword="Brand-New-Passw0rd!")
+    assert error(denied) == ("AccessDenied", 403)
+    assert "with an explicit deny in an identity-based policy" in denied.value.response["Error"]["Message"]
+
+
 def test_login_profiles_and_policy_through_the_aws_cli(server, iam, account):
     creds = {"key": account["AccessKeyId"], "secret": account["SecretAccessKey"]}
     name = user(iam, "cli-console")

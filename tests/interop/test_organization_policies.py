@@ -176,3 +176,21 @@ def test_an_rcp_denies_assuming_a_member_accounts_role_from_outside_the_organiza
     with pytest.raises(ClientError) as excinfo:
         org.member_iam()
     assert excinfo.value.response["Error"]["Message"].endswith("with an explicit deny in a resource control policy")
+
+
+def test_an_scp_binds_the_password_policys_own_grant(org, server):
+    """A password policy that lets users change their password grants it at the account level; an SCP still limits it."""
+    member_iam = org.member_iam()
+    member_iam.update_account_password_policy(AllowUsersToChangePassword=True)
+    member_iam.create_user(UserName="carla")
+    member_iam.create_login_profile(UserName="carla", Password="Carla-Password-123!")
+    key = member_iam.create_access_key(UserName="carla")["AccessKey"]
+    carla = server.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+    carla.change_password(OldPassword="Carla-Password-123!", NewPassword="Carla-Password-456!")
+    policy = org.orgs.create_policy(Name="frozen-passwords", Description="", Type="SERVICE_CONTROL_POLICY",
+                                    Content=document({"Effect": "Deny", "Action": "iam:ChangePassword", "Resource": "*"}))["Policy"]["PolicySummary"]
+    org.orgs.attach_policy(PolicyId=policy["Id"], TargetId=org.member)
+    with pytest.raises(ClientError) as excinfo:
+        carla.change_password(OldPassword="Carla-Password-456!", NewPassword="Carla-Password-789!")
+    assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
+    assert excinfo.value.response["Error"]["Message"].endswith("with an explicit deny in a service control policy")

@@ -1,5 +1,6 @@
 """HTTPS: `gatehouse serve --tls-cert --tls-key` serves every client over TLS (the aws CLI with --ca-bundle, boto3
-with verify=), its pages send HSTS and Secure cookies, and plain HTTP gets no answer."""
+with verify=), its pages send HSTS and Secure cookies, aws:SecureTransport is true, and plain HTTP gets no answer."""
+import json
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import sys
 import pytest
 import requests
 import trustme
+from botocore.exceptions import ClientError
 
 from gatehouse import Server
 
@@ -56,3 +58,29 @@ def test_plain_http_gets_no_answer(tls_server):
 def test_the_certificate_and_key_go_together():
     with pytest.raises(RuntimeError, match="--tls-cert and --tls-key go together"):
         Server(dev=False, extra_args=["--tls-cert", sys.executable]).start()
+
+
+TLS_ONLY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"},
+    {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+]}
+
+
+def tls_only_user(server):
+    iam = server.client("iam")
+    name = f"tls-only-{server.port}"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="tls-only", PolicyDocument=json.dumps(TLS_ONLY))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return server.client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+
+
+def test_requests_over_tls_are_secure_transport(tls_server):
+    server, _ = tls_server
+    assert tls_only_user(server).list_users()["Users"]
+
+
+def test_requests_over_plain_http_are_not(server):
+    with pytest.raises(ClientError) as excinfo:
+        tls_only_user(server).list_users()
+    assert "with an explicit deny in an identity-based policy" in excinfo.value.response["Error"]["Message"]
