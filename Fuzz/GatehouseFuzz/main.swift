@@ -21,9 +21,19 @@ let queryServices: [ServiceModel] = [.iam, .sts]
 let jsonServices: [ServiceModel] = [.organizations, .ssoAdmin, .identityStore, .cloudTrail]
 let router = OperationRouter(services: queryServices + jsonServices)
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+/// libFuzzer's driver (in the runtime `-sanitize=fuzzer` links): runs `callback` on each input it makes.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(runFuzzerDriver(&argc, &argv, fuzz))
+
+func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     switch target {
     case "sigv4": fuzzSigV4(bytes)
     case "query": fuzzWire(bytes, services: queryServices)
