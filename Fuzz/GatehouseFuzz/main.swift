@@ -7,8 +7,8 @@ import WebAuthn
 // libFuzzer targets for the parsers that read what a client sends, built only by scripts/fuzz.sh
 // (`swift build -c release -Xswiftc -sanitize=fuzzer,address`). GATEHOUSE_FUZZ_TARGET picks one:
 //   sigv4   an Authorization header, X-Amz-Date and query string, parsed and verified
-//   query   a form body for an IAM or STS operation (the first byte picks it), decoded and validated
-//   json    a JSON body for an Organizations, Identity Center or identity store operation, decoded and validated
+//   query   a form body for an IAM or STS operation (the first two bytes pick it), decoded and validated
+//   json    a JSON body for an Organizations, Identity Center, identity store or CloudTrail operation, decoded and validated
 //   policy  a policy document, parsed as an identity, trust and resource policy and compiled
 //   cbor    a CBOR item and WebAuthn authenticator data
 // Any Swift runtime trap or sanitizer report is a finding; thrown errors are the parsers' answers.
