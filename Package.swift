@@ -104,11 +104,17 @@ let package = Package(
 
         // MARK: Composition
 
+        /// Authorization: who may call what. The authorizer (each request's resources from the Service Authorization
+        /// Reference, its condition keys, the policies of every layer, the decision) and the policy simulator over it.
+        .target(
+            name: "Authorization",
+            dependencies: ["AWSWire", "AccessPolicy", "Directory"]
+        ),
         /// GatehouseServer: the Hummingbird application, request pipeline, services and configuration.
         .target(
             name: "GatehouseServer",
             dependencies: [
-                "SigV4", "AWSWire", "Directory", "Storage", "Portal", "Mail",
+                "SigV4", "AWSWire", "Directory", "Authorization", "Storage", "Portal", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -166,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "GatehouseServerTests",
             dependencies: [
-                "GatehouseServer", "SigV4", "Directory", "Storage",
+                "GatehouseServer", "Authorization", "SigV4", "Directory", "Storage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

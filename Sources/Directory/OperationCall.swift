@@ -84,4 +84,11 @@ public struct OperationEntry: Sendable {
     public let handler: OperationHandler
     /// Members the model requires that Gatehouse lets callers omit (`UserName` for root's own MFA).
     public var optionalMembers: Set<String> = []
+
+    public init(name: String, readOnly: Bool, handler: @escaping OperationHandler, optionalMembers: Set<String> = []) {
+        self.name = name
+        self.readOnly = readOnly
+        self.handler = handler
+        self.optionalMembers = optionalMembers
+    }
 }

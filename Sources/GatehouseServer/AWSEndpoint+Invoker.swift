@@ -1,4 +1,5 @@
 import AWSWire
+import Authorization
 import Directory
 import Foundation
 import Portal

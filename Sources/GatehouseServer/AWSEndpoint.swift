@@ -1,4 +1,5 @@
 import AWSWire
+import Authorization
 import Crypto
 import Directory
 import Foundation

@@ -1,4 +1,5 @@
 import AWSWire
+import Authorization
 import Directory
 import Hummingbird
 import HTTPTypes
@@ -34,8 +35,9 @@ public func buildApplication(
     var registry = OperationRegistry()
     STSOperations(directory: directory).register(in: &registry)
     CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
+    let authorizer = Authorizer(directory: directory)
     let services: [(ServiceModel, [OperationEntry])] = [
-        (.iam, IAMOperations(directory: directory).entries),
+        (.iam, IAMOperations(directory: directory).entries + IAMSimulation(directory: directory, authorizer: authorizer).entries),
         (.organizations, OrganizationsOperations(directory: directory).entries),
         (.ssoAdmin, SSOAdminOperations(directory: directory).entries),
         (.identityStore, IdentityStoreOperations(directory: directory).entries),
@@ -49,8 +51,6 @@ public func buildApplication(
                 .init(handler: entry.handler, readOnly: entry.readOnly, optionalMembers: entry.optionalMembers))
         }
     }
-    let authorizer = Authorizer(directory: directory)
-    IAMSimulation(directory: directory, authorizer: authorizer).register(in: &registry)
     let accessMode = AccessMode(permissive: configuration.permissive, devAccountId: configuration.devAccountId)
     let endpoint = AWSEndpoint(
         directory: directory,

@@ -1,7 +1,7 @@
 import AWSWire
 @testable import Directory
 import Foundation
-@testable import GatehouseServer
+@testable import Authorization
 import Logging
 import Storage
 import Testing

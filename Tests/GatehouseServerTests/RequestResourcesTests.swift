@@ -2,7 +2,7 @@ import AWSWire
 import AccessPolicy
 @testable import Directory
 import Foundation
-@testable import GatehouseServer
+@testable import Authorization
 import Testing
 
 /// The resource ARNs each operation acts on, built from AWS's Service Authorization Reference, and the tags

@@ -6,15 +6,23 @@ import Foundation
 /// The IAM policy simulator and context-key operations, over the same engine, the same policy collection and the
 /// same principal keys and resources that authorize requests (``Authorizer``), so the simulator and enforcement
 /// cannot disagree on a request both see alike.
-struct IAMSimulation {
+public struct IAMSimulation: Sendable {
     let directory: Directory
     let authorizer: Authorizer
 
-    func register(in registry: inout OperationRegistry) {
-        registry.add(service: "iam", operation: "SimulatePrincipalPolicy", .init(handler: { try simulatePrincipal($0) }, readOnly: true))
-        registry.add(service: "iam", operation: "SimulateCustomPolicy", .init(handler: { try simulateCustom($0) }, readOnly: true))
-        registry.add(service: "iam", operation: "GetContextKeysForPrincipalPolicy", .init(handler: { try contextKeysForPrincipal($0) }, readOnly: true))
-        registry.add(service: "iam", operation: "GetContextKeysForCustomPolicy", .init(handler: { try contextKeysForCustom($0) }, readOnly: true))
+    public init(directory: Directory, authorizer: Authorizer) {
+        self.directory = directory
+        self.authorizer = authorizer
+    }
+
+    /// The IAM operations it serves.
+    public var entries: [OperationEntry] {
+        [
+            OperationEntry(name: "SimulatePrincipalPolicy", readOnly: true, handler: { try simulatePrincipal($0) }),
+            OperationEntry(name: "SimulateCustomPolicy", readOnly: true, handler: { try simulateCustom($0) }),
+            OperationEntry(name: "GetContextKeysForPrincipalPolicy", readOnly: true, handler: { try contextKeysForPrincipal($0) }),
+            OperationEntry(name: "GetContextKeysForCustomPolicy", readOnly: true, handler: { try contextKeysForCustom($0) }),
+        ]
     }
 
     /// What a simulation decides with: the policies, and who is asking.

@@ -7,22 +7,23 @@ import Synchronization
 /// Decides, before an operation runs, whether the caller may perform it: the request becomes
 /// an action, a resource and condition keys, and the policy engine evaluates the caller's policies.
 ///
-/// The root user is allowed everything (no service control policies exist yet to limit it). A role's trust policy
-/// must allow `sts:AssumeRole` (and `sts:TagSession`, `sts:SetSourceIdentity` when the request tags the session or
-/// sets its source identity), within the account too.
-final class Authorizer: Sendable {
+/// A member account's principals, its root user too, are bound by the organization's service control policies; the
+/// root user of an account outside an organization (or of its management account) is allowed everything. A role's
+/// trust policy must allow `sts:AssumeRole` (and `sts:TagSession`, `sts:SetSourceIdentity` when the request tags the
+/// session or sets its source identity), within the account too.
+public final class Authorizer: Sendable {
     let directory: Directory
     /// Compiled policies by ID, with the text they were compiled from.
     private let compiled = Mutex<[String: (text: String, policy: CompiledPolicy)]>([:])
     /// Each principal's own condition keys, by ARN (``principalContext(_:tags:)``).
     private let principalContexts = Mutex<[String: KeptPrincipalContext]>([:])
 
-    init(directory: Directory) {
+    public init(directory: Directory) {
         self.directory = directory
     }
 
     /// Throws `AccessDenied` (query) or `AccessDeniedException` (JSON), worded as AWS words it.
-    func authorize(_ caller: Caller, service: ServiceModel, operation: ServiceOperation, input: AWSValue, now: Date) throws(AWSError) {
+    public func authorize(_ caller: Caller, service: ServiceModel, operation: ServiceOperation, input: AWSValue, now: Date) throws(AWSError) {
         let principal = caller.principal
         let action = "\(service.signingName):\(operation.name)"
         // GetSessionToken credentials without MFA call no IAM operation, and of STS only AssumeRole and GetCallerIdentity.
@@ -271,6 +272,8 @@ final class Authorizer: Sendable {
         context.set(Key.principalArn, principal.roleArn ?? principal.arn)
         context.set(Key.principalAccount, principal.accountId)
         context.set(Key.principalType, principal.kind == .assumedRole ? "AssumedRole" : "User")
+        // Over plain HTTP; a request over the server's TLS says so in its own keys (``requestContext``).
+        context.set(Key.secureTransport, "false")
         context.set(Key.viaAWSService, "false")
         for tag in tags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
         let kept = KeptPrincipalContext(userId: principal.userId, tags: tags, context: context.compacted())
@@ -315,7 +318,7 @@ final class Authorizer: Sendable {
         context.set(Key.currentTime, Timestamp.iso8601(now))
         context.set(Key.epochTime, String(Int64(now.timeIntervalSince1970)))
         context.set(Key.requestedRegion, caller.region)
-        context.set(Key.secureTransport, caller.secureTransport ? "true" : "false")
+        if caller.secureTransport { context.set(Key.secureTransport, "true") }
         if let issued = caller.sessionIssued { context.set(Key.tokenIssueTime, Timestamp.iso8601(issued)) }
         // Long-term keys carry no MFA key at all; temporary credentials and console sessions say whether MFA was used.
         if caller.sessionCredentials || caller.consoleSession {
