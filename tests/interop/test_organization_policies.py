@@ -194,3 +194,35 @@ def test_an_scp_binds_the_password_policys_own_grant(org, server):
         carla.change_password(OldPassword="Carla-Password-456!", NewPassword="Carla-Password-789!")
     assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
     assert excinfo.value.response["Error"]["Message"].endswith("with an explicit deny in a service control policy")
+
+
+def test_describe_effective_policy_merges_a_tag_policy_down_to_the_account(org, server):
+    with pytest.raises(ClientError) as not_enabled:
+        org.orgs.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=org.member)
+    assert not_enabled.value.response["Error"]["Code"] == "EffectivePolicyNotFoundException"
+    org.orgs.enable_policy_type(RootId=org.root["Id"], PolicyType="TAG_POLICY")
+    root_policy = org.orgs.create_policy(Name="cost-center", Description="", Type="TAG_POLICY", Content=json.dumps({"tags": {"costcenter": {
+        "tag_key": {"@@assign": "CostCenter"}, "tag_value": {"@@assign": ["Development", "Support"]}}}}))["Policy"]["PolicySummary"]
+    unit_policy = org.orgs.create_policy(Name="marketing", Description="", Type="TAG_POLICY", Content=json.dumps({"tags": {"costcenter": {
+        "tag_value": {"@@append": ["Marketing"]}}}}))["Policy"]["PolicySummary"]
+    org.orgs.attach_policy(PolicyId=root_policy["Id"], TargetId=org.root["Id"])
+    org.orgs.attach_policy(PolicyId=unit_policy["Id"], TargetId=org.unit["Id"])
+    effective = org.orgs.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=org.member)["EffectivePolicy"]
+    assert effective["TargetId"] == org.member and effective["PolicyType"] == "TAG_POLICY"
+    assert json.loads(effective["PolicyContent"]) == {"tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["Development", "Support", "Marketing"]}}}
+    # The management account gets the root's alone; a member asks about itself (by default), not about others.
+    own = org.orgs.describe_effective_policy(PolicyType="TAG_POLICY")["EffectivePolicy"]
+    assert own["TargetId"] == org.account
+    assert json.loads(own["PolicyContent"])["tags"]["costcenter"]["tag_value"] == ["Development", "Support"]
+    member = org.member_client("organizations")
+    assert member.describe_effective_policy(PolicyType="TAG_POLICY")["EffectivePolicy"]["TargetId"] == org.member
+    with pytest.raises(ClientError) as elsewhere:
+        member.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=org.account)
+    assert elsewhere.value.response["Error"]["Code"] == "AccessDeniedException"
+    with pytest.raises(ClientError) as unit:
+        org.orgs.describe_effective_policy(PolicyType="TAG_POLICY", TargetId=org.unit["Id"])
+    assert unit.value.response["Error"]["Code"] == "InvalidInputException"
+    assert unit.value.response["Error"].get("Reason", unit.value.response.get("Reason")) in ("TARGET_NOT_SUPPORTED", None)
+    with pytest.raises(ClientError) as control:
+        org.orgs.describe_effective_policy(PolicyType="SERVICE_CONTROL_POLICY", TargetId=org.member)
+    assert control.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400

@@ -16,7 +16,10 @@ struct OrganizationsNaming: ResourceNaming {
         case "OrganizationId": return organization.map { [String($0.id.dropFirst("o-".count))] } ?? []
         case "AccountId":
             let given = (["AccountId"] + Self.placeMembers).compactMap { input[$0]?.string }
-            return Array(Set(given.filter { $0.count == 12 && $0.allSatisfy(\.isNumber) })).sorted()
+            let accounts = Array(Set(given.filter { $0.count == 12 && $0.allSatisfy(\.isNumber) })).sorted()
+            // An account resource the request does not name is the caller's own (LeaveOrganization, DescribeEffectivePolicy).
+            return type == "account" && accounts.isEmpty && !given.contains(where: { $0.hasPrefix("r-") || $0.hasPrefix("ou-") })
+                ? [caller.principal.accountId] : accounts
         case "OrganizationalUnitId": return ids(withPrefix: "ou-", in: input)
         case "RootId": return ids(withPrefix: "r-", in: input)
         case "PolicyId": return input["PolicyId"]?.string.flatMap { $0.hasPrefix("p-") ? [String($0.dropFirst(2))] : nil } ?? []
@@ -24,6 +27,14 @@ struct OrganizationsNaming: ResourceNaming {
         case "HandshakeId": return input["HandshakeId"]?.string.flatMap { $0.hasPrefix("h-") ? [String($0.dropFirst(2))] : nil } ?? []
         default: return []
         }
+    }
+
+    /// A request that names no account, root or OU but the caller's own acts on the caller's own account: a member's
+    /// DescribeEffectivePolicy ("from any account in the organization") is not cross-account, though the account's ARN
+    /// is under the management account. A request naming anything else acts on the management account's resources.
+    func owner(input: AWSValue, caller: Caller) -> String? {
+        let named = (["AccountId"] + Self.placeMembers).compactMap { input[$0]?.string }
+        return named.allSatisfy { $0 == caller.principal.accountId } ? caller.principal.accountId : nil
     }
 
     func ids(withPrefix prefix: String, in input: AWSValue) -> [String] {

@@ -13,6 +13,8 @@ public struct OrganizationPolicy: Codable, Sendable, Equatable {
     public var awsManaged: Bool
     /// Root, OU and account IDs, in the order they were attached.
     public var targets: [String]
+    /// When it was created or its content last changed (`nil` for AWS's own, and for policies stored before it was kept).
+    public var updated: Date?
 
     /// `arn:aws:organizations::<management account>:policy/<organization>/<type>/<id>`; AWS's own are under `aws`.
     public func arn(in organization: Organization) -> String {
@@ -70,9 +72,14 @@ extension OrganizationState {
     /// down through its OUs to the account; `nil` when the type is not enabled or the account is the management
     /// account (which they never restrict).
     public func controlPolicies(_ type: String, for accountId: String) -> [[OrganizationPolicy]]? {
-        guard let organization, organization.managementAccountId != accountId, policyTypes.types[type] != nil,
-            let member = members[accountId]
-        else { return nil }
+        guard organization?.managementAccountId != accountId else { return nil }
+        return policyLevels(type, for: accountId)
+    }
+
+    /// The policies of `type` attached at each level above and at `accountId` (the management account too), root
+    /// first; `nil` when the type is not enabled or the account is not in the organization.
+    public func policyLevels(_ type: String, for accountId: String) -> [[OrganizationPolicy]]? {
+        guard let organization, policyTypes.types[type] != nil, let member = members[accountId] else { return nil }
         var path: [String] = [accountId]
         var parent = member.parentId
         while parent != organization.rootId, let unit = units[parent], path.count <= 6 {

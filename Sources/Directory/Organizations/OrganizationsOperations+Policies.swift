@@ -18,6 +18,42 @@ extension OrganizationsOperations {
             OperationEntry(name: "DetachPolicy", readOnly: false, handler: Self.detachPolicy),
             OperationEntry(name: "EnablePolicyType", readOnly: false, handler: Self.enablePolicyType),
             OperationEntry(name: "DisablePolicyType", readOnly: false, handler: Self.disablePolicyType),
+            OperationEntry(name: "DescribeEffectivePolicy", readOnly: true, handler: { try describeEffectivePolicy($0) }),
+        ]
+    }
+
+    /// An account's effective management policy of a type (``EffectivePolicy``). The management account may ask about
+    /// any account of the organization, a member account about itself; roots and OUs have none (AWS: "Specifying an
+    /// organization root or organizational unit (OU) as the target is not supported"). The model's enum leaves SCPs
+    /// and RCPs out, so the validator refuses them.
+    func describeEffectivePolicy(_ call: OperationCall) throws -> AWSValue {
+        let accountId = try call.requireCaller().principal.accountId
+        guard let state = directory.organization(of: accountId), let organization = state.organization else { throw Self.notInUse() }
+        let type = call.input["PolicyType"]?.string ?? ""
+        let target = call.input["TargetId"]?.string ?? accountId
+        if target.hasPrefix("r-") || target.hasPrefix("ou-") {
+            var error = Self.invalidInput("You can't perform the specified operation on that target entity.")
+            error.fields["Reason"] = "TARGET_NOT_SUPPORTED"
+            throw error
+        }
+        guard state.members[target] != nil else { throw Self.targetNotFound() }
+        guard organization.managementAccountId == accountId || target == accountId else { throw Self.accessDenied() }
+        let levels = state.policyLevels(type, for: target) ?? []
+        let contributing = levels.flatMap { $0 }
+        guard !contributing.isEmpty,
+            let merged = EffectivePolicy.merge(levels.map { level in level.compactMap { try? JSONReader.read(Array($0.content.utf8)) } })
+        else {
+            throw Self.model.error(
+                "EffectivePolicyNotFoundException",
+                "If you ran this action on the management account, this policy type is not enabled. If you ran the action on a member "
+                    + "account, the account doesn't have an effective policy of this type.")
+        }
+        let updated = contributing.compactMap(\.updated).max() ?? state.policyTypes.types[type] ?? call.time
+        return [
+            "EffectivePolicy": [
+                "PolicyContent": .string(EffectivePolicy.text(merged)), "LastUpdatedTimestamp": .timestamp(updated),
+                "TargetId": .string(target), "PolicyType": .string(type),
+            ]
         ]
     }
 
@@ -83,7 +119,7 @@ extension OrganizationsOperations {
         }
         let policy = OrganizationPolicy(
             id: "p-" + Identifiers.lowercase(8), name: name, description: call.input["Description"]?.string ?? "", type: type, content: content,
-            awsManaged: false, targets: [])
+            awsManaged: false, targets: [], updated: call.time)
         try await tx.put(policy, OrganizationDocumentKind.policy, policy.id)
         return policyOutput(policy, organization: organization)
     }
@@ -107,6 +143,7 @@ extension OrganizationsOperations {
         if let content = call.input["Content"]?.string {
             try validate(content: content, type: policy.type)
             policy.content = content
+            policy.updated = call.time
         }
         try await tx.put(policy, OrganizationDocumentKind.policy, policy.id)
         return policyOutput(policy, organization: organization)
