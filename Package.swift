@@ -133,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "GatehouseServer", "Directory", "Storage", "AccessPolicy", "Mail",
+                "GatehouseServer", "Directory", "Storage", "AccessPolicy", "Authorization", "AWSWire", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

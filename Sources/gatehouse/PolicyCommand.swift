@@ -1,13 +1,16 @@
+import AWSWire
 import AccessPolicy
 import ArgumentParser
+import Authorization
+import Directory
 import Foundation
 
 /// `gatehouse policy ...`: check and simulate IAM policy documents offline, with the server's own engine.
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Check and simulate IAM policy documents, offline.",
-        subcommands: [Check.self, Simulate.self]
+        abstract: "Check and simulate IAM policy documents, and a data folder's users and roles, offline.",
+        subcommands: [Check.self, Simulate.self, SimulatePrincipal.self]
     )
 
     /// Which grammar a document follows.
@@ -100,6 +103,75 @@ struct PolicyCommand: ParsableCommand {
                 print("error: \(error)")
                 throw ExitCode(1)
             }
+        }
+    }
+
+    /// `gatehouse policy simulate-principal`: `iam simulate-principal-policy` without a server.
+    struct SimulatePrincipal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "simulate-principal",
+            abstract: "Decide requests of a user or role in the data folder as enforcement decides them.",
+            discussion: """
+                The server's own simulator over its authorizer (what SimulatePrincipalPolicy runs): the principal's \
+                policies, groups, boundary and tags, a role as one of its sessions. Exits 2 when a request is not allowed.
+                Example: gatehouse policy simulate-principal --principal arn:aws:iam::123456789012:user/alice --action iam:CreateUser
+                """)
+
+        @OptionGroup var settings: SettingsOptions
+
+        @Option(help: "The user, group or role ARN.")
+        var principal: String
+
+        @Option(help: "An action, e.g. iam:CreateUser; repeat for several.")
+        var action: [String]
+
+        @Option(help: "A resource ARN; repeat for several (default: *).")
+        var resource: [String] = []
+
+        @Option(name: .customLong("context"), help: "A condition key and value: aws:SourceIp=203.0.113.7 (repeat for more values or keys).")
+        var context: [String] = []
+
+        func run() async throws {
+            let parts = principal.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[4].count == 12 else { throw ValidationError("--principal must be an IAM user, group or role ARN, got '\(principal)'") }
+            var entries: [String: [String]] = [:]
+            for entry in context {
+                guard let equals = entry.firstIndex(of: "=") else { throw ValidationError("--context expects key=value, got '\(entry)'") }
+                entries[String(entry[..<equals]), default: []].append(String(entry[entry.index(after: equals)...]))
+            }
+            let input: AWSValue = [
+                "PolicySourceArn": .string(principal), "ActionNames": .list(action.map { .string($0) }),
+                "ResourceArns": .list(resource.map { .string($0) }),
+                "ContextEntries": .list(
+                    entries.sorted { $0.key < $1.key }.map { key, values in
+                        ["ContextKeyName": .string(key), "ContextKeyValues": .list(values.map { .string($0) }), "ContextKeyType": "string"]
+                    }),
+            ]
+            let accountId = String(parts[4])
+            let output = try await settings.withDirectory { directory in
+                let simulation = IAMSimulation(directory: directory, authorizer: Authorizer(directory: directory))
+                guard let entry = simulation.entries.first(where: { $0.name == "SimulatePrincipalPolicy" }) else { throw ExitCode.failure }
+                let caller = Caller(
+                    principal: .root(of: accountId), accessKeyId: "", sessionCredentials: false, region: "us-east-1", sourceIPAddress: "127.0.0.1",
+                    userAgent: "gatehouse policy simulate-principal")
+                do {
+                    return try await entry.handler(OperationCall(input: input, caller: caller, requestId: UUID().uuidString.lowercased(), time: Date()))
+                } catch let error as AWSError {
+                    throw ValidationError(error.message)
+                }
+            }
+            var allAllowed = true
+            for result in output["EvaluationResults"]?.list ?? [] {
+                let decision = result["EvalDecision"]?.string ?? ""
+                allAllowed = allAllowed && decision == "allowed"
+                print("\(decision): \(result["EvalActionName"]?.string ?? "") on \(result["EvalResourceName"]?.string ?? "")")
+                for statement in result["MatchedStatements"]?.list ?? [] {
+                    print("  matched \(statement["SourcePolicyType"]?.string ?? "") \(statement["SourcePolicyId"]?.string ?? "")")
+                }
+                let missing = (result["MissingContextValues"]?.list ?? []).compactMap(\.string)
+                if !missing.isEmpty { print("  context keys the policies use that were not given: \(missing.joined(separator: ", "))") }
+            }
+            if !allAllowed { throw ExitCode(2) }
         }
     }
 }

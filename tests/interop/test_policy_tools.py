@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from gatehouse import BIN, fresh_account
+from gatehouse import BIN, fresh_account, gatehouse
 
 MFA_ADMIN = {
     "Version": "2012-10-17",
@@ -202,3 +202,25 @@ def test_the_simulator_sees_a_resource_owner_in_another_account(iam):
     (granted,) = client.simulate_custom_policy(
         **arguments, ResourceOwner="arn:aws:iam::444455556666:root", ResourcePolicy=bucket_policy)["EvaluationResults"]
     assert granted["EvalDecision"] == "allowed"
+
+
+def test_the_cli_simulates_a_principal_as_the_server_does(server):
+    """`gatehouse policy simulate-principal` runs the server's simulator over its authorizer on the data folder."""
+    created = fresh_account(server, "cli-simulate")
+    iam = server.client("iam", key=created["AccessKeyId"], secret=created["SecretAccessKey"])
+    iam.create_user(UserName="alice")
+    iam.put_user_policy(UserName="alice", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}))
+    arn = f"arn:aws:iam::{created['AccountId']}:user/alice"
+    args = ["policy", "simulate-principal", "--principal", arn, "--action", "iam:ListUsers", "--action", "iam:CreateUser"]
+    refused = gatehouse(*args, "--context", "aws:MultiFactorAuthPresent=false", data_dir=server.data_dir, check=False)
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stdout.splitlines()[0] == "allowed: iam:ListUsers on *"
+    assert refused.stdout.splitlines()[1:] == ["  matched user p", "explicitDeny: iam:CreateUser on *", "  matched user p", "  matched user p"]
+    allowed = gatehouse(*args, "--context", "aws:MultiFactorAuthPresent=true", data_dir=server.data_dir)
+    assert allowed.stdout.count("allowed:") == 2
+    # The server's SimulatePrincipalPolicy decides alike.
+    results = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=["iam:ListUsers", "iam:CreateUser"], ContextEntries=[
+        {"ContextKeyName": "aws:MultiFactorAuthPresent", "ContextKeyValues": ["false"], "ContextKeyType": "boolean"}])["EvaluationResults"]
+    assert [r["EvalDecision"] for r in results] == ["allowed", "explicitDeny"]
