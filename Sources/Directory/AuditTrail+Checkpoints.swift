@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Storage
 
 /// What ``AuditTrail/verify(publicKey:)`` found.
@@ -9,8 +10,8 @@ public struct AuditVerification: Sendable, Equatable {
     public var brokenAt: Int64?
     /// Checkpoints whose signature and place in the checkpoint chain were checked.
     public var checkpoints: Int
-    /// The newest checkpoint: the event it ends at, and when it was made.
-    public var newestCheckpoint: (eventSeq: Int64, createdAt: Date)?
+    /// The newest checkpoint: its number and signature (to keep elsewhere), the event it ends at, and when it was made.
+    public var newestCheckpoint: (id: Int64, signature: String, eventSeq: Int64, createdAt: Date)?
     /// Events after the newest checkpoint (not yet signed for).
     public var unsigned: Int
     /// What the checkpoints say is wrong: a bad signature, a checkpoint removed, events removed or rewritten.
@@ -21,7 +22,8 @@ public struct AuditVerification: Sendable, Equatable {
 
     public static func == (a: AuditVerification, b: AuditVerification) -> Bool {
         a.events == b.events && a.brokenAt == b.brokenAt && a.checkpoints == b.checkpoints && a.unsigned == b.unsigned
-            && a.problem == b.problem && a.newestCheckpoint?.eventSeq == b.newestCheckpoint?.eventSeq
+            && a.problem == b.problem && a.newestCheckpoint?.id == b.newestCheckpoint?.id
+            && a.newestCheckpoint?.signature == b.newestCheckpoint?.signature && a.newestCheckpoint?.eventSeq == b.newestCheckpoint?.eventSeq
             && a.newestCheckpoint?.createdAt == b.newestCheckpoint?.createdAt
     }
 }
@@ -46,31 +48,45 @@ extension AuditTrail {
                 previousSignature: previous?.signature ?? "", signature: "")
             checkpoint.signature = try signingKey.sign(Self.signedText(checkpoint))
             try await session.appendAuditCheckpoint(checkpoint)
+            // The log goes elsewhere (journald, a log shipper): it keeps where the trail ended, out of the data folder's reach.
+            logger.notice(
+                "audit checkpoint",
+                metadata: [
+                    "checkpoint": "\(checkpoint.id)", "event": "\(checkpoint.eventSeq)", "event_hash": "\(checkpoint.eventHash)",
+                    "signature": "\(checkpoint.signature)",
+                ])
         }
     }
 
     /// Walks the chain and the checkpoints: each checkpoint must be signed by `publicKey` (by default this data folder's
     /// audit signing key) and name the one before it, and the event it ends at must still be there with the hash it
     /// signed. So removing the newest events, removing a checkpoint, and rewriting events are all found.
-    public func verify(publicKey: String? = nil) async throws -> AuditVerification {
+    ///
+    /// Nothing in the data folder can show that its newest checkpoints were not removed with the events after them:
+    /// `expected`, a checkpoint kept elsewhere (its number and signature, as the log or an earlier verify gave them),
+    /// must still be there, so the trail is proven up to it.
+    public func verify(publicKey: String? = nil, expected: (id: Int64, signature: String)? = nil) async throws -> AuditVerification {
         let publicKey = publicKey ?? signingKey.publicKey
         let checkpoints = try await store.read { session in try await session.auditCheckpoints() }
         var result = AuditVerification(events: 0, checkpoints: 0, unsigned: 0)
+        if let expected, !checkpoints.contains(where: { $0.id == expected.id && $0.signature == expected.signature }) {
+            result.problem = "checkpoint #\(expected.id), kept elsewhere, is not in the trail: checkpoints and the events they signed were removed"
+        }
         var signed: [Int64: (hash: String, checkpoint: Int64)] = [:]
         var previousSignature = ""
         for checkpoint in checkpoints {
             guard AuditSigningKey.isValid(checkpoint.signature, of: Self.signedText(checkpoint), publicKey: publicKey) else {
-                result.problem = "checkpoint #\(checkpoint.id) is not signed by the audit signing key"
+                result.problem = result.problem ?? "checkpoint #\(checkpoint.id) is not signed by the audit signing key"
                 break
             }
             guard checkpoint.previousSignature == previousSignature else {
-                result.problem = "checkpoint #\(checkpoint.id) does not follow the checkpoint before it: a checkpoint was removed"
+                result.problem = result.problem ?? "checkpoint #\(checkpoint.id) does not follow the checkpoint before it: a checkpoint was removed"
                 break
             }
             previousSignature = checkpoint.signature
             signed[checkpoint.eventSeq] = (checkpoint.eventHash, checkpoint.id)
             result.checkpoints += 1
-            result.newestCheckpoint = (checkpoint.eventSeq, Date(timeIntervalSince1970: checkpoint.createdAt))
+            result.newestCheckpoint = (checkpoint.id, checkpoint.signature, checkpoint.eventSeq, Date(timeIntervalSince1970: checkpoint.createdAt))
         }
         var previous = String(repeating: "0", count: 64)
         var after: Int64 = 0

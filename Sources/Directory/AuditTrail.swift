@@ -20,7 +20,7 @@ import Synchronization
 public final class AuditTrail: Sendable {
     let store: Store
     let signingKey: AuditSigningKey
-    private let logger: Logger
+    let logger: Logger
     private let pending = Mutex<[AuditEvent]>([])
     /// How often buffered events are written.
     public let flushInterval: Duration = .milliseconds(250)

@@ -22,8 +22,8 @@ public final class Directory: Sendable {
     let flushedKeyUses = Mutex<[String: KeyUse]>([:])
     /// Failed sign-ins per identity (portal user, console root or IAM user): five in 15 minutes lock it out for the rest of the window.
     let signInThrottle = SignInThrottle(limit: 5)
-    /// The newest lockout change being written, after those before it (see `Directory+SignInLockouts`).
-    let lockoutWrites = Mutex<Task<Void, Never>?>(nil)
+    /// The newest deferred write, which runs after those before it (see `Directory+SignInLockouts`).
+    let deferredWrites = Mutex<Task<Void, Never>?>(nil)
     private let sharedRefresh = SharedRefresh()
 
     init(store: Store, instanceKey: InstanceKey, signingKey: AuditSigningKey, passwords: PasswordHasher, logger: Logger) {
@@ -80,7 +80,7 @@ public final class Directory: Sendable {
     public func close() async throws {
         // Whatever fails to flush, the store is closed.
         let flushed = await Task {
-            await finishLockoutWrites()
+            await finishDeferredWrites()
             try await auditTrail.flush()
             try await auditTrail.checkpoint()
             try await flushKeyUsage()

@@ -139,7 +139,7 @@ func connectionConfiguration(_ limits: ConnectionLimits, trustedProxies: Set<Str
     let counts = ConnectionCounts(limit: limits.perAddress, uncapped: trustedProxies)
     let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeout))
     return HTTP1Channel.Configuration(
-        additionalChannelHandlers: [ConnectionGuard(counts: counts, bodyTimeout: bodyTimeout)],
+        additionalChannelHandlers: [ConnectionGuard(counts: counts, bodyTimeout: bodyTimeout, stallTimeout: .seconds(Int64(limits.headTimeout)))],
         idleTimeout: .seconds(Int64(limits.headTimeout)))
 }
 

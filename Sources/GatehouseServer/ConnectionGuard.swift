@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTPTypes
@@ -40,30 +45,41 @@ final class ConnectionCounts: Sendable {
         self.uncapped = uncapped
     }
 
-    /// Counts a connection from `address`, unless the address already holds ``limit``.
-    func admit(_ address: String) -> Bool {
-        if uncapped.contains(address) { return true }
-        return counts.withLockedValue { counts in
-            let open = counts[address, default: 0]
+    /// Whose share a connection from `peer` counts against: its IPv4 address, or its IPv6 address's /64 (one host
+    /// commonly has a whole /64 to pick addresses from).
+    static func key(of peer: SocketAddress?) -> String {
+        guard case .v6? = peer, let text = peer?.ipAddress else { return peer?.ipAddress ?? "" }
+        var raw = in6_addr()
+        guard inet_pton(AF_INET6, text, &raw) == 1 else { return text }
+        let bytes = withUnsafeBytes(of: raw) { Array($0) }
+        let mappedIPv4 = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
+        if mappedIPv4 { return peer?.ipAddress ?? "" }
+        return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
+    /// Counts a connection against `key`, unless it already holds ``limit``.
+    func admit(_ key: String) -> Bool {
+        counts.withLockedValue { counts in
+            let open = counts[key, default: 0]
             guard open < limit else { return false }
-            counts[address] = open + 1
+            counts[key] = open + 1
             return true
         }
     }
 
     /// Forgets a connection that ``admit(_:)`` counted.
-    func release(_ address: String) {
-        if uncapped.contains(address) { return }
+    func release(_ key: String) {
         counts.withLockedValue { counts in
-            let open = counts[address, default: 1] - 1
-            counts[address] = open > 0 ? open : nil
+            let open = counts[key, default: 1] - 1
+            counts[key] = open > 0 ? open : nil
         }
     }
 }
 
-/// Closes a connection at once when its client address already holds its share of connections, and closes one whose
-/// request body is not read within the body timeout. (Hummingbird's idle timeout, set to the head timeout, closes
-/// connections that are slow to send a head or idle between requests.)
+/// Closes a connection at once when its client address already holds its share of connections, one whose request
+/// body is not read within the body timeout, and one that does not read its answers: a connection that stays
+/// unwritable (the client's window full) for the stall timeout. (Hummingbird's idle timeout, set to the head timeout,
+/// closes connections that are slow to send a head or idle between requests, but not while an answer is being written.)
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -72,13 +88,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let counts: ConnectionCounts
     private let bodyTimeout: TimeAmount
+    private let stallTimeout: TimeAmount
     private var counted: String?
     private var refused = false
     private var bodyDeadline: Scheduled<Void>?
+    private var stallDeadline: Scheduled<Void>?
 
-    init(counts: ConnectionCounts, bodyTimeout: TimeAmount) {
+    init(counts: ConnectionCounts, bodyTimeout: TimeAmount, stallTimeout: TimeAmount) {
         self.counts = counts
         self.bodyTimeout = bodyTimeout
+        self.stallTimeout = stallTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -116,11 +135,24 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        stallDeadline?.cancel()
+        stallDeadline = nil
+        if !context.channel.isWritable {
+            stallDeadline = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: stallTimeout) {
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     private func admit(_ context: ChannelHandlerContext) {
         guard counted == nil, !refused else { return }
-        let address = context.channel.remoteAddress?.ipAddress ?? ""
-        if counts.admit(address) {
-            counted = address
+        let peer = context.channel.remoteAddress
+        if counts.uncapped.contains(peer?.ipAddress ?? "") { return }
+        let key = ConnectionCounts.key(of: peer)
+        if counts.admit(key) {
+            counted = key
         } else {
             refused = true
             context.close(promise: nil)
@@ -130,6 +162,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func release() {
         bodyDeadline?.cancel()
         bodyDeadline = nil
+        stallDeadline?.cancel()
+        stallDeadline = nil
         if let counted { counts.release(counted) }
         counted = nil
     }

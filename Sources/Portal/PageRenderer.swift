@@ -28,14 +28,31 @@ public struct PageRenderer: Sendable {
     ]
 
     /// The page `template` shows `values` with, as a response of `status`; with `script`, the page may load
-    /// this server's own scripts (the WebAuthn pages), and nothing else.
-    func page(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok, script: Bool = false) -> Response {
+    /// this server's own scripts (the WebAuthn pages), and nothing else. Its forms go to this server only, and, for
+    /// `formTarget` (an origin such as `http://127.0.0.1:43123`), where its answer redirects: browsers check a form's
+    /// redirects against `form-action` too (the `/authorize` page's answer goes to the client's loopback address).
+    func page(_ template: String, _ values: Any, status: HTTPResponse.Status = .ok, script: Bool = false, formTarget: String? = nil) -> Response {
         let html = library.render(values, withTemplate: template) ?? ""
         var headers = Self.pageHeaders
-        if script {
-            headers[.contentSecurityPolicy] = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        if script || formTarget != nil {
+            let scripts = script ? " script-src 'self';" : ""
+            let targets = formTarget.map { " " + $0 } ?? ""
+            headers[.contentSecurityPolicy] =
+                "default-src 'none';\(scripts) style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'\(targets)"
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A CSP source for the origin of `uri` (`http://127.0.0.1:43123`, or `com.example.app:` for another scheme);
+    /// `nil` when the URI has no scheme or its parts hold anything a CSP source may not.
+    static func formTarget(_ uri: String) -> String? {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+            scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else { return nil }
+        guard scheme == "http" || scheme == "https" else { return scheme + ":" }
+        guard let host = components.host, !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) }) else { return nil }
+        let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(scheme)://\(shownHost)" + (components.port.map { ":\($0)" } ?? "")
     }
 
     /// The WebAuthn script, as `/console/webauthn.js` serves it.

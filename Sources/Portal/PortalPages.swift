@@ -92,7 +92,7 @@ struct PortalPages: Sendable {
             clientId: authorization.client.id, redirectUri: authorization.redirectUri, state: parameters["state"] ?? "",
             codeChallenge: authorization.codeChallenge, scopes: parameters["scopes"] ?? "",
             form: CredentialsForm(csrf: csrf, parameters: parameters, problem: problem))
-        var response = renderer.page("authorize", values, status: status)
+        var response = renderer.page("authorize", values, status: status, formTarget: PageRenderer.formTarget(authorization.redirectUri))
         response.setCookie(CSRFToken.cookie(csrf))
         return response
     }

@@ -20,18 +20,29 @@ struct AuditCommand: AsyncParsableCommand {
             discussion: """
                 A checkpoint signs where the chain ended, every minute that events were added and whenever a process closes \
                 the data folder: events removed from the end, a checkpoint removed and a rebuilt chain are all found. \
-                With --public-key (from 'gatehouse audit public-key', kept elsewhere), the checkpoints must be signed by that key.
+                With --public-key (from 'gatehouse audit public-key', kept elsewhere), the checkpoints must be signed by that key; \
+                with --expect (a checkpoint from the server's log or an earlier verify), the trail must still reach it, so \
+                removing the newest checkpoints with the events they signed is found too.
                 """)
 
         @OptionGroup var settings: SettingsOptions
         @Option(help: "Verify the checkpoints with this public key (base64) instead of the data folder's own.") var publicKey: String?
+        @Option(help: "A checkpoint kept elsewhere, ID:SIGNATURE (from the server's log or an earlier verify): it must still be there.")
+        var expect: String?
 
         func run() async throws {
             let configuration = try await settings.configuration()
             var logger = Logger(label: "gatehouse")
             logger.logLevel = .warning
+            var expected: (id: Int64, signature: String)?
+            if let expect {
+                guard let colon = expect.firstIndex(of: ":"), let id = Int64(expect[..<colon]) else {
+                    throw ValidationError("--expect takes ID:SIGNATURE, got '\(expect)'")
+                }
+                expected = (id, String(expect[expect.index(after: colon)...]))
+            }
             let directory = try await Directory.open(dataDirectory: configuration.dataDirectory, logger: logger)
-            let result = try await directory.auditTrail.verify(publicKey: publicKey)
+            let result = try await directory.auditTrail.verify(publicKey: publicKey, expected: expected)
             try await directory.store.close()
             if let broken = result.brokenAt {
                 print("The audit trail is broken at event #\(broken), after \(result.events) intact events.")
@@ -45,6 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
             if let newest = result.newestCheckpoint {
                 let time = ISO8601DateFormatter().string(from: newest.createdAt)
                 print("\(result.checkpoints) signed checkpoints hold; the newest, made \(time), ends at event #\(newest.eventSeq).")
+                print("Keep it elsewhere, to check later that no newer part was removed: --expect \(newest.id):\(newest.signature)")
             } else {
                 print("No signed checkpoint yet.")
             }

@@ -258,4 +258,25 @@ struct AuditTrailTests {
             #expect(try await directory.auditTrail.verify().problem == "checkpoint #1 is not signed by the audit signing key")
         }
     }
+
+    @Test func aCheckpointKeptElsewhereProvesTheEnd() async throws {
+        try await Self.withSeeded { directory in
+            try await directory.auditTrail.checkpoint()
+            let first = try #require(try await directory.auditTrail.verify().newestCheckpoint)
+            directory.auditTrail.record(Self.event("GetCallerIdentity", at: 5, readOnly: true))
+            try await directory.auditTrail.flush()
+            try await directory.auditTrail.checkpoint()
+            let kept = try #require(try await directory.auditTrail.verify().newestCheckpoint)
+            #expect(kept.id == first.id + 1)
+            // The newest checkpoint and the events it signed removed: the data folder alone cannot tell...
+            try await Self.tamper(directory, "DELETE FROM audit_events WHERE seq = 5")
+            try await Self.tamper(directory, "DELETE FROM audit_checkpoints WHERE id = \(kept.id)")
+            #expect(try await directory.auditTrail.verify().intact)
+            #expect(try await directory.auditTrail.verify(expected: (first.id, first.signature)).intact)
+            // ...the checkpoint kept elsewhere can.
+            #expect(
+                try await directory.auditTrail.verify(expected: (kept.id, kept.signature)).problem
+                    == "checkpoint #\(kept.id), kept elsewhere, is not in the trail: checkpoints and the events they signed were removed")
+        }
+    }
 }

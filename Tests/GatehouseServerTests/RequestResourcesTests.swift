@@ -39,6 +39,11 @@ struct RequestResourcesTests {
         ("iam:ListUsers", [:], ["arn:aws:iam::111122223333:user/"]),
         ("iam:ListAccountAliases", [:], ["*"]),
         ("iam:CreateRole", ["RoleName": "Deployer"], ["arn:aws:iam::111122223333:role/Deployer"]),
+        // An ARN in a member that does not name the resource is text: the role is still the one named.
+        ("iam:CreateRole", ["RoleName": "protected-admin", "Description": "arn:aws:iam::111122223333:role/harmless"],
+         ["arn:aws:iam::111122223333:role/protected-admin"]),
+        ("iam:UpdateRole", ["RoleName": "protected-admin", "Description": "arn:aws:iam::111122223333:role/harmless"],
+         ["arn:aws:iam::111122223333:role/protected-admin"]),
         ("iam:DeleteVirtualMFADevice", ["SerialNumber": "arn:aws:iam::111122223333:mfa/key"], ["arn:aws:iam::111122223333:mfa/key"]),
         ("iam:CreateVirtualMFADevice", ["VirtualMFADeviceName": "key"], ["arn:aws:iam::111122223333:mfa/key"]),
         ("iam:AttachUserPolicy", ["UserName": "bob", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"], ["arn:aws:iam::111122223333:user/bob"]),

@@ -68,3 +68,22 @@ def test_removing_a_checkpoint_is_found():
         db.execute("DELETE FROM audit_checkpoints WHERE id = ?", (ids[1],))
     result = verify(data_dir)
     assert result.returncode == 2 and "a checkpoint was removed" in result.stdout
+
+
+def test_a_checkpoint_kept_elsewhere_finds_the_newest_part_removed():
+    data_dir = busy_server_stopped()
+    kept = verify(data_dir).stdout.split("--expect ")[1].split()[0]
+    restarted = Server(dev=True, data_dir=data_dir).start()
+    restarted.client("sts").get_caller_identity()
+    restarted.stop()
+    newest = verify(data_dir).stdout.split("--expect ")[1].split()[0]
+    assert newest != kept and "audit checkpoint" in restarted.read_log()
+    with sqlite3.connect(os.path.join(data_dir, "gatehouse.sqlite")) as db:
+        last_signed = db.execute("SELECT event_seq FROM audit_checkpoints WHERE id = ?", (int(kept.split(":")[0]),)).fetchone()[0]
+        db.execute("DELETE FROM audit_events WHERE seq > ?", (last_signed,))
+        db.execute("DELETE FROM audit_checkpoints WHERE id > ?", (int(kept.split(":")[0]),))
+    # What is left is a valid trail with valid checkpoints; only the checkpoint kept elsewhere shows what is gone.
+    assert verify(data_dir).returncode == 0
+    assert verify(data_dir, "--expect", kept).returncode == 0
+    refused = verify(data_dir, "--expect", newest)
+    assert refused.returncode == 2 and "kept elsewhere, is not in the trail" in refused.stdout

@@ -114,3 +114,27 @@ def test_limits_are_checked_at_start():
         server = Server(dev=False, extra_args=args)
         with pytest.raises(RuntimeError, match="at least 1"):
             server.start()
+
+
+def test_a_client_that_never_reads_its_answers_is_closed(guarded):
+    sock = connect(guarded.port, source="127.0.0.1")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    request = b"GET /metrics HTTP/1.1\r\nHost: gatehouse\r\n\r\n"
+    sock.setblocking(False)
+    sent, closed_after = 0, None
+    started = time.time()
+    try:
+        # Pipeline requests and never read an answer: the answers back up, the connection stays unwritable, and after
+        # the 2-second head timeout the server closes it (the next send is refused).
+        while time.time() - started < 12:
+            try:
+                sock.send(request)
+                sent += 1
+            except BlockingIOError:
+                time.sleep(0.05)
+            except (ConnectionResetError, BrokenPipeError):
+                closed_after = time.time() - started
+                break
+        assert sent > 10 and closed_after is not None and closed_after < 10, (sent, closed_after)
+    finally:
+        sock.close()

@@ -226,3 +226,21 @@ def test_describe_effective_policy_merges_a_tag_policy_down_to_the_account(org, 
     with pytest.raises(ClientError) as control:
         org.orgs.describe_effective_policy(PolicyType="SERVICE_CONTROL_POLICY", TargetId=org.member)
     assert control.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_an_arn_in_a_text_member_does_not_stand_in_for_the_resource(org):
+    """An SCP denying changes to protected roles holds though the request carries another role's ARN as its Description."""
+    policy = org.orgs.create_policy(Name="protected-roles", Description="", Type="SERVICE_CONTROL_POLICY", Content=document(
+        {"Effect": "Deny", "Action": ["iam:CreateRole", "iam:UpdateRole"], "Resource": f"arn:aws:iam::{org.member}:role/protected*"}))["Policy"]["PolicySummary"]
+    org.orgs.attach_policy(PolicyId=policy["Id"], TargetId=org.member)
+    member_iam = org.member_iam()
+    trust = document({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{org.member}:root"}, "Action": "sts:AssumeRole"})
+    elsewhere = f"arn:aws:iam::{org.member}:role/harmless"
+    with pytest.raises(ClientError) as denied:
+        member_iam.create_role(RoleName="protected-admin", AssumeRolePolicyDocument=trust, Description=elsewhere)
+    assert denied.value.response["Error"]["Message"].endswith("with an explicit deny in a service control policy")
+    with pytest.raises(ClientError):
+        member_iam.get_role(RoleName="protected-admin")
+    # Nor does a protected role's ARN in a Description make a change to another role one to the protected role.
+    member_iam.create_role(RoleName="ordinary", AssumeRolePolicyDocument=trust)
+    member_iam.update_role(RoleName="ordinary", Description=f"arn:aws:iam::{org.member}:role/protected-x")

@@ -362,3 +362,29 @@ def test_gatehouse_login_refusals(server):
     out, err = process.communicate(timeout=60)
     assert process.returncode != 0 and "access_denied" in err
     assert not os.path.exists(os.path.join(home, ".aws", "config"))
+
+
+def test_a_spent_authorization_code_stays_spent_after_a_restart(fresh_server):
+    from gatehouse import Server
+
+    server = fresh_server.start()
+    setup = portal(server, users=("jon",))
+    oidc = unsigned(server, "sso-oidc")
+    client = register_code_client(oidc, setup["start_url"])
+    verifier, challenge = pkce_pair()
+    redirect_uri = "http://127.0.0.1:43123/oauth/callback"
+    browser = requests.Session()
+    shown = browser.get(authorize_url(server, client, redirect_uri, challenge))
+    answer = submit(browser, server.url + "/authorize", shown.text, username="jon", password=setup["passwords"]["jon"], new_password=NEW_PASSWORD)
+    code = query(answer.headers["Location"])["code"]
+    grant = dict(clientId=client["clientId"], clientSecret=client["clientSecret"], grantType="authorization_code", code=code, redirectUri=redirect_uri)
+    with pytest.raises(ClientError):
+        oidc.create_token(**grant, codeVerifier=pkce_pair()[0])
+    server.stop()
+    restarted = Server(dev=True, data_dir=server.data_dir).start()
+    try:
+        with pytest.raises(ClientError) as spent:
+            unsigned(restarted, "sso-oidc").create_token(**grant, codeVerifier=verifier)
+        assert error(spent)[0] == "InvalidGrantException"
+    finally:
+        restarted.stop()

@@ -71,13 +71,18 @@ def test_portal_sign_in_checks_a_password_for_unknown_users(server):
         assert cost == 1, user
 
 
+def console_user(server, name, password):
+    """A new account with an IAM user who has a console password; returns the account's ID."""
+    keys = fresh_account(server, name)
+    iam = server.client("iam", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"])
+    iam.create_user(UserName=name)
+    iam.create_login_profile(UserName=name, Password=password)
+    return server.client("sts", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"]).get_caller_identity()["Account"]
+
+
 def test_a_lockout_survives_a_restart(fresh_server):
     server = fresh_server.start()
-    keys = fresh_account(server, "locked")
-    iam = server.client("iam", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"])
-    account_id = server.client("sts", key=keys["AccessKeyId"], secret=keys["SecretAccessKey"]).get_caller_identity()["Account"]
-    iam.create_user(UserName="gina")
-    iam.create_login_profile(UserName="gina", Password="Gina-Password-123!")
+    account_id = console_user(server, "gina", "Gina-Password-123!")
     for _ in range(5):
         assert console_attempt(server, kind="iam", account=account_id, username="gina", password="Not-Her-Password-1")().status_code == 401
     assert "Too many failed sign-in attempts" in console_attempt(server, kind="iam", account=account_id, username="gina", password="Gina-Password-123!")().text
@@ -88,3 +93,18 @@ def test_a_lockout_survives_a_restart(fresh_server):
         assert refused.status_code == 401 and "Too many failed sign-in attempts. Try again in 15 minutes." in refused.text
     finally:
         restarted.stop()
+
+
+def test_guesses_made_at_once_cannot_all_start_before_the_lockout(fresh_server):
+    """20 guesses at once: each counts from the moment it is let in, so at most 5 are checked, and the right
+    password among them does not open the lock for the rest."""
+    import concurrent.futures
+
+    server = fresh_server.start()
+    account_id = console_user(server, "ivan", "Ivan-Password-123!")
+    attempts = [console_attempt(server, kind="iam", account=account_id, username="ivan", password=f"Guess-{n}-Password!") for n in range(20)]
+    before = password_checks(server)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda attempt: attempt(), attempts))
+    assert password_checks(server) - before <= 5
+    assert sum("Too many failed sign-in attempts" in answer.text for answer in answers) >= 15

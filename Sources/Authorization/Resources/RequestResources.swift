@@ -29,10 +29,12 @@ struct RequestResources {
 
     static func arns(of use: ServiceAuthorizationReference.ResourceUse, input: AWSValue, caller: Caller, naming: any ResourceNaming) -> [String] {
         let template = use.type.arn
-        // An ARN the request gives (RoleArn, PermissionSetArn, PolicyArn) is the resource when it is of the type.
+        // An ARN the request gives in a member that names a resource (RoleArn, PermissionSetArn, PolicyArn: the model's
+        // members ending in `Arn`, and an MFA device's SerialNumber) is the resource when it is of the type; an ARN in
+        // any other member (a Description, a tag value) is text, and never stands in for the resource acted on.
         if case .object(let members) = input {
             var given: [String] = []
-            for value in members.values {
+            for (name, value) in members where name.hasSuffix("Arn") || name == "SerialNumber" {
                 if let text = value.string, text.hasPrefix("arn:"), template.matches(text) { given.append(text) }
             }
             if !given.isEmpty { return given.sorted() }

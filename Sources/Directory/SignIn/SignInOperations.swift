@@ -10,8 +10,8 @@ public final class SignInOperations: Sendable {
     let directory: Directory
     /// When each device code was last polled, for `slow_down`; polling state is not worth a write.
     let lastPolls = Mutex<[String: Date]>([:])
-    /// Authorization codes a failed exchange used up, until they would have expired: a failed call commits nothing,
-    /// so a code tried with the wrong verifier or redirect URI is remembered here and never exchanged after.
+    /// Authorization codes a failed exchange used up, until they would have expired: a failed call commits nothing, so a
+    /// code tried with the wrong verifier or redirect URI is remembered here at once (and deleted by a deferred write).
     let spentCodes = Mutex<[String: Date]>([:])
 
     public init(directory: Directory) {
@@ -185,6 +185,11 @@ public final class SignInOperations: Sendable {
             (43...128).contains(verifier.utf8.count), ConstantTime.equals(Array(challenge.utf8), Array(grant.codeChallenge.utf8))
         else {
             spentCodes.withLock { $0[key] = grant.expires }
+            // This call's transaction is rolled back with its error: the code is deleted in a write of its own, so that it
+            // stays spent after a restart too.
+            directory.deferredWrite { session in
+                try await DocumentTransaction(session: session, accountId: SignInState.accountKey).delete(SignInDocumentKind.authorizationCode, key)
+            }
             throw Self.error(
                 "InvalidGrantException", "The authorization code is not valid for this client, redirect URI and code verifier, or has expired.")
         }
