@@ -15,16 +15,24 @@ extension Directory {
     ///
     /// - Returns: whether the code was accepted.
     public func verifyMFACode(accountId: String, owner: String, serialNumber: String, code: String, now: Date) async throws -> Bool {
-        guard let name = serialNumber.split(separator: "/").last.map(String.init) else { return false }
-        return try await store.write { session in
-            let tx = DocumentTransaction(session: session, accountId: accountId)
-            guard var device = try await tx.get(VirtualMFADevice.self, .mfaDevice, name), device.serialNumber == serialNumber,
-                device.userName?.lowercased() == owner.lowercased(), device.securityKey == nil
-            else { return false }
-            guard let step = try totp(for: device).matchingStep(code, at: now), step > device.lastStep else { return false }
-            device.lastStep = step
-            try await tx.put(device, .mfaDevice, device.name)
-            return true
+        try await store.write { session in
+            try await verifyMFACode(accountId: accountId, owner: owner, serialNumber: serialNumber, code: code, now: now, in: session)
         }
+    }
+
+    /// ``verifyMFACode(accountId:owner:serialNumber:code:now:)`` inside a write transaction already open (a call's own:
+    /// the code's use commits with what the call does with it).
+    public func verifyMFACode(
+        accountId: String, owner: String, serialNumber: String, code: String, now: Date, in session: StoreSession
+    ) async throws -> Bool {
+        guard let name = serialNumber.split(separator: "/").last.map(String.init) else { return false }
+        let tx = DocumentTransaction(session: session, accountId: accountId)
+        guard var device = try await tx.get(VirtualMFADevice.self, .mfaDevice, name), device.serialNumber == serialNumber,
+            device.userName?.lowercased() == owner.lowercased(), device.securityKey == nil
+        else { return false }
+        guard let step = try totp(for: device).matchingStep(code, at: now), step > device.lastStep else { return false }
+        device.lastStep = step
+        try await tx.put(device, .mfaDevice, device.name)
+        return true
     }
 }

@@ -147,9 +147,9 @@ struct AWSEndpoint: Sendable {
             }
             let call = OperationCall(input: input ?? .empty, caller: caller, requestId: requestId, time: now)
             let output: AWSValue
-            if entry.readOnly {
+            if !entry.mutates {
                 output = try await entry.handler(call)
-                if let caller { record(service: service, operation: operation, caller: caller, input: input, output: output, error: nil, requestId: requestId, time: now, readOnly: true) }
+                if let caller { record(service: service, operation: operation, caller: caller, input: input, output: output, error: nil, requestId: requestId, time: now, readOnly: entry.readOnly) }
             } else {
                 // The change and its audit event commit together, or neither does.
                 output = try await directory.store.write { session in
@@ -159,7 +159,7 @@ struct AWSEndpoint: Sendable {
                     if let caller {
                         let event = auditEvent(
                             service: service, operation: operation, caller: caller, input: input, output: output, error: nil,
-                            requestId: requestId, time: now, readOnly: false)
+                            requestId: requestId, time: now, readOnly: entry.readOnly)
                         try await auditTrail.append([event], in: session)
                     }
                     return output

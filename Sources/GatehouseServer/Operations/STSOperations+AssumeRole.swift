@@ -25,7 +25,8 @@ extension STSOperations {
         if let serial = call.input["SerialNumber"]?.string {
             guard let owner = VirtualMFADevice.owner(of: principal),
                 try await directory.verifyMFACode(
-                    accountId: principal.accountId, owner: owner, serialNumber: serial, code: call.input["TokenCode"]?.string ?? "", now: call.time)
+                    accountId: principal.accountId, owner: owner, serialNumber: serial, code: call.input["TokenCode"]?.string ?? "", now: call.time,
+                    in: try call.requireSession())
             else {
                 throw AWSError(code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code. ", status: 403)
             }
@@ -74,7 +75,8 @@ extension STSOperations {
         }
         session.sourceIdentity = principal.roleSession?.sourceIdentity ?? requestedSource
         let credentials = try await directory.issueTemporaryCredentials(
-            accountId: roleAccount, roleSession: session, duration: Double(duration), mfaAt: mfaAt ?? caller.mfaAuthenticated, now: call.time)
+            accountId: roleAccount, roleSession: session, duration: Double(duration), mfaAt: mfaAt ?? caller.mfaAuthenticated, now: call.time,
+            in: try call.requireSession())
         var output: [String: AWSValue] = [
             "Credentials": [
                 "AccessKeyId": .string(credentials.accessKeyId), "SecretAccessKey": .string(credentials.secretAccessKey),

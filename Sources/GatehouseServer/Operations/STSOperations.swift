@@ -8,8 +8,8 @@ struct STSOperations {
 
     func register(in registry: inout OperationRegistry) {
         registry.add(service: "sts", operation: "GetCallerIdentity", .init(handler: Self.getCallerIdentity, readOnly: true))
-        registry.add(service: "sts", operation: "GetSessionToken", .init(handler: { try await getSessionToken($0) }, readOnly: true))
-        registry.add(service: "sts", operation: "AssumeRole", .init(handler: { try await assumeRole($0) }, readOnly: true))
+        registry.add(service: "sts", operation: "GetSessionToken", .init(handler: { try await getSessionToken($0) }, readOnly: true, mutates: true))
+        registry.add(service: "sts", operation: "AssumeRole", .init(handler: { try await assumeRole($0) }, readOnly: true, mutates: true))
         registry.add(service: "sts", operation: "GetAccessKeyInfo", .init(handler: { try getAccessKeyInfo($0) }, readOnly: true))
     }
 
@@ -40,7 +40,8 @@ struct STSOperations {
         if let serial = call.input["SerialNumber"]?.string {
             let code = call.input["TokenCode"]?.string ?? ""
             guard let owner = VirtualMFADevice.owner(of: principal),
-                try await directory.verifyMFACode(accountId: principal.accountId, owner: owner, serialNumber: serial, code: code, now: call.time)
+                try await directory.verifyMFACode(
+                    accountId: principal.accountId, owner: owner, serialNumber: serial, code: code, now: call.time, in: try call.requireSession())
             else {
                 throw AWSError(code: "AccessDenied", message: "MultiFactorAuthentication failed with invalid MFA one time pass code. ", status: 403)
             }
@@ -50,7 +51,7 @@ struct STSOperations {
         let duration = principal.kind == .root ? min(requested, 3600) : requested
         let credentials = try await directory.issueTemporaryCredentials(
             accountId: principal.accountId, userName: principal.kind == .user ? principal.username : nil, duration: Double(duration),
-            mfaAt: mfaAt, now: call.time)
+            mfaAt: mfaAt, now: call.time, in: try call.requireSession())
         return [
             "Credentials": [
                 "AccessKeyId": .string(credentials.accessKeyId),
