@@ -77,17 +77,30 @@ public struct OperationCall: Sendable {
 /// Runs one operation: input in, output out; throws ``AWSError`` for AWS errors.
 public typealias OperationHandler = @Sendable (OperationCall) async throws -> AWSValue
 
-/// One operation of a service: its name, whether CloudTrail counts it read-only, and its handler.
+/// One operation of a service: its name, whether CloudTrail counts it read-only and whether it writes, and its handler.
 public struct OperationEntry: Sendable {
     public let name: String
+    /// Whether CloudTrail counts the call as read-only (it changes no resource: `AssumeRole` is one).
     public let readOnly: Bool
+    /// Whether the call writes (issued credentials, an MFA code's last use included): it then runs in a write
+    /// transaction that its audit event commits in too.
+    public let mutates: Bool
     public let handler: OperationHandler
     /// Members the model requires that Gatehouse lets callers omit (`UserName` for root's own MFA).
     public var optionalMembers: Set<String> = []
+    /// Whether the handler checks its own input and answers with the service's own error codes (CloudTrail's
+    /// `InvalidMaxResultsException`) instead of the generic validation error.
+    public var validatesInput: Bool
 
-    public init(name: String, readOnly: Bool, handler: @escaping OperationHandler, optionalMembers: Set<String> = []) {
+    /// `mutates` is `!readOnly` unless said.
+    public init(
+        name: String, readOnly: Bool, mutates: Bool? = nil, validatesInput: Bool = false, handler: @escaping OperationHandler,
+        optionalMembers: Set<String> = []
+    ) {
         self.name = name
         self.readOnly = readOnly
+        self.mutates = mutates ?? !readOnly
+        self.validatesInput = validatesInput
         self.handler = handler
         self.optionalMembers = optionalMembers
     }

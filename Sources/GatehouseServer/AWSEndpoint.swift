@@ -130,7 +130,7 @@ struct AWSEndpoint: Sendable {
     /// Runs a call whose caller is known and whose input is decoded: authorizes it (unless the turn is `unchecked`),
     /// runs the handler (a change and its audit event in one transaction) and records the outcome in the audit trail.
     func perform(
-        service: ServiceModel, operation: ServiceOperation, entry: OperationRegistry.Entry, input: AWSValue?, caller: Caller?, unchecked: Bool,
+        service: ServiceModel, operation: ServiceOperation, entry: OperationEntry, input: AWSValue?, caller: Caller?, unchecked: Bool,
         requestId: String, now: Date, logger: Logger
     ) async -> Result<AWSValue, AWSError> {
         let caller = caller.map { caller in

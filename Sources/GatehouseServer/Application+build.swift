@@ -32,25 +32,18 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    var registry = OperationRegistry()
-    STSOperations(directory: directory).register(in: &registry)
-    CloudTrailOperations(auditTrail: directory.auditTrail).register(in: &registry)
     let authorizer = Authorizer(directory: directory)
-    let services: [(ServiceModel, [OperationEntry])] = [
+    // Every service's operations, by model: the registry the endpoint dispatches with.
+    let registry = OperationRegistry([
         (.iam, IAMOperations(directory: directory).entries + IAMSimulation(directory: directory, authorizer: authorizer).entries),
+        (.sts, STSOperations(directory: directory).entries),
+        (.cloudTrail, CloudTrailOperations(auditTrail: directory.auditTrail).entries),
         (.organizations, OrganizationsOperations(directory: directory).entries),
         (.ssoAdmin, SSOAdminOperations(directory: directory).entries),
         (.identityStore, IdentityStoreOperations(directory: directory).entries),
         (.ssoOIDC, SignInOperations(directory: directory).entries),
         (.ssoPortal, PortalOperations(directory: directory).entries),
-    ]
-    for (service, entries) in services {
-        for entry in entries {
-            registry.add(
-                service: service.signingName, operation: entry.name,
-                .init(handler: entry.handler, readOnly: entry.readOnly, optionalMembers: entry.optionalMembers))
-        }
-    }
+    ])
     let accessMode = AccessMode(permissive: configuration.permissive, devAccountId: configuration.devAccountId)
     let endpoint = AWSEndpoint(
         directory: directory,

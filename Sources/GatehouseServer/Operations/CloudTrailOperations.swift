@@ -7,10 +7,9 @@ import Storage
 struct CloudTrailOperations {
     let auditTrail: AuditTrail
 
-    func register(in registry: inout OperationRegistry) {
-        registry.add(
-            service: "cloudtrail", operation: "LookupEvents",
-            .init(handler: { try await lookupEvents($0) }, readOnly: true, validatesInput: true))
+    /// Every CloudTrail operation Gatehouse serves.
+    var entries: [OperationEntry] {
+        [OperationEntry(name: "LookupEvents", readOnly: true, validatesInput: true, handler: { try await lookupEvents($0) })]
     }
 
     /// LookupEvents: the account's events, newest first, at most 50 a page, one lookup attribute.

@@ -6,11 +6,15 @@ import Foundation
 struct STSOperations {
     let directory: Directory
 
-    func register(in registry: inout OperationRegistry) {
-        registry.add(service: "sts", operation: "GetCallerIdentity", .init(handler: Self.getCallerIdentity, readOnly: true))
-        registry.add(service: "sts", operation: "GetSessionToken", .init(handler: { try await getSessionToken($0) }, readOnly: true, mutates: true))
-        registry.add(service: "sts", operation: "AssumeRole", .init(handler: { try await assumeRole($0) }, readOnly: true, mutates: true))
-        registry.add(service: "sts", operation: "GetAccessKeyInfo", .init(handler: { try getAccessKeyInfo($0) }, readOnly: true))
+    /// Every STS operation Gatehouse serves. GetSessionToken and AssumeRole are read-only to CloudTrail but write
+    /// (the credentials they issue, the MFA code they check).
+    var entries: [OperationEntry] {
+        [
+            OperationEntry(name: "GetCallerIdentity", readOnly: true, handler: Self.getCallerIdentity),
+            OperationEntry(name: "GetSessionToken", readOnly: true, mutates: true, handler: { try await getSessionToken($0) }),
+            OperationEntry(name: "AssumeRole", readOnly: true, mutates: true, handler: { try await assumeRole($0) }),
+            OperationEntry(name: "GetAccessKeyInfo", readOnly: true, handler: { try getAccessKeyInfo($0) }),
+        ]
     }
 
     /// Who the caller is: for root, the account ID as `UserId` and `arn:aws:iam::<id>:root`.
