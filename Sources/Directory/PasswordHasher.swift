@@ -39,6 +39,13 @@ public struct PasswordHasher: Sendable {
         return matches && hash != nil
     }
 
+    /// Whether `hash` was made at another cost than this hasher's (a cost changed since): a sign-in that proves the
+    /// password then stores it again at this cost, so every known name costs what the stand-in for unknown ones does.
+    public func needsRehash(_ hash: String) -> Bool {
+        let parts = hash.split(separator: "$")
+        return parts.count >= 3 && UInt8(parts[1]) != cost
+    }
+
     static func prehash(_ password: String) -> String {
         Data(SHA256.hash(data: Array(password.utf8))).base64EncodedString()
     }

@@ -7,6 +7,12 @@ extension StoreSession {
         try appendChange(entity: "account", id: account.id)
     }
 
+    /// Replaces the root user's password hash (the same password, hashed at another cost) and records the change.
+    public func setRootPasswordHash(_ hash: String, accountId: String) async throws {
+        try connection.execute("UPDATE accounts SET root_password_hash = ? WHERE id = ?", hash, accountId)
+        try appendChange(entity: "account", id: accountId)
+    }
+
     /// The account with this ID.
     public func account(id: String) async throws -> AccountRecord? {
         try connection.first("SELECT * FROM accounts WHERE id = ?", id).map(Self.account)

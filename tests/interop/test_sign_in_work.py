@@ -108,3 +108,26 @@ def test_guesses_made_at_once_cannot_all_start_before_the_lockout(fresh_server):
         answers = list(pool.map(lambda attempt: attempt(), attempts))
     assert password_checks(server) - before <= 5
     assert sum("Too many failed sign-in attempts" in answer.text for answer in answers) >= 15
+
+
+def test_a_password_hashed_at_another_cost_is_hashed_again_at_sign_in(server):
+    """A root user made at cost 11 (by a CLI with other settings) on a server at cost 10: the first sign-in stores the
+    password at the server's cost, so afterwards the known name costs what the stand-in for unknown ones does."""
+    import os
+    import sqlite3
+    import subprocess
+
+    from gatehouse import BIN, ENV
+
+    email = f"cost-{uuid.uuid4().hex[:8]}@example.com"
+    subprocess.run([BIN, "account", "create", "--email", email, "--name", "cost", "--password-stdin", "--data-dir", server.data_dir],
+                   input="Cost-Password-123!\n", text=True, check=True, capture_output=True, env={**ENV, "GATEHOUSE_BCRYPT_COST": "11"})
+
+    def stored_cost():
+        with sqlite3.connect(os.path.join(server.data_dir, "gatehouse.sqlite")) as db:
+            return db.execute("SELECT root_password_hash FROM accounts WHERE email = ?", (email,)).fetchone()[0].split("$")[2]
+
+    assert stored_cost() == "11"
+    wait_for(lambda: console_attempt(server, kind="root", email=email, password="Cost-Password-123!")().status_code in (200, 303))
+    assert stored_cost() == "10"
+    assert console_attempt(server, kind="root", email=email, password="Cost-Password-123!")().status_code in (200, 303)

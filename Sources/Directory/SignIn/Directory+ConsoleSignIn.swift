@@ -44,6 +44,11 @@ extension Directory {
             if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
             throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
         }
+        if let stored = record.rootPasswordHash, passwords.needsRehash(stored) {
+            let rehashed = await passwords.hash(password)
+            try await store.write { session in try await session.setRootPasswordHash(rehashed, accountId: record.id) }
+            try await refresh()
+        }
         return ConsoleSignIn(
             principal: principal, mfaSerialNumbers: activeMFADevices(of: VirtualMFADevice.rootOwner, in: record.id),
             securityKeys: securityKeys(of: VirtualMFADevice.rootOwner, in: record.id),
@@ -69,6 +74,16 @@ extension Directory {
             signInThrottle.failed(key, now: now)
             if let principal { recordConsoleLogin(principal, source: source, mfaUsed: false, failure: "Failed authentication", now: now) }
             throw DirectoryError.invalidInput("Your authentication information is incorrect. Please try again.")
+        }
+        if passwords.needsRehash(profile.passwordHash) {
+            let rehashed = await passwords.hash(password)
+            try await store.write { session in
+                let tx = DocumentTransaction(session: session, accountId: accountId)
+                guard var stored = try await tx.get(LoginProfile.self, .loginProfile, user.name), stored.passwordHash == profile.passwordHash else { return }
+                stored.passwordHash = rehashed
+                try await tx.put(stored, .loginProfile, user.name)
+            }
+            try await refresh()
         }
         var resetRequired = profile.passwordResetRequired
         if let policy = iam.passwordPolicy, let days = policy.maxPasswordAge, days > 0,

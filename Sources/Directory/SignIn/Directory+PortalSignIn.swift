@@ -83,6 +83,10 @@ extension Directory {
             signInThrottle.failed(throttleKey)
             throw DirectoryError.invalidInput("The user name or password is wrong.")
         }
+        if let stored = user.passwordHash, passwords.needsRehash(stored), !user.passwordIsOneTime {
+            user.passwordHash = await passwords.hash(password)
+            try await tx.put(user, IdentityCenterDocumentKind.user, user.id)
+        }
         if user.passwordIsOneTime {
             guard let newPassword else {
                 throw DirectoryError(.passwordChangeRequired, "This is a one-time password: choose a new password to sign in.")
