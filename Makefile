@@ -42,7 +42,7 @@ tools:
 #   the policy engine's suites (ordo-one/benchmark), then Gatehouse against moto's server with the same
 #   pre-signed requests (scripts/bench-servers.py, driven by Benchmarks/LoadGenerator).
 bench: sqlite $(VENV)/.installed $(VENV)/.bench-installed
-	GATEHOUSE_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark
+	GATEHOUSE_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark --target PolicyBenchmarks
 	GATEHOUSE_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product gatehouse
 	GATEHOUSE_BENCHMARKS=1 $(SWIFT) build -c release --scratch-path .build-bench --product gatehouse-load
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) scripts/bench-servers.py
