@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import Storage
 
-/// What ``AuditTrail/verify(publicKey:)`` found.
-public struct AuditVerification: Sendable, Equatable {
+/// What ``AuditTrail/verify(publicKey:expected:)`` found.
+public struct AuditVerification: Sendable {
     /// Intact events, in chain order, before the first broken link (all of them when nothing is broken).
     public var events: Int
     /// The number of the first event whose link is broken.
@@ -19,13 +19,6 @@ public struct AuditVerification: Sendable, Equatable {
 
     /// Whether the chain and every checkpoint hold.
     public var intact: Bool { brokenAt == nil && problem == nil }
-
-    public static func == (a: AuditVerification, b: AuditVerification) -> Bool {
-        a.events == b.events && a.brokenAt == b.brokenAt && a.checkpoints == b.checkpoints && a.unsigned == b.unsigned
-            && a.problem == b.problem && a.newestCheckpoint?.id == b.newestCheckpoint?.id
-            && a.newestCheckpoint?.signature == b.newestCheckpoint?.signature && a.newestCheckpoint?.eventSeq == b.newestCheckpoint?.eventSeq
-            && a.newestCheckpoint?.createdAt == b.newestCheckpoint?.createdAt
-    }
 }
 
 extension AuditTrail {

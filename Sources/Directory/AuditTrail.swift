@@ -12,7 +12,7 @@ import Synchronization
 /// A hash chain alone does not prove where it ends (removing its newest events leaves a valid chain), nor that it
 /// was not rebuilt: so every minute that events were added, and when the store is closed, a checkpoint records the
 /// last event's number and hash, signed with the audit signing key and chained to the checkpoint before.
-/// ``verify(publicKey:)`` checks the chain and every checkpoint.
+/// ``verify(publicKey:expected:)`` checks the chain and every checkpoint.
 ///
 /// A state-changing call appends its event with ``append(_:in:)`` inside the transaction
 /// of the change itself. Read-only and refused calls go through ``record(_:)`` into a
