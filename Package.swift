@@ -162,6 +162,10 @@ let package = Package(
         .testTarget(
             name: "PortalTests", dependencies: ["Portal", "Directory", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "CSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "DirectoryTests",
             dependencies: [
                 "Directory", "Storage", "AWSWire", "AccessPolicy",

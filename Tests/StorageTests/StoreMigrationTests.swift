@@ -5,7 +5,7 @@ import Testing
 struct StoreMigrationTests {
     /// Opens the store at `path`, runs `body`, and closes the store whatever happens.
     static func withStore<T>(_ path: String, _ body: (Store) async throws -> T) async throws -> T {
-        let store = try await Store.open(path: path, logger: Scratch.logger)
+        let store = try await Store.open(path: path, logger: StorageScratch.logger)
         do {
             let result = try await body(store)
             try await store.close()
@@ -18,10 +18,7 @@ struct StoreMigrationTests {
 
     /// Runs `body` with the path of a database file in a scratch folder (removed afterwards).
     static func withDatabasePath(_ body: (String) async throws -> Void) async throws {
-        try await Scratch.withFolder { folder in
-            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
-            try await body(folder.path + "/gatehouse.sqlite")
-        }
+        try await StorageScratch.withFolder { folder in try await body(folder + "/gatehouse.sqlite") }
     }
 
     static let key = AccessKeyRecord(
