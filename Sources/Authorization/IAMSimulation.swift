@@ -47,13 +47,20 @@ public struct IAMSimulation: Sendable {
     func principal(_ arn: String, accountId: String) throws -> Simulated {
         let iam = directory.iam(accountId)
         let name = String(arn.split(separator: "/").last ?? "").lowercased()
+        // The organization's SCPs bind a member account's users and roles in a simulation too (IAM API Reference,
+        // EvaluationResult: "If an AWS Organizations SCP included in the evaluation denies access, the simulation ends").
+        let serviceControl = authorizer.controlPolicies(OrganizationPolicyType.serviceControl, accountId: accountId)
         if arn.contains(":user/"), let user = iam.users[name], user.arn == arn {
             let principal = Principal.user(user, of: accountId)
-            return Simulated(policies: authorizer.policies(for: principal, iam: iam), principal: principal, callerArn: arn)
+            var policies = authorizer.policies(for: principal, iam: iam)
+            policies.serviceControl = serviceControl
+            return Simulated(policies: policies, principal: principal, callerArn: arn)
         }
         if arn.contains(":role/"), let role = iam.roles[name], role.arn == arn {
             let principal = Principal.assumedRole(role, session: RoleSession(roleName: role.name, sessionName: "simulated"), of: accountId)
-            return Simulated(policies: authorizer.policies(for: principal, iam: iam), principal: principal, callerArn: arn)
+            var policies = authorizer.policies(for: principal, iam: iam)
+            policies.serviceControl = serviceControl
+            return Simulated(policies: policies, principal: principal, callerArn: arn)
         }
         if arn.contains(":group/"), let group = iam.groups[name], group.arn == arn {
             var policies: [CompiledPolicy] = []
@@ -142,6 +149,9 @@ public struct IAMSimulation: Sendable {
             "MatchedStatements": .list(matched),
             "MissingContextValues": .list(PolicyEvaluator.missingContextKeys(policies.identity + policies.resource, context: context).map { .string($0) }),
         ]
+        if policies.serviceControl != nil {
+            result["OrganizationsDecisionDetail"] = ["AllowedByOrganizations": .boolean(decision.decidingLayer != .serviceControl)]
+        }
         if let boundary = policies.permissionsBoundary {
             let allowed = PolicyEvaluator.evaluate(PolicySet(identity: boundary), context: context, principal: principal).allowed
             result["PermissionsBoundaryDecisionDetail"] = ["AllowedByPermissionsBoundary": .boolean(allowed)]

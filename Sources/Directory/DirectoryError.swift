@@ -14,6 +14,8 @@ public struct DirectoryError: Error, Sendable, Equatable, CustomStringConvertibl
         case passwordChangeRequired
         /// The password was right, but the instance makes a user without an MFA device register one to go on.
         case mfaRegistrationRequired
+        /// Too many failed sign-ins: the attempt was not made (it is not a failure of its own).
+        case throttled
         /// The store or the data folder failed.
         case storage
     }

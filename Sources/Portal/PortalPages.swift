@@ -55,6 +55,7 @@ struct PortalPages: Sendable {
         do {
             let credentials = try signInAttempt(form, request: request, address: address)
             let code = try await directory.authorize(authorization, credentials: credentials)
+            addressThrottle.release(address)
             return Self.redirect(to: authorization.redirectUri, ["code": code, "state": form["state"]])
         } catch {
             let (message, askNewPassword, status) = failure(error, address: address)
@@ -112,6 +113,7 @@ struct PortalPages: Sendable {
             let credentials = try signInAttempt(form, request: request, address: address)
             let allow = form["decision"] != "deny"
             try await directory.decideDeviceSignIn(userCode: userCode, credentials: credentials, allow: allow)
+            addressThrottle.release(address)
             return allow
                 ? renderer.message("Sign-in approved", "Go back to your terminal: it is signed in. You can close this window.")
                 : renderer.message("Sign-in denied", "The terminal that asked will not be signed in. You can close this window.")
@@ -157,6 +159,9 @@ struct PortalPages: Sendable {
             return (error.message + " Sign in at the access portal's start page once to register it, then come back.", false, .forbidden)
         case .storage:
             return ("Sign-in failed for a reason on our side. Try again.", false, .internalServerError)
+        case .throttled:
+            // No attempt was made: counting it would make every retry lengthen the lock.
+            return (error.message, false, .unauthorized)
         default:
             addressThrottle.failed(address)
             return (error.message, false, .unauthorized)

@@ -7,9 +7,10 @@ extension StoreSession {
         try appendChange(entity: "account", id: account.id)
     }
 
-    /// Replaces the root user's password hash (the same password, hashed at another cost) and records the change.
-    public func setRootPasswordHash(_ hash: String, accountId: String) async throws {
-        try connection.execute("UPDATE accounts SET root_password_hash = ? WHERE id = ?", hash, accountId)
+    /// Replaces the root user's password hash `previous` (the same password, hashed at another cost) and records the
+    /// change; a hash changed since (a new password) is left as it is.
+    public func replaceRootPasswordHash(_ previous: String, with hash: String, accountId: String) async throws {
+        try connection.execute("UPDATE accounts SET root_password_hash = ? WHERE id = ? AND root_password_hash = ?", hash, accountId, previous)
         try appendChange(entity: "account", id: accountId)
     }
 

@@ -244,3 +244,13 @@ def test_an_arn_in_a_text_member_does_not_stand_in_for_the_resource(org):
     # Nor does a protected role's ARN in a Description make a change to another role one to the protected role.
     member_iam.create_role(RoleName="ordinary", AssumeRolePolicyDocument=trust)
     member_iam.update_role(RoleName="ordinary", Description=f"arn:aws:iam::{org.member}:role/protected-x")
+
+
+def test_the_simulator_includes_the_organizations_scps(org):
+    """SimulatePrincipalPolicy on a member account's role decides with its SCPs, as enforcement does, and says so."""
+    policy = org.orgs.create_policy(Name="no-users-sim", Description="", Type="SERVICE_CONTROL_POLICY", Content=DENY_CREATE_USER)["Policy"]["PolicySummary"]
+    org.orgs.attach_policy(PolicyId=policy["Id"], TargetId=org.member)
+    results = org.member_iam().simulate_principal_policy(
+        PolicySourceArn=f"arn:aws:iam::{org.member}:role/OrganizationAccountAccessRole", ActionNames=["iam:CreateUser", "iam:ListUsers"])["EvaluationResults"]
+    decided = {r["EvalActionName"]: (r["EvalDecision"], r["OrganizationsDecisionDetail"]["AllowedByOrganizations"]) for r in results}
+    assert decided == {"iam:CreateUser": ("explicitDeny", False), "iam:ListUsers": ("allowed", True)}

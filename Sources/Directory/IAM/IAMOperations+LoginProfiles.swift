@@ -147,6 +147,7 @@ extension IAMOperations {
             directory.signInThrottle.failed(throttleKey, now: call.time)
             throw Self.model.error("InvalidUserTypeException", "The old password is incorrect.")
         }
+        directory.signInThrottle.release(throttleKey)
         let password = try Self.required(call, "NewPassword")
         try Self.checkPassword(password, policy: policy)
         try await checkReuse(password, profile: profile, policy: policy)

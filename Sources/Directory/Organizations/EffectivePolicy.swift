@@ -74,12 +74,14 @@ public struct EffectivePolicy {
             values[key] = value
         case "@@append":
             var items: [JSONNode] = if case .array(let existing)? = values[key] { existing } else { [] }
-            for item in Self.items(value) where !items.contains(item) { items.append(item) }
+            // Values compared by their JSON text, in a set: a policy of thousands of values merges in linear time.
+            var present = Set(items.map(Self.text))
+            for item in Self.items(value) where present.insert(Self.text(item)).inserted { items.append(item) }
             values[key] = .array(items)
         default:
             guard case .array(let existing)? = values[key] else { return }
-            let removed = Self.items(value)
-            let kept = existing.filter { !removed.contains($0) }
+            let removed = Set(Self.items(value).map(Self.text))
+            let kept = existing.filter { !removed.contains(Self.text($0)) }
             values[key] = kept.isEmpty ? nil : .array(kept)
         }
     }
@@ -96,10 +98,13 @@ public struct EffectivePolicy {
     func result() -> JSONNode? {
         final class Node {
             var members: [(name: String, node: Node)] = []
+            /// Each member's place in ``members``, by its lower-cased name.
+            var index: [String: Int] = [:]
             var value: JSONNode?
             func child(_ name: String) -> Node {
-                if let found = members.first(where: { $0.name.lowercased() == name.lowercased() }) { return found.node }
+                if let found = index[name.lowercased()] { return members[found].node }
                 let node = Node()
+                index[name.lowercased()] = members.count
                 members.append((name, node))
                 return node
             }

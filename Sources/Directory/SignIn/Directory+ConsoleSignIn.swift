@@ -46,9 +46,11 @@ extension Directory {
         }
         if let stored = record.rootPasswordHash, passwords.needsRehash(stored) {
             let rehashed = await passwords.hash(password)
-            try await store.write { session in try await session.setRootPasswordHash(rehashed, accountId: record.id) }
+            try await store.write { session in try await session.replaceRootPasswordHash(stored, with: rehashed, accountId: record.id) }
             try await refresh()
         }
+        // The password step is done; an MFA step takes a place of its own.
+        signInThrottle.release(key)
         return ConsoleSignIn(
             principal: principal, mfaSerialNumbers: activeMFADevices(of: VirtualMFADevice.rootOwner, in: record.id),
             securityKeys: securityKeys(of: VirtualMFADevice.rootOwner, in: record.id),
@@ -95,6 +97,8 @@ extension Directory {
             }
             resetRequired = true
         }
+        // The password step is done; an MFA step takes a place of its own.
+        signInThrottle.release(key)
         return ConsoleSignIn(
             principal: .user(user, of: accountId), mfaSerialNumbers: activeMFADevices(of: user.name, in: accountId),
             securityKeys: securityKeys(of: user.name, in: accountId), passwordResetRequired: resetRequired, source: source)

@@ -9,8 +9,8 @@ import Synchronization
 public final class SignInThrottle: Sendable {
     let limit: Int
     let window: TimeInterval
-    /// How long an admitted attempt holds its place, at most.
-    static let attemptLifetime: TimeInterval = 60
+    /// How long an admitted attempt holds its place, at most (an attempt is a bcrypt check: well under this).
+    static let attemptLifetime: TimeInterval = 10
 
     struct Counts {
         var failures: [String: [Date]] = [:]
@@ -43,7 +43,7 @@ public final class SignInThrottle: Sendable {
         }
         if let retryAt {
             let minutes = max(1, Int((retryAt.timeIntervalSince(now) / 60).rounded(.up)))
-            throw DirectoryError.invalidInput("Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").")
+            throw DirectoryError(.throttled, "Too many failed sign-in attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").")
         }
     }
 
@@ -67,6 +67,16 @@ public final class SignInThrottle: Sendable {
             return [key] + expired
         }
         observer.withLock { $0 }?(changed)
+    }
+
+    /// Gives back the place of an attempt that neither failed nor finished a sign-in (a password step that passed,
+    /// with MFA still to come; a sign-in that succeeded, for a key such as an address whose failures it does not forgive).
+    public func release(_ key: String) {
+        counts.withLock { counts in
+            guard var running = counts.inFlight[key], !running.isEmpty else { return }
+            running.removeFirst()
+            counts.inFlight[key] = running.isEmpty ? nil : running
+        }
     }
 
     /// Forgets a key's failures, and its attempts running, after a successful sign-in.

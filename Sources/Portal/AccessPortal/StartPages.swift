@@ -96,6 +96,7 @@ struct StartPages: Sendable {
         do {
             try addressThrottle.admit(address)
             let portal = try await directory.portalWebSignIn(identityStoreId: store, credentials: credentials)
+            addressThrottle.release(address)
             var signedIn = session
             signedIn.stage = .signedIn
             signedIn.portal = portal
@@ -126,7 +127,7 @@ struct StartPages: Sendable {
             values.error = error.message
             return renderer.page("start-signin", values, status: error.kind == .mfaRegistrationRequired ? .ok : .unauthorized)
         } catch let error as DirectoryError where error.kind != .storage {
-            addressThrottle.failed(address)
+            if error.kind != .throttled { addressThrottle.failed(address) }
             values.error = error.message
             return renderer.page("start-signin", values, status: .unauthorized)
         } catch {

@@ -90,7 +90,9 @@ extension ConsolePages {
             let assertion = SecurityKeyAssertion(
                 verifier: site.webAuthn, credentialId: form["credential_id"] ?? "", clientDataJSON: clientData,
                 authenticatorData: authenticatorData, signature: signature, challenge: challenge)
-            return try await finish(signIn, mfaCode: nil, securityKey: assertion, sessionId: id, session: session, request: request)
+            let response = try await finish(signIn, mfaCode: nil, securityKey: assertion, sessionId: id, session: session, request: request)
+            addressThrottle.release(address)
+            return response
         } catch {
             return mfaPage(signIn, sessionId: id, problem: failure(error, address: address), status: .unauthorized)
         }

@@ -50,6 +50,7 @@ extension ConsolePages {
                 values.root
                 ? try await directory.consoleSignIn(rootEmail: values.email, password: form["password"] ?? "", source: source)
                 : try await directory.consoleSignIn(account: values.account, userName: values.userName, password: form["password"] ?? "", source: source)
+            addressThrottle.release(address)
             if !signIn.needsMFA { return try await finish(signIn, mfaCode: nil, sessionId: id, session: session, request: request) }
             var waiting = session
             waiting.stage = .passwordChecked(signIn)
@@ -71,7 +72,9 @@ extension ConsolePages {
         do {
             try addressThrottle.admit(address)
             let code = (form["mfa_code"] ?? "").trimmingCharacters(in: .whitespaces)
-            return try await finish(signIn, mfaCode: code, sessionId: id, session: session, request: request)
+            let response = try await finish(signIn, mfaCode: code, sessionId: id, session: session, request: request)
+            addressThrottle.release(address)
+            return response
         } catch {
             return mfaPage(signIn, sessionId: id, problem: failure(error, address: address), status: .unauthorized)
         }
@@ -97,7 +100,8 @@ extension ConsolePages {
     /// The words a failed step shows; failures other than our own count against the address.
     func failure(_ error: any Error, address: String) -> String {
         guard let error = error as? DirectoryError, error.kind != .storage else { return "Sign-in failed for a reason on our side. Try again." }
-        addressThrottle.failed(address)
+        // A refusal by the throttle is no attempt: counting it would make every retry lengthen the lock.
+        if error.kind != .throttled { addressThrottle.failed(address) }
         return error.message
     }
 
