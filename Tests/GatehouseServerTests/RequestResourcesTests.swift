@@ -44,6 +44,9 @@ struct RequestResourcesTests {
          ["arn:aws:iam::111122223333:role/protected-admin"]),
         ("iam:UpdateRole", ["RoleName": "protected-admin", "Description": "arn:aws:iam::111122223333:role/harmless"],
          ["arn:aws:iam::111122223333:role/protected-admin"]),
+        // A member names only a resource of its own type: a role's ARN in PolicyArn is not the role acted on.
+        ("iam:AttachRolePolicy", ["RoleName": "protected-admin", "PolicyArn": "arn:aws:iam::111122223333:role/harmless"],
+         ["arn:aws:iam::111122223333:role/protected-admin"]),
         ("iam:DeleteVirtualMFADevice", ["SerialNumber": "arn:aws:iam::111122223333:mfa/key"], ["arn:aws:iam::111122223333:mfa/key"]),
         ("iam:CreateVirtualMFADevice", ["VirtualMFADeviceName": "key"], ["arn:aws:iam::111122223333:mfa/key"]),
         ("iam:AttachUserPolicy", ["UserName": "bob", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"], ["arn:aws:iam::111122223333:user/bob"]),

@@ -29,12 +29,12 @@ struct RequestResources {
 
     static func arns(of use: ServiceAuthorizationReference.ResourceUse, input: AWSValue, caller: Caller, naming: any ResourceNaming) -> [String] {
         let template = use.type.arn
-        // An ARN the request gives in a member that names a resource (RoleArn, PermissionSetArn, PolicyArn: the model's
-        // members ending in `Arn`, and an MFA device's SerialNumber) is the resource when it is of the type; an ARN in
-        // any other member (a Description, a tag value) is text, and never stands in for the resource acted on.
+        // An ARN the request gives in the member that names a resource of the type (RoleArn a role, PermissionSetArn a
+        // permission set, a generic ResourceArn or PolicySourceArn any type, an MFA device's SerialNumber) is the
+        // resource; an ARN in any other member (a Description, a PolicyArn holding a role's ARN) never stands in for it.
         if case .object(let members) = input {
             var given: [String] = []
-            for (name, value) in members where name.hasSuffix("Arn") || name == "SerialNumber" {
+            for (name, value) in members where Self.names(member: name, type: use.type.name) {
                 if let text = value.string, text.hasPrefix("arn:"), template.matches(text) { given.append(text) }
             }
             if !given.isEmpty { return given.sorted() }
@@ -50,6 +50,22 @@ struct RequestResources {
             assignments = assignments.flatMap { partial in found.map { value in partial.merging([variable: value]) { _, new in new } } }
         }
         return assignments.map { assignment in template.filled { assignment[$0] } }
+    }
+}
+
+extension RequestResources {
+    /// Members that may name a resource of any type.
+    static let genericMembers: Set<String> = ["ResourceArn", "PolicySourceArn", "SerialNumber"]
+    /// Members whose names do not spell their type's (`OpenIDConnectProviderArn` names an `oidc-provider`).
+    static let memberTypes = ["openidconnectprovider": "oidcprovider", "samlprovider": "samlprovider"]
+
+    /// Whether the member `name` holds the ARN of a resource of `type`: `<Type>Arn`, compared without case or dashes.
+    static func names(member name: String, type: String) -> Bool {
+        if genericMembers.contains(name) { return true }
+        guard name.hasSuffix("Arn") else { return false }
+        let spelled = name.dropLast(3).lowercased()
+        let typeName = type.lowercased().filter { $0.isLetter || $0.isNumber }
+        return (memberTypes[spelled] ?? spelled) == typeName
     }
 }
 
