@@ -59,8 +59,11 @@ public func buildApplication(
         logger: logger
     )
     let router = Router(context: GatehouseRequestContext.self)
-    // First, so that every route (each takes the middleware added before it) sees the client behind a trusted proxy.
-    router.add(middleware: ForwardedForMiddleware(forwarded: ForwardedFor(trusted: Set(configuration.trustedProxies))))
+    // First, so that every route (each takes the middleware added before it) sees the client behind a trusted proxy;
+    // without one, no request pays for it.
+    if !configuration.trustedProxies.isEmpty {
+        router.add(middleware: ForwardedForMiddleware(forwarded: ForwardedFor(trusted: Set(configuration.trustedProxies))))
+    }
     if configuration.effectivePublicURL.hasPrefix("https://") { router.add(middleware: StrictTransportSecurityMiddleware()) }
     var ownPaths: Set<String> = ["/healthz", "/metrics"]
     let outbox = try Outbox(folder: Outbox.folder(in: configuration.dataDirectory))
